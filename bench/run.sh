@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# Longhaul benchmarks in one run (method: docs/benchmarks.md).
+#
+#   bench/run.sh                                   # full run (~2-3 minutes)
+#   BENCH_SECONDS=3 DRAIN_COUNT=2000 DISPATCH_SECONDS=3 bench/run.sh    # smoke run
+#   BENCH_SKIP_SERVER=1 bench/run.sh               # baseline only (no server build or run)
+#
+# Steps: build bench + server (Release) -> baseline endpoint + wrk -> `longhaul serve` (fresh data dir)
+# + the same wrk -> drain on a fresh data dir -> dispatch on a fresh data dir -> summary with the
+# server/baseline create-throughput ratio and the targets. Every process started here is stopped on exit.
+#
+# Environment (defaults in brackets):
+#   BENCH_SECONDS [15]        measured seconds of each create-throughput run
+#   BENCH_WARMUP [3]          un-measured warm-up seconds before each create-throughput run (0 = none)
+#   WRK_CONNECTIONS [64]      WRK_THREADS [2]
+#   BENCH_CREATE_TOOL [auto]  wrk | dotnet (Longhaul.Bench create) | auto (wrk if installed)
+#   DRAIN_COUNT [20000]       DRAIN_CONCURRENCY [64]
+#   DRAIN_SERVE_ARGS []       extra `longhaul serve` args for the drain server (e.g. to start workers paused)
+#   DRAIN_RESUME_PATH []      if set, drain POSTs there after creating (resume paused workers) and times
+#                             the drain from then; the target is then checked on drain_ops_per_s
+#   DISPATCH_RATE [100]       DISPATCH_SECONDS [20]  DISPATCH_WARMUP [2]
+#   BENCH_API_KEY []          sent as Bearer token by every client (the server must be configured for it)
+#   BENCH_SERVE_ARGS []       extra args for every `longhaul serve`
+#   SERVER_LOG_LEVEL [Warning] Logging__LogLevel__Default for the server (the baseline also logs at Warning)
+#   BENCH_BASE_PORT [5700]    first port tried; each process gets the next free port on 127.0.0.1
+#   BENCH_SKIP_BUILD [0]      BENCH_SKIP_SERVER [0]   BENCH_KEEP [0] (keep temp data dirs and logs)
+#   BENCH_OUT []              also append the machine-readable summary lines to this file
+#   BENCH_SERVER_BIN [src/Longhaul.Server/bin/Release/net10.0/longhaul]  server executable to benchmark
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export NUGET_CERT_REVOCATION_MODE=offline
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+BENCH_SECONDS=${BENCH_SECONDS:-15}
+BENCH_WARMUP=${BENCH_WARMUP:-3}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-2}
+BENCH_CREATE_TOOL=${BENCH_CREATE_TOOL:-auto}
+DRAIN_COUNT=${DRAIN_COUNT:-20000}
+DRAIN_CONCURRENCY=${DRAIN_CONCURRENCY:-64}
+DRAIN_SERVE_ARGS=${DRAIN_SERVE_ARGS:-}
+DRAIN_RESUME_PATH=${DRAIN_RESUME_PATH:-}
+DISPATCH_RATE=${DISPATCH_RATE:-100}
+DISPATCH_SECONDS=${DISPATCH_SECONDS:-20}
+DISPATCH_WARMUP=${DISPATCH_WARMUP:-2}
+BENCH_API_KEY=${BENCH_API_KEY:-}
+BENCH_SERVE_ARGS=${BENCH_SERVE_ARGS:-}
+SERVER_LOG_LEVEL=${SERVER_LOG_LEVEL:-Warning}
+BENCH_BASE_PORT=${BENCH_BASE_PORT:-5700}
+BENCH_SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+BENCH_SKIP_SERVER=${BENCH_SKIP_SERVER:-0}
+BENCH_KEEP=${BENCH_KEEP:-0}
+BENCH_OUT=${BENCH_OUT:-}
+START_TIMEOUT_S=${START_TIMEOUT_S:-60}
+
+BENCH_PROJECT=bench/Longhaul.Bench
+BENCH_BIN=$BENCH_PROJECT/bin/Release/net10.0/Longhaul.Bench
+SERVER_PROJECT=src/Longhaul.Server
+SERVER_BIN=${BENCH_SERVER_BIN:-$SERVER_PROJECT/bin/Release/net10.0/longhaul}
+WRK_SCRIPT=bench/wrk/create.lua
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/longhaul-bench.XXXXXX")
+PIDS=()
+SUMMARY=()
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*"; }
+die() { log "ERROR: $*"; exit 1; }
+
+stop_pid() {
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do         # up to 10 s for a graceful shutdown
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop within 10 s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  PIDS=()
+  if [[ $BENCH_KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Next free TCP port on 127.0.0.1 at or after NEXT_PORT (nothing accepts a connection there).
+NEXT_PORT=$BENCH_BASE_PORT
+free_port() {
+  local p=$NEXT_PORT
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  NEXT_PORT=$((p + 1))
+  PORT=$p
+}
+
+# start NAME LOGFILE CMD... : runs CMD in the background, records its pid in PIDS and LAST_PID.
+start() {
+  local name=$1 logfile=$2; shift 2
+  "$@" >"$logfile" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+  log "started $name (pid $LAST_PID): $*"
+}
+
+# stop PID : stops one process started by start() and forgets it.
+stop() {
+  stop_pid "$1"
+  forget "$1"
+}
+
+wait_healthy() {
+  local url=$1 pid=$2 logfile=$3 deadline=$((SECONDS + START_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "process $pid exited before $url/healthz answered"
+    fi
+    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/healthz" || true) == 200 ]]; then
+      log "$url/healthz = 200"
+      return 0
+    fi
+    sleep 0.1
+  done
+  tail -n 40 "$logfile" >&2 || true
+  die "$url/healthz did not answer 200 within ${START_TIMEOUT_S}s"
+}
+
+# field LINE KEY : value of key=value in a summary line.
+field() { sed -n "s/.*[[:space:]:]$2=\([^[:space:]]*\).*/\1/p" <<<"$1" | head -n 1; }
+
+record() { SUMMARY+=("$1"); [[ -z $BENCH_OUT ]] || printf '%s\n' "$1" >>"$BENCH_OUT"; }
+
+# run_fg OUTFILE CMD... : runs a client in the background (so that a signal to this script is handled
+# at once, not after the client ends), streams its output, waits for it; sets RC to its exit code.
+run_fg() {
+  local out=$1 pid tail_pid; shift
+  : >"$out"
+  "$@" >"$out" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  tail -n +1 -s 0.1 --pid="$pid" -f "$out" &
+  tail_pid=$!
+  PIDS+=("$tail_pid")
+  RC=0
+  wait "$pid" || RC=$?
+  wait "$tail_pid" || true
+  forget "$pid"
+  forget "$tail_pid"
+}
+
+forget() {
+  local keep=() p
+  for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# run_tool LABEL CMD... : runs a client to completion, shows its output, sets LINE to its last
+# `name: key=value` summary line. A failing client is reported, the run goes on, and the script
+# exits non-zero at the end.
+FAILED=()
+run_tool() {
+  local label=$1; shift
+  local out=$WORK/$label.out
+  run_fg "$out" "$@"
+  LINE=$(grep -E '^[a-z]+: [a-z_0-9]+=' "$out" | tail -n 1 || true)
+  if [[ -z $LINE ]]; then
+    LINE="$label: no_summary=1"
+  fi
+  record "$label $LINE"
+  if ((RC != 0)); then
+    log "WARNING: $label failed with exit code $RC"
+    FAILED+=("$label (exit code $RC)")
+  fi
+}
+
+bench_args=()
+[[ -z $BENCH_API_KEY ]] || bench_args=(--api-key "$BENCH_API_KEY")
+export BENCH_API_KEY   # read by bench/wrk/create.lua (no LONGHAUL_* variables here: the server may read those)
+
+if [[ $BENCH_CREATE_TOOL == auto ]]; then
+  if command -v wrk >/dev/null; then BENCH_CREATE_TOOL=wrk; else BENCH_CREATE_TOOL=dotnet; fi
+fi
+if [[ $BENCH_CREATE_TOOL == wrk ]] && ! command -v wrk >/dev/null; then
+  die "wrk is not installed (apt-get install -y wrk), or use BENCH_CREATE_TOOL=dotnet"
+fi
+
+# create_throughput LABEL BASE_URL : warm-up, then the measured run; sets CREATE_RPS.
+create_throughput() {
+  local label=$1 url=$2
+  if [[ $BENCH_CREATE_TOOL == wrk ]]; then
+    if [[ $BENCH_WARMUP != 0 ]]; then
+      log "$label: wrk warm-up ${BENCH_WARMUP}s (not measured)"
+      run_fg "$WORK/$label-warmup.out" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${BENCH_WARMUP}s" -s "$WRK_SCRIPT" "$url/v1/operations" >/dev/null
+      ((RC == 0)) || die "$label: wrk warm-up failed with exit code $RC"
+    fi
+    log "$label: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${BENCH_SECONDS}s"
+    run_tool "$label" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${BENCH_SECONDS}s" --latency -s "$WRK_SCRIPT" "$url/v1/operations"
+    if [[ $(field "$LINE" non2xx) != 0 || $(field "$LINE" socket_errors) != 0 ]]; then
+      log "WARNING: $label: wrk saw non-2xx answers or socket errors"
+      FAILED+=("$label (wrk errors)")
+    fi
+  else
+    log "$label: Longhaul.Bench create --connections $WRK_CONNECTIONS --seconds $BENCH_SECONDS"
+    run_tool "$label" "$BENCH_BIN" create --url "$url" --connections "$WRK_CONNECTIONS" \
+      --seconds "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" "${bench_args[@]+"${bench_args[@]}"}"
+  fi
+  CREATE_RPS=$(field "$LINE" rps)
+}
+
+# start_server LABEL [EXTRA ARGS...] : `longhaul serve` on a fresh data dir and port; sets URL, LAST_PID.
+start_server() {
+  local label=$1; shift
+  local dir=$WORK/data-$label
+  mkdir -p "$dir"
+  free_port
+  URL=http://127.0.0.1:$PORT
+  # shellcheck disable=SC2086 # BENCH_SERVE_ARGS is a word list on purpose
+  Logging__LogLevel__Default=$SERVER_LOG_LEVEL start "server-$label" "$WORK/server-$label.log" \
+    "$SERVER_BIN" serve --urls "$URL" --data-dir "$dir" $BENCH_SERVE_ARGS "$@"
+  wait_healthy "$URL" "$LAST_PID" "$WORK/server-$label.log"
+}
+
+# ---------------------------------------------------------------------------------------------
+log "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+WRK_VERSION=$( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)
+[[ -n $WRK_VERSION ]] && command -v wrk >/dev/null || WRK_VERSION="wrk not installed"
+log "dotnet $(dotnet --version), $WRK_VERSION, commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet HEAD -- 2>/dev/null || echo ' (dirty)')"
+log "settings: create=$BENCH_CREATE_TOOL ${BENCH_SECONDS}s (+${BENCH_WARMUP}s warm-up) c=$WRK_CONNECTIONS t=$WRK_THREADS; drain=$DRAIN_COUNT c=$DRAIN_CONCURRENCY; dispatch=${DISPATCH_RATE}/s x ${DISPATCH_SECONDS}s (+${DISPATCH_WARMUP}s warm-up)"
+
+if [[ $BENCH_SKIP_BUILD != 1 ]]; then
+  log "building $BENCH_PROJECT (Release)"
+  dotnet build "$BENCH_PROJECT" -c Release -nologo -v quiet
+  if [[ $BENCH_SKIP_SERVER != 1 && -z ${BENCH_SERVER_BIN:-} ]]; then
+    log "building $SERVER_PROJECT (Release)"
+    dotnet build "$SERVER_PROJECT" -c Release -nologo -v quiet
+  fi
+fi
+[[ -x $BENCH_BIN ]] || die "$BENCH_BIN not found (build $BENCH_PROJECT first)"
+[[ $BENCH_SKIP_SERVER == 1 || -x $SERVER_BIN ]] || die "$SERVER_BIN not found (build $SERVER_PROJECT first)"
+
+# 1. Baseline: bare ASP.NET Core endpoint, same wire shape, stores nothing.
+free_port
+BASE_URL=http://127.0.0.1:$PORT
+start baseline "$WORK/baseline.log" "$BENCH_BIN" baseline --urls "$BASE_URL"
+BASELINE_PID=$LAST_PID
+wait_healthy "$BASE_URL" "$BASELINE_PID" "$WORK/baseline.log"
+create_throughput create-baseline "$BASE_URL"
+BASELINE_RPS=$CREATE_RPS
+stop "$BASELINE_PID"
+
+if [[ $BENCH_SKIP_SERVER != 1 ]]; then
+  # 2. Create throughput against the server (workers running, fresh data dir).
+  start_server create
+  SERVER_PID=$LAST_PID
+  create_throughput create-server "$URL"
+  SERVER_RPS=$CREATE_RPS
+  stop "$SERVER_PID"
+
+  # 3. Drain: COUNT sleep(0) operations, fresh data dir.
+  # shellcheck disable=SC2086
+  start_server drain $DRAIN_SERVE_ARGS
+  SERVER_PID=$LAST_PID
+  drain_args=(--url "$URL" --count "$DRAIN_COUNT" --concurrency "$DRAIN_CONCURRENCY")
+  [[ -z $DRAIN_RESUME_PATH ]] || drain_args+=(--resume-path "$DRAIN_RESUME_PATH")
+  log "drain: ${drain_args[*]}"
+  run_tool drain "$BENCH_BIN" drain "${drain_args[@]}" "${bench_args[@]+"${bench_args[@]}"}"
+  DRAIN_LINE=$LINE
+  stop "$SERVER_PID"
+
+  # 4. Dispatch latency at a steady rate, fresh data dir.
+  start_server dispatch
+  SERVER_PID=$LAST_PID
+  log "dispatch: ${DISPATCH_RATE}/s for ${DISPATCH_SECONDS}s"
+  run_tool dispatch "$BENCH_BIN" dispatch --url "$URL" --rate "$DISPATCH_RATE" --seconds "$DISPATCH_SECONDS" \
+    --warmup "$DISPATCH_WARMUP" "${bench_args[@]+"${bench_args[@]}"}"
+  DISPATCH_LINE=$LINE
+  stop "$SERVER_PID"
+fi
+
+# ---------------------------------------------------------------------------------------------
+check() { # check NAME VALUE OP TARGET
+  local verdict=FAIL
+  if [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] &&
+    awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN { exit !((op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0)) }'; then
+    verdict=PASS
+  fi
+  printf '  %-34s %12s  target %s %s  %s\n' "$1" "${2:-n/a}" "$3" "$4" "$verdict"
+}
+
+echo
+echo "================================ Longhaul benchmark summary ================================"
+printf '%s\n' "${SUMMARY[@]}"
+echo "--------------------------------------------------------------------------------------------"
+printf '  %-34s %12s\n' "create throughput, baseline (req/s)" "$BASELINE_RPS"
+if [[ $BENCH_SKIP_SERVER != 1 ]]; then
+  RATIO=$(awk -v s="$SERVER_RPS" -v b="$BASELINE_RPS" 'BEGIN { if (s + 0 > 0 && b + 0 > 0) printf "%.3f", s / b; else print "n/a" }')
+  printf '  %-34s %12s\n' "create throughput, server (req/s)" "$SERVER_RPS"
+  check "create ratio server/baseline" "$RATIO" ">=" 0.5
+  printf '  %-34s %12s\n' "drain: create phase (s)" "$(field "$DRAIN_LINE" create_s)"
+  printf '  %-34s %12s\n' "drain: drain phase (s)" "$(field "$DRAIN_LINE" drain_s)"
+  printf '  %-34s %12s\n' "drain: drain-phase ops/s" "$(field "$DRAIN_LINE" drain_ops_per_s)"
+  printf '  %-34s %12s\n' "drain: end-to-end ops/s" "$(field "$DRAIN_LINE" end_to_end_ops_per_s)"
+  if [[ -n $DRAIN_RESUME_PATH ]]; then
+    check "drain ops/s (workers paused)" "$(field "$DRAIN_LINE" drain_ops_per_s)" ">=" 8000
+  else
+    check "drain ops/s (end-to-end)" "$(field "$DRAIN_LINE" end_to_end_ops_per_s)" ">=" 8000
+  fi
+  printf '  %-34s %12s\n' "dispatch p50 / p90 (ms)" "$(field "$DISPATCH_LINE" start_p50_ms) / $(field "$DISPATCH_LINE" start_p90_ms)"
+  check "dispatch p99 (ms)" "$(field "$DISPATCH_LINE" start_p99_ms)" "<=" 10
+  printf '  %-34s %12s\n' "dispatch max (ms)" "$(field "$DISPATCH_LINE" start_max_ms)"
+  printf '  %-34s %12s\n' "dispatch create p50 / p99 (ms)" "$(field "$DISPATCH_LINE" create_p50_ms) / $(field "$DISPATCH_LINE" create_p99_ms)"
+  record "ratio: create_server_rps=$SERVER_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO"
+  echo "ratio: create_server_rps=$SERVER_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO"
+else
+  echo "  (server part skipped: BENCH_SKIP_SERVER=1)"
+fi
+echo "============================================================================================"
+if ((${#FAILED[@]} > 0)); then
+  log "failed: ${FAILED[*]}"
+  exit 1
+fi

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// Reads and validates a creation body: media type (415), size (413), syntax and encoding (400), depth (400),
+/// then every field (422, all errors at once).
+/// </summary>
+internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOptions, IOptions<LonghaulOptions> engineOptions, OperationHandlerRegistry registry)
+{
+    private const int MaxPriority = 100;
+
+    public sealed record Outcome(CreateRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
+
+    public async Task<Outcome> ReadAsync(HttpContext context)
+    {
+        var o = apiOptions.Value;
+        if (!IsJson(context.Request.ContentType))
+        {
+            return Fail(ctx => ProblemResults.WriteAsync(ctx, 415, ProblemCodes.UnsupportedMediaType, "Unsupported media type",
+                "Send the body as 'Content-Type: application/json' (UTF-8)."));
+        }
+        var body = await ReadBodyAsync(context, o.MaxCreateBodyBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            return Fail(ctx => ProblemResults.WriteAsync(ctx, 413, ProblemCodes.BodyTooLarge, "Request body too large",
+                $"The body exceeds the limit of {o.MaxCreateBodyBytes} bytes."));
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = o.MaxJsonDepth });
+        }
+        catch (JsonException ex)
+        {
+            return TooDeep(body)
+                ? Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.JsonTooDeep, "JSON nested too deeply",
+                    $"JSON may nest at most {o.MaxJsonDepth} levels."), body)
+                : Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.MalformedJson, "Malformed JSON",
+                    $"The body is not valid UTF-8 JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."), body);
+        }
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>();
+            var request = Validate(document.RootElement, errors);
+            return errors.Count > 0 || request is null
+                ? Fail(ctx => ProblemResults.ValidationAsync(ctx, errors), body)
+                : new Outcome(request, body, null);
+        }
+    }
+
+    private CreateRequest? Validate(JsonElement root, Dictionary<string, string[]> errors)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors[""] = ["the body must be a JSON object"];
+            return null;
+        }
+        string? kind = null;
+        JsonElement input = default;
+        var hasInput = false;
+        JsonElement? metadata = null;
+        int? maxAttempts = null;
+        double? timeout = null;
+        var priority = 0;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "kind":
+                    if (value.ValueKind != JsonValueKind.String) errors["kind"] = ["must be a string"];
+                    else kind = value.GetString();
+                    break;
+                case "input":
+                    input = value.Clone();
+                    hasInput = value.ValueKind != JsonValueKind.Null;
+                    break;
+                case "metadata":
+                    if (value.ValueKind == JsonValueKind.Null) break;
+                    if (value.ValueKind != JsonValueKind.Object) errors["metadata"] = ["must be an object"];
+                    else if (value.GetRawText().Length > apiOptions.Value.MaxMetadataBytes) errors["metadata"] = [$"must not exceed {apiOptions.Value.MaxMetadataBytes} bytes"];
+                    else metadata = value.Clone();
+                    break;
+                case "callback_url":
+                    if (value.ValueKind != JsonValueKind.Null)
+                        errors["callback_url"] = ["webhooks are not available in this version of the server; follow the operation by polling, wait or events"];
+                    break;
+                case "options":
+                    ValidateOptions(value, errors, ref maxAttempts, ref timeout, ref priority);
+                    break;
+                default:
+                    errors[property.Name] = ["is not a known field"];
+                    break;
+            }
+        }
+        if (kind is null && !errors.ContainsKey("kind")) errors["kind"] = ["is required"];
+        IOperationHandler? handler = null;
+        if (kind is not null && !registry.TryGet(kind, out handler))
+            errors["kind"] = [$"unknown kind '{Truncate(kind)}'; GET /v1/kinds lists the kinds this server runs"];
+        if (!hasInput) input = JsonDocument.Parse("{}").RootElement.Clone();
+        if (handler?.ValidateInput(input) is { } inputErrors)
+        {
+            foreach (var (field, messages) in inputErrors) errors[field] = messages;
+        }
+        return errors.Count == 0 ? new CreateRequest(kind!, input, metadata, maxAttempts, timeout, priority) : null;
+    }
+
+    private void ValidateOptions(JsonElement value, Dictionary<string, string[]> errors, ref int? maxAttempts, ref double? timeout, ref int priority)
+    {
+        if (value.ValueKind == JsonValueKind.Null) return;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors["options"] = ["must be an object"];
+            return;
+        }
+        var e = engineOptions.Value;
+        foreach (var option in value.EnumerateObject())
+        {
+            var v = option.Value;
+            switch (option.Name)
+            {
+                case "timeout_seconds":
+                    if (v.ValueKind == JsonValueKind.Null) break;
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var t) || t <= 0 || t > e.MaxTimeout.TotalSeconds)
+                        errors["options.timeout_seconds"] = [$"must be a number above 0 and at most {e.MaxTimeout.TotalSeconds}"];
+                    else timeout = t;
+                    break;
+                case "max_attempts":
+                    if (v.ValueKind == JsonValueKind.Null) break;
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var m) || m < 1 || m > e.MaxAttemptsLimit)
+                        errors["options.max_attempts"] = [$"must be an integer from 1 to {e.MaxAttemptsLimit}"];
+                    else maxAttempts = m;
+                    break;
+                case "priority":
+                    if (v.ValueKind == JsonValueKind.Null) break;
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var p) || p < -MaxPriority || p > MaxPriority)
+                        errors["options.priority"] = [$"must be an integer from {-MaxPriority} to {MaxPriority}"];
+                    else priority = p;
+                    break;
+                default:
+                    errors[$"options.{option.Name}"] = ["is not a known option"];
+                    break;
+            }
+        }
+    }
+
+    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
+
+    private static Outcome Fail(Func<HttpContext, Task> problem, byte[]? body = null) => new(null, body ?? [], problem);
+
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null) return false;
+        var parts = contentType.Split(';', StringSplitOptions.TrimEntries);
+        var media = parts[0];
+        if (!media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            && !(media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+            return false;
+        foreach (var parameter in parts.Skip(1))
+        {
+            if (parameter.StartsWith("charset=", StringComparison.OrdinalIgnoreCase)
+                && !parameter[8..].Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>Reads the body, or null when it is larger than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
+    {
+        if (context.Request.ContentLength > limit) return null;
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Whether a body that failed to parse is valid JSON that is only nested too deeply.</summary>
+    private static bool TooDeep(byte[] body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 100_000 });
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

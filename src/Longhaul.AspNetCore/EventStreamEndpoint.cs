@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Events;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// <c>GET /v1/operations/{id}/events</c>. Without a position the stream opens with a <c>snapshot</c> whose id is the
+/// log position it reflects; with <c>Last-Event-ID</c> or <c>?after=N</c> it replays the log from N. Either way it then
+/// tails the log (woken by notifications, polled every second as a backstop) and ends after the <c>done</c> event.
+/// Asking to resume after the end of a finished operation answers 204, which tells EventSource clients to stop.
+/// </summary>
+internal static class EventStreamEndpoint
+{
+    private const int PageSize = 500;
+    private static readonly TimeSpan PollBackstop = TimeSpan.FromSeconds(1);
+
+    public static async Task StreamAsync(HttpContext context, string id)
+    {
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IOperationStore>();
+        var signals = services.GetRequiredService<OperationSignals>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var options = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
+        var tenant = OperationEndpoints.Tenant(context);
+        var ct = context.RequestAborted;
+
+        long? after = null;
+        var header = context.Request.Headers["Last-Event-ID"];
+        var raw = header.Count > 0 ? header.ToString() : context.Request.Query["after"].ToString();
+        if (!string.IsNullOrEmpty(raw))
+        {
+            if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+            {
+                await ProblemResults.BadParameterAsync(context, header.Count > 0 ? "Last-Event-ID" : "after", "must be a non-negative integer event id").ConfigureAwait(false);
+                return;
+            }
+            after = position;
+        }
+
+        var op = await store.GetAsync(new GetParams(tenant, id), ct).ConfigureAwait(false);
+        if (op is null)
+        {
+            await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
+            return;
+        }
+        if (op.Done && after >= op.LastEventSeq)
+        {
+            context.Response.StatusCode = 204;
+            return;
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache, no-transform";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        var body = context.Response.Body;
+        await WriteAsync(body, $"retry: {(long)options.SseRetry.TotalMilliseconds}\n\n", ct).ConfigureAwait(false);
+
+        if (after is null)
+        {
+            // The snapshot reflects every event up to its id; when finished, the done event (the last) follows it.
+            var position = op.Done ? op.LastEventSeq - 1 : op.LastEventSeq;
+            await WriteEventAsync(body, position, EventTypes.Snapshot, Serialize(op), ct).ConfigureAwait(false);
+            after = position;
+        }
+        await body.FlushAsync(ct).ConfigureAwait(false);
+
+        var lastWrite = time.GetUtcNow();
+        while (!ct.IsCancellationRequested)
+        {
+            var changed = signals.Watch(id);
+            var events = await store.ReadEventsAsync(new ReadEventsParams(id, after.Value, PageSize), ct).ConfigureAwait(false);
+            foreach (var e in events)
+            {
+                if (e.Type == EventTypes.Done)
+                {
+                    var final = await store.GetAsync(new GetParams(tenant, id), ct).ConfigureAwait(false);
+                    if (final is not null) await WriteEventAsync(body, e.Seq, EventTypes.Done, Serialize(final), ct).ConfigureAwait(false);
+                    await body.FlushAsync(ct).ConfigureAwait(false);
+                    return;
+                }
+                await WriteEventAsync(body, e.Seq, e.Type, e.Data?.GetRawText() ?? "null", ct).ConfigureAwait(false);
+                after = e.Seq;
+            }
+            if (events.Count > 0)
+            {
+                await body.FlushAsync(ct).ConfigureAwait(false);
+                lastWrite = time.GetUtcNow();
+                if (events.Count == PageSize) continue;
+            }
+            else if (await store.GetAsync(new GetParams(tenant, id), ct).ConfigureAwait(false) is null)
+            {
+                return; // Deleted while we watched.
+            }
+
+            var idle = time.GetUtcNow() - lastWrite;
+            var untilKeepAlive = options.KeepAliveInterval - idle;
+            if (untilKeepAlive <= TimeSpan.Zero)
+            {
+                await WriteAsync(body, ": keep-alive\n\n", ct).ConfigureAwait(false);
+                await body.FlushAsync(ct).ConfigureAwait(false);
+                lastWrite = time.GetUtcNow();
+                continue;
+            }
+            try
+            {
+                await changed.WaitAsync(untilKeepAlive < PollBackstop ? untilKeepAlive : PollBackstop, time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Loop: re-read the log, maybe send a keep-alive.
+            }
+        }
+    }
+
+    private static string Serialize(Operation op) => JsonSerializer.Serialize(op.ToResource(), LonghaulJson.Default.OperationResource);
+
+    private static Task WriteEventAsync(Stream body, long id, string type, string data, CancellationToken ct)
+        => WriteAsync(body, $"id: {id.ToString(CultureInfo.InvariantCulture)}\nevent: {type}\ndata: {data}\n\n", ct);
+
+    private static async Task WriteAsync(Stream body, string text, CancellationToken ct)
+        => await body.WriteAsync(Encoding.UTF8.GetBytes(text), ct).ConfigureAwait(false);
+}

@@ -1,0 +1,48 @@
+namespace Longhaul.AspNetCore;
+
+/// <summary>HTTP settings, bound from the <c>Longhaul:Http</c> configuration section.</summary>
+public sealed class LonghaulApiOptions
+{
+    public const string SectionName = "Longhaul:Http";
+
+    /// <summary>Largest accepted body of <c>POST /v1/operations</c>. Defaults to 1 MiB.</summary>
+    public int MaxCreateBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest accepted JSON nesting in request bodies. Defaults to 32.</summary>
+    public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>Largest accepted <c>metadata</c>, serialized. Defaults to 16 KiB.</summary>
+    public int MaxMetadataBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Cap on <c>wait?timeout=</c> and <c>Prefer: wait</c>, kept below common proxy idle timeouts. Defaults to 30 seconds.</summary>
+    public TimeSpan LongPollMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Interval of <c>: keep-alive</c> comments on idle event streams. Defaults to 15 seconds.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The <c>retry:</c> hint sent at the start of event streams. Defaults to 2 seconds.</summary>
+    public TimeSpan SseRetry { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Lower bound of <c>Retry-After</c>. Defaults to 1 second.</summary>
+    public TimeSpan RetryAfterMin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of <c>Retry-After</c>. Defaults to 30 seconds.</summary>
+    public TimeSpan RetryAfterMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest <c>page_size</c> of list calls. Defaults to 100.</summary>
+    public int MaxPageSize { get; set; } = 100;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxCreateBodyBytes < 1024) errors.Add("Longhaul:Http:MaxCreateBodyBytes must be at least 1024.");
+        if (MaxJsonDepth is < 4 or > 256) errors.Add("Longhaul:Http:MaxJsonDepth must be between 4 and 256.");
+        if (MaxMetadataBytes < 0) errors.Add("Longhaul:Http:MaxMetadataBytes must not be negative.");
+        if (LongPollMax <= TimeSpan.Zero) errors.Add("Longhaul:Http:LongPollMax must be positive.");
+        if (KeepAliveInterval <= TimeSpan.Zero) errors.Add("Longhaul:Http:KeepAliveInterval must be positive.");
+        if (RetryAfterMin < TimeSpan.FromSeconds(1) || RetryAfterMax < RetryAfterMin)
+            errors.Add("Longhaul:Http:RetryAfterMin must be at least 1 second and not above Longhaul:Http:RetryAfterMax.");
+        if (MaxPageSize is < 1 or > 1000) errors.Add("Longhaul:Http:MaxPageSize must be between 1 and 1000.");
+        return errors;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+public static class LonghaulApiServiceCollectionExtensions
+{
+    /// <summary>Adds the HTTP surface's services, bound to <c>Longhaul:Http</c>. Call <c>AddLonghaul</c> too.</summary>
+    public static IServiceCollection AddLonghaulApi(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulApiOptions>? configure = null)
+    {
+        var options = services.AddOptions<LonghaulApiOptions>();
+        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulApiOptions.SectionName));
+        if (configure is not null) options.Configure(configure);
+        services.AddSingleton<IValidateOptions<LonghaulApiOptions>, Validator>();
+        options.ValidateOnStart();
+        services.AddSingleton<TenantResolver>();
+        services.AddSingleton<RetryAfterPolicy>();
+        services.AddSingleton<OperationWaiter>();
+        services.AddSingleton<CreateRequestParser>();
+        return services;
+    }
+
+    private sealed class Validator : IValidateOptions<LonghaulApiOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LonghaulApiOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Longhaul.AspNetCore;
+
+public static class LonghaulEndpointRouteBuilderExtensions
+{
+    /// <summary>Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication on <c>/v1</c>.</summary>
+    public static IApplicationBuilder UseLonghaul(this IApplicationBuilder app) => app.UseMiddleware<LonghaulMiddleware>();
+
+    /// <summary>Maps the operations API (<c>/v1/…</c>) and <c>/healthz</c>, <c>/readyz</c>.</summary>
+    public static IEndpointRouteBuilder MapLonghaul(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapPost("/operations", OperationEndpoints.CreateAsync);
+        v1.MapGet("/operations", OperationEndpoints.ListAsync);
+        v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
+        v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);
+        v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync);
+        v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
+        v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
+        v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
+
+        endpoints.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("{\"status\":\"ok\"}"));
+        endpoints.MapGet("/readyz", async (HttpContext context) =>
+        {
+            var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
+            if (ready) await context.Response.WriteAsync("{\"status\":\"ready\"}").ConfigureAwait(false);
+            else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
+        });
+        endpoints.MapFallback((HttpContext context) => ProblemResults.WriteAsync(context, 404, ProblemCodes.NotFound, "Not found", "No such route."));
+        return endpoints;
+    }
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>Create, read, wait, cancel, delete and list.</summary>
+internal static class OperationEndpoints
+{
+    public static string Tenant(HttpContext context) => (string)context.Items[LonghaulMiddleware.TenantItem]!;
+
+    public static async Task CreateAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IOperationStore>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
+        var tenant = Tenant(context);
+
+        var keyValues = context.Request.Headers["Idempotency-Key"];
+        string? key = null;
+        if (keyValues.Count > 1 || (keyValues.Count == 1 && !IsValidIdempotencyKey(keyValues[0])))
+        {
+            await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
+                "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
+            return;
+        }
+        if (keyValues.Count == 1) key = keyValues[0];
+
+        var parsed = await services.GetRequiredService<CreateRequestParser>().ReadAsync(context).ConfigureAwait(false);
+        if (parsed.Problem is not null)
+        {
+            await parsed.Problem(context).ConfigureAwait(false);
+            return;
+        }
+        var request = parsed.Request!;
+        var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
+        var idempotency = key is null ? null : new IdempotencyClaim(
+            key, Convert.ToHexStringLower(SHA256.HashData(parsed.Body)), engine.IdempotencyRetention,
+            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
+        var created = await store.CreateAsync(new CreateParams(
+            new NewOperation(OperationIds.New(time), tenant, request.Kind, request.Input, request.Metadata, null,
+                request.Priority, request.MaxAttempts ?? engine.DefaultMaxAttempts, request.TimeoutSeconds),
+            idempotency), context.RequestAborted).ConfigureAwait(false);
+
+        switch (created.Outcome)
+        {
+            case CreateOutcome.KeyReused:
+                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request body.").ConfigureAwait(false);
+                return;
+            case CreateOutcome.KeyInFlight:
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
+                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
+                return;
+            case CreateOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+
+        var op = created.Operation!;
+        if (created.Outcome == CreateOutcome.Created && wait is { } waitFor)
+        {
+            try
+            {
+                var waited = await services.GetRequiredService<OperationWaiter>()
+                    .WaitAsync(tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
+                if (waited is not null) op = waited;
+            }
+            finally
+            {
+                if (key is not null) await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(tenant, key), CancellationToken.None).ConfigureAwait(false);
+            }
+            if (op.Done)
+            {
+                context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
+                await WriteResourceAsync(context, 200, op).ConfigureAwait(false);
+                return;
+            }
+        }
+        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
+        await WriteResourceAsync(context, 202, op).ConfigureAwait(false);
+    }
+
+    public static async Task GetAsync(HttpContext context, string id)
+    {
+        var op = await Store(context).GetAsync(new GetParams(Tenant(context), id), context.RequestAborted).ConfigureAwait(false);
+        if (op is null) await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
+        else await WriteResourceAsync(context, 200, op).ConfigureAwait(false);
+    }
+
+    public static async Task WaitAsync(HttpContext context, string id)
+    {
+        var cap = context.RequestServices.GetRequiredService<IOptions<LonghaulApiOptions>>().Value.LongPollMax;
+        var timeout = cap;
+        if (context.Request.Query.TryGetValue("timeout", out var raw))
+        {
+            if (raw.Count != 1 || !double.TryParse(raw[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                || seconds < 0 || double.IsNaN(seconds) || double.IsInfinity(seconds))
+            {
+                await ProblemResults.BadParameterAsync(context, "timeout", "must be a number of seconds, 0 or more").ConfigureAwait(false);
+                return;
+            }
+            timeout = TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
+        }
+        var op = await context.RequestServices.GetRequiredService<OperationWaiter>()
+            .WaitAsync(Tenant(context), id, timeout, context.RequestAborted).ConfigureAwait(false);
+        if (op is null) await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
+        else await WriteResourceAsync(context, 200, op).ConfigureAwait(false);
+    }
+
+    public static async Task CancelAsync(HttpContext context, string id)
+    {
+        var result = await Store(context).CancelAsync(new CancelParams(Tenant(context), id), context.RequestAborted).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case CancelOutcome.NotFound:
+                await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
+                break;
+            case CancelOutcome.AlreadyTerminal:
+                await ProblemResults.WriteAsync(context, 409, ProblemCodes.OperationTerminal, "Operation already finished",
+                    $"The operation is already {result.Operation!.Status.ToWire()}.").ConfigureAwait(false);
+                break;
+            case CancelOutcome.Cancelled:
+                await WriteResourceAsync(context, 200, result.Operation!).ConfigureAwait(false);
+                break;
+            default:
+                await WriteResourceAsync(context, 202, result.Operation!).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    public static async Task DeleteAsync(HttpContext context, string id)
+    {
+        switch (await Store(context).DeleteAsync(new DeleteParams(Tenant(context), id), context.RequestAborted).ConfigureAwait(false))
+        {
+            case DeleteOutcome.NotFound:
+                await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
+                break;
+            case DeleteOutcome.NotTerminal:
+                await ProblemResults.WriteAsync(context, 409, ProblemCodes.OperationNotTerminal, "Operation not finished",
+                    "Only finished operations can be deleted; cancel it first.").ConfigureAwait(false);
+                break;
+            default:
+                context.Response.StatusCode = 204;
+                break;
+        }
+    }
+
+    public static async Task ListAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var maxPage = context.RequestServices.GetRequiredService<IOptions<LonghaulApiOptions>>().Value.MaxPageSize;
+        OperationStatus? status = null;
+        if (query.TryGetValue("status", out var s))
+        {
+            if (s.Count != 1 || !OperationStatusNames.TryParse(s[0], out var parsed))
+            {
+                await ProblemResults.BadParameterAsync(context, "status", "must be one of pending, running, succeeded, failed, cancelled").ConfigureAwait(false);
+                return;
+            }
+            status = parsed;
+        }
+        string? kind = null;
+        if (query.TryGetValue("kind", out var k))
+        {
+            if (k.Count != 1 || string.IsNullOrEmpty(k[0]) || k[0]!.Length > 100)
+            {
+                await ProblemResults.BadParameterAsync(context, "kind", "must be one kind name").ConfigureAwait(false);
+                return;
+            }
+            kind = k[0];
+        }
+        var pageSize = Math.Min(20, maxPage);
+        if (query.TryGetValue("page_size", out var ps))
+        {
+            if (ps.Count != 1 || !int.TryParse(ps[0], NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > maxPage)
+            {
+                await ProblemResults.BadParameterAsync(context, "page_size", $"must be an integer from 1 to {maxPage}").ConfigureAwait(false);
+                return;
+            }
+        }
+        long? before = null;
+        if (query.TryGetValue("page_token", out var pt) && !string.IsNullOrEmpty(pt))
+        {
+            if (pt.Count != 1 || PageTokens.Decode(pt[0]!) is not { } cursor)
+            {
+                await ProblemResults.BadParameterAsync(context, "page_token", "is not a token this server issued").ConfigureAwait(false);
+                return;
+            }
+            before = cursor;
+        }
+        var page = await Store(context).ListAsync(new ListParams(Tenant(context), status, kind, pageSize, before), context.RequestAborted).ConfigureAwait(false);
+        var list = new OperationList
+        {
+            Operations = [.. page.Operations.Select(o => o.ToResource())],
+            NextPageToken = page.NextCursor is { } next ? PageTokens.Encode(next) : null,
+        };
+        await context.Response.WriteAsJsonAsync(list, LonghaulJson.Default.OperationList, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static Task KindsAsync(HttpContext context)
+    {
+        var registry = context.RequestServices.GetRequiredService<OperationHandlerRegistry>();
+        var kinds = new KindList
+        {
+            Kinds = [.. registry.Handlers.Select(h => new KindInfo { Name = h.Kind, Description = h.Description, InputSchema = h.InputSchema })],
+        };
+        return context.Response.WriteAsJsonAsync(kinds, LonghaulJson.Default.KindList, cancellationToken: context.RequestAborted);
+    }
+
+    public static async Task WriteResourceAsync(HttpContext context, int status, Operation op)
+    {
+        context.Response.StatusCode = status;
+        if (!op.Done)
+        {
+            var seconds = context.RequestServices.GetRequiredService<RetryAfterPolicy>().Seconds(op);
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+        await context.Response.WriteAsJsonAsync(op.ToResource(), LonghaulJson.Default.OperationResource, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static IOperationStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IOperationStore>();
+
+    private static bool IsValidIdempotencyKey(string? key)
+        => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
+
+    /// <summary>The <c>wait=N</c> of a <c>Prefer</c> header (RFC 7240), capped; null when absent or unusable.</summary>
+    internal static TimeSpan? PreferredWait(Microsoft.Extensions.Primitives.StringValues headers, TimeSpan cap)
+    {
+        foreach (var header in headers)
+        {
+            if (header is null) continue;
+            foreach (var preference in header.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = preference.IndexOf('=', StringComparison.Ordinal);
+                if (eq < 0 || !preference[..eq].Trim().Equals("wait", StringComparison.OrdinalIgnoreCase)) continue;
+                if (int.TryParse(preference[(eq + 1)..].Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+                    return TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
+            }
+        }
+        return null;
+    }
+}

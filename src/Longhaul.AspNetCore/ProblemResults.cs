@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Microsoft.AspNetCore.Http;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>Writes RFC 9457 problem documents.</summary>
+internal static class ProblemResults
+{
+    public const string ContentType = "application/problem+json";
+
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
+    {
+        var problem = new Problem
+        {
+            Type = $"https://longhaul.dev/problems/{code.Replace('_', '-')}",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Code = code,
+            Instance = context.Request.Path,
+            Errors = errors,
+        };
+        context.Response.StatusCode = status;
+        context.Response.ContentType = ContentType;
+        return JsonSerializer.SerializeAsync(context.Response.Body, problem, LonghaulJson.Default.Problem, context.RequestAborted);
+    }
+
+    public static Task NotFoundAsync(HttpContext context)
+        => WriteAsync(context, 404, ProblemCodes.OperationNotFound, "Operation not found", "No operation with this id exists for this tenant.");
+
+    public static Task ValidationAsync(HttpContext context, IReadOnlyDictionary<string, string[]> errors)
+        => WriteAsync(context, 422, ProblemCodes.ValidationFailed, "Validation failed", "One or more fields are invalid; see errors.", errors);
+
+    public static Task BadParameterAsync(HttpContext context, string name, string message)
+        => WriteAsync(context, 400, ProblemCodes.InvalidParameter, "Invalid parameter", $"{name}: {message}",
+            new Dictionary<string, string[]> { [name] = [message] });
+}

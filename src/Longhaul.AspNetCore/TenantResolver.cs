@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// Maps a request's bearer key to its tenant. With no keys in the store the server is in single-tenant development
+/// mode (tenant <c>default</c>). Lookups are cached for a few seconds, so a key created or revoked by
+/// <c>longhaul keys</c> in another process takes effect within that time.
+/// </summary>
+public sealed class TenantResolver(IOperationStore store, TimeProvider time)
+{
+    public const string DevelopmentTenant = "default";
+    private static readonly TimeSpan KeyCacheTtl = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AnyKeysTtl = TimeSpan.FromSeconds(1);
+    private readonly ConcurrentDictionary<string, (string? Tenant, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
+    private (bool Any, DateTimeOffset Until) _anyKeys;
+
+    /// <summary>The tenant, or null when the request must be refused with 401.</summary>
+    public async ValueTask<string?> ResolveAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var now = time.GetUtcNow();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var key = header[7..].Trim();
+            if (key.Length is > 0 and <= 512)
+            {
+                var hash = ApiKeys.Hash(key);
+                if (!_keys.TryGetValue(hash, out var cached) || cached.Until < now)
+                {
+                    var record = await store.FindApiKeyAsync(hash, context.RequestAborted).ConfigureAwait(false);
+                    cached = (record is { RevokedAt: null } ? record.Tenant : null, now + KeyCacheTtl);
+                    if (_keys.Count > 10_000) _keys.Clear();
+                    _keys[hash] = cached;
+                }
+                if (cached.Tenant is not null) return cached.Tenant;
+            }
+        }
+        return await AnyKeysAsync(now, context.RequestAborted).ConfigureAwait(false) ? null : DevelopmentTenant;
+    }
+
+    /// <summary>True once any active key exists.</summary>
+    public async ValueTask<bool> AnyKeysAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var snapshot = _anyKeys;
+        if (snapshot.Until >= now) return snapshot.Any;
+        var keys = await store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false);
+        var any = keys.Any(k => k.RevokedAt is null);
+        _anyKeys = (any, now + AnyKeysTtl);
+        return any;
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Longhaul.Contracts;
+
+/// <summary>Source-generated serialization for every wire type: snake_case, UTC timestamps.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    Converters = [typeof(UtcTimestampConverter)],
+    AllowTrailingCommas = false,
+    MaxDepth = 64)]
+[JsonSerializable(typeof(OperationResource))]
+[JsonSerializable(typeof(StartOperationRequest))]
+[JsonSerializable(typeof(OperationList))]
+[JsonSerializable(typeof(KindList))]
+[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(ProgressInfo))]
+[JsonSerializable(typeof(OperationError))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(DateTimeOffset))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+public sealed partial class LonghaulJson : JsonSerializerContext;

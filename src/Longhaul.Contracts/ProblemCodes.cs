@@ -1,0 +1,23 @@
+namespace Longhaul.Contracts;
+
+/// <summary>The stable, machine-readable <c>code</c> values of problem documents.</summary>
+public static class ProblemCodes
+{
+    public const string OperationNotFound = "operation_not_found";
+    public const string ValidationFailed = "validation_failed";
+    public const string MalformedJson = "malformed_json";
+    public const string JsonTooDeep = "json_too_deep";
+    public const string BodyTooLarge = "body_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    public const string OperationTerminal = "operation_terminal";
+    public const string OperationNotTerminal = "operation_not_terminal";
+    public const string InvalidParameter = "invalid_parameter";
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string StoreUnavailable = "store_unavailable";
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Longhaul.AspNetCore;
+using Longhaul.Storage;
+
+namespace Longhaul.Server;
+
+internal static class KeysCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("keys", "Manage API keys. Once any key exists, every /v1 call needs one.");
+
+        var tenant = new Option<string>("--tenant") { Description = "The tenant the key acts for.", Required = true };
+        var dataDir = CommonOptions.DataDir();
+        var create = new Command("create", "Create a key; it is printed once and only its hash is stored.") { tenant, dataDir };
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            var name = result.GetValue(tenant)!;
+            if (!ApiKeys.IsValidTenant(name))
+            {
+                await Console.Error.WriteLineAsync("longhaul: --tenant must be 1-63 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.").ConfigureAwait(false);
+                return 2;
+            }
+            await using var store = await StoreFactory.OpenAsync(result.GetValue(dataDir), cancellationToken).ConfigureAwait(false);
+            var key = ApiKeys.NewKey();
+            var id = ApiKeys.NewId();
+            await store.CreateApiKeyAsync(new ApiKeyRecord(id, name, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow(), null), cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Created key {id} for tenant '{name}'. It is shown once; store it now:").ConfigureAwait(false);
+            Console.WriteLine(key);
+            return 0;
+        });
+
+        var listDataDir = CommonOptions.DataDir();
+        var list = new Command("list", "List keys (ids and tenants; never the keys).") { listDataDir };
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            await using var store = await StoreFactory.OpenAsync(result.GetValue(listDataDir), cancellationToken).ConfigureAwait(false);
+            foreach (var k in await store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Console.WriteLine($"{k.Id}\t{k.Tenant}\tcreated {k.CreatedAt:u}\t{(k.RevokedAt is { } r ? $"revoked {r:u}" : "active")}");
+            }
+            return 0;
+        });
+
+        var keyId = new Argument<string>("id") { Description = "The key id (key_…)." };
+        var revokeDataDir = CommonOptions.DataDir();
+        var revoke = new Command("revoke", "Revoke a key; servers stop accepting it within seconds.") { keyId, revokeDataDir };
+        revoke.SetAction(async (result, cancellationToken) =>
+        {
+            await using var store = await StoreFactory.OpenAsync(result.GetValue(revokeDataDir), cancellationToken).ConfigureAwait(false);
+            var ok = await store.RevokeApiKeyAsync(result.GetValue(keyId)!, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(ok ? "Revoked." : "No such active key.");
+            return ok ? 0 : 1;
+        });
+
+        command.Subcommands.Add(create);
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(revoke);
+        return command;
+    }
+}

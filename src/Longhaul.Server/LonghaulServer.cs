@@ -1,0 +1,88 @@
+using Longhaul.AspNetCore;
+using Longhaul.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Longhaul.Server;
+
+/// <summary>The composition root of <c>longhaul serve</c>; tests build the same app in-process.</summary>
+public static partial class LonghaulServer
+{
+    /// <summary>A builder with the API, the workers and the SQLite store wired up from configuration and <paramref name="settings"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(ServeSettings settings, string[]? args = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        var config = builder.Configuration;
+        var urls = settings.Urls ?? config["Longhaul:Urls"] ?? ServeSettings.DefaultUrls;
+        var dataDir = Path.GetFullPath(settings.DataDir ?? config["Longhaul:DataDir"] ?? ServeSettings.DefaultDataDir);
+        Directory.CreateDirectory(dataDir);
+
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        builder.Services.AddSingleton(new ServeContext(dataDir, Path.Combine(dataDir, ServeSettings.DatabaseFileName)));
+        builder.Services.AddLonghaul(config);
+        builder.Services.AddLonghaulApi(config);
+        builder.Services.AddLonghaulSqlite(Path.Combine(dataDir, ServeSettings.DatabaseFileName));
+        return builder;
+    }
+
+    /// <summary>Builds the app: the data-directory lock, the pipeline and the start-up report.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var context = app.Services.GetRequiredService<ServeContext>();
+        var dirLock = DataDirectoryLock.Acquire(context.DataDir);
+        app.Lifetime.ApplicationStopped.Register(dirLock.Dispose);
+        app.UseLonghaul();
+        app.MapLonghaul();
+        app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
+        return app;
+    }
+
+    private static void ReportStartup(WebApplication app, ServeContext context)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulOptions>>().Value;
+        var kinds = app.Services.GetRequiredService<OperationHandlerRegistry>().Kinds;
+        LogListening(logger, string.Join(", ", addresses));
+        LogStore(logger, context.DatabasePath);
+        LogKinds(logger, string.Join(", ", kinds), options.RunWorkers ? options.WorkerSlots : 0);
+        var anyKeys = app.Services.GetRequiredService<TenantResolver>().AnyKeysAsync(DateTimeOffset.MinValue, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (!anyKeys) LogNoKeys(logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Longhaul listening on {Addresses}")]
+    private static partial void LogListening(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store: SQLite at {Path}")]
+    private static partial void LogStore(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kinds: {Kinds}; worker slots: {Slots}")]
+    private static partial void LogKinds(ILogger logger, string kinds, int slots);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API keys exist: running in single-tenant development mode, every caller is tenant 'default'. Create a key with 'longhaul keys create --tenant NAME' to require keys.")]
+    private static partial void LogNoKeys(ILogger logger);
+}

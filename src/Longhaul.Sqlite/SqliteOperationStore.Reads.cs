@@ -1,0 +1,89 @@
+using Longhaul.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Longhaul.Sqlite;
+
+public sealed partial class SqliteOperationStore
+{
+    public async Task<Operation?> GetAsync(GetParams p, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM operations WHERE id = $id AND ($tenant IS NULL OR tenant = $tenant)";
+        command.P("$id", p.Id).P("$tenant", p.Tenant);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadOperation(reader) : null;
+    }
+
+    public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM operations
+            WHERE tenant = $tenant AND ($status IS NULL OR status = $status) AND ($kind IS NULL OR kind = $kind)
+              AND ($before IS NULL OR seq < $before)
+            ORDER BY seq DESC LIMIT $limit
+            """;
+        command.P("$tenant", p.Tenant).P("$status", p.Status is { } s ? (int)s : null).P("$kind", p.Kind)
+            .P("$before", p.BeforeCursor).P("$limit", p.PageSize + 1);
+        var operations = new List<Operation>(p.PageSize + 1);
+        long? lastSeq = null;
+        long? next = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (operations.Count == p.PageSize)
+            {
+                next = lastSeq;
+                break;
+            }
+            operations.Add(ReadOperation(reader));
+            lastSeq = reader.GetInt64(0);
+        }
+        return new ListResult(operations, next);
+    }
+
+    public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT e.seq, e.type, e.data, e.created_at FROM operation_events e
+            WHERE e.operation_seq = (SELECT seq FROM operations WHERE id = $id) AND e.seq > $after
+            ORDER BY e.seq LIMIT $limit
+            """;
+        command.P("$id", p.Id).P("$after", p.AfterSeq).P("$limit", p.Limit);
+        var events = new List<OperationEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new OperationEvent(reader.GetInt64(0), reader.GetString(1), Json(reader, 2), Time(reader.GetInt64(3))));
+        }
+        return events;
+    }
+
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        var keys = await QueryKeysAsync("WHERE key_hash = $hash", c => c.P("$hash", keyHash), cancellationToken).ConfigureAwait(false);
+        return keys.Count == 0 ? null : keys[0];
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
+        => QueryKeysAsync("ORDER BY created_at", _ => { }, cancellationToken);
+
+    private async Task<IReadOnlyList<ApiKeyRecord>> QueryKeysAsync(string where, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys {where}";
+        bind(command);
+        var keys = new List<ApiKeyRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Time(reader.GetInt64(3)), Time(reader, 4)));
+        }
+        return keys;
+    }
+}

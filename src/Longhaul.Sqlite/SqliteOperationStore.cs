@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Longhaul.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode, <c>synchronous=FULL</c>. Every write goes through one
+/// <see cref="SqliteWriter"/> (group commit); reads use pooled connections of their own. The store's
+/// <see cref="TimeProvider"/> is the database clock: all lease arithmetic happens here.
+/// </summary>
+public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDisposable
+{
+    private const string Columns = """
+        seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
+        deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq
+        """;
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriter _writer;
+
+    public SqliteOperationStore(string databasePath, TimeProvider time, IStoreNotifier notifier)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _time = time;
+        _writer = new SqliteWriter(_connectionString, notifier);
+    }
+
+    public string DatabasePath { get; }
+
+    public bool OwnsAllLeases => true;
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return _writer.DisposeAsync();
+    }
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    {
+        scope.Command(SqliteSchema.CreateMigrationsTable).ExecuteNonQuery();
+        var applied = new HashSet<long>();
+        using (var reader = scope.Command(SqliteSchema.AppliedVersions).ExecuteReader())
+        {
+            while (reader.Read()) applied.Add(reader.GetInt64(0));
+        }
+        foreach (var (version, sql) in SqliteSchema.Migrations)
+        {
+            if (applied.Contains(version)) continue;
+            scope.Command(sql).ExecuteNonQuery();
+            scope.Command(SqliteSchema.RecordMigration).P("$v", version).P("$now", Now()).ExecuteNonQuery();
+        }
+        return true;
+    }, cancellationToken);
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM schema_migrations LIMIT 1";
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
+
+    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static JsonElement ParseJson(string json) => JsonSerializer.Deserialize(json, LonghaulJson.Default.JsonElement);
+
+    private static JsonElement? Json(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : ParseJson(r.GetString(i));
+
+    private static string? ToJson(JsonElement? element) => element is { } e ? e.GetRawText() : null;
+
+    private static string ToJson(OperationError error) => JsonSerializer.Serialize(error, LonghaulJson.Default.OperationError);
+
+    private static string? ToJson(ProgressInfo? progress) => progress is null ? null : JsonSerializer.Serialize(progress, LonghaulJson.Default.ProgressInfo);
+
+    private static Operation ReadOperation(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(1),
+        Tenant = r.GetString(2),
+        Kind = r.GetString(3),
+        Status = (OperationStatus)r.GetInt32(4),
+        Input = ParseJson(r.GetString(5)),
+        Metadata = Json(r, 6),
+        CallbackUrl = Text(r, 7),
+        Priority = r.GetInt32(8),
+        Attempt = r.GetInt32(9),
+        MaxAttempts = r.GetInt32(10),
+        TimeoutSeconds = r.IsDBNull(11) ? null : r.GetInt64(11) / 1000.0,
+        DeadlineAt = Time(r, 12),
+        RunAfter = Time(r.GetInt64(13)),
+        CreatedAt = Time(r.GetInt64(14)),
+        UpdatedAt = Time(r.GetInt64(15)),
+        StartedAt = Time(r, 16),
+        FinishedAt = Time(r, 17),
+        Progress = r.IsDBNull(18) ? null : JsonSerializer.Deserialize(r.GetString(18), LonghaulJson.Default.ProgressInfo),
+        EstimatedCompletion = Time(r, 19),
+        CancelRequested = r.GetInt64(20) != 0,
+        Result = Json(r, 21),
+        Error = r.IsDBNull(22) ? null : JsonSerializer.Deserialize(r.GetString(22), LonghaulJson.Default.OperationError),
+        Checkpoint = Json(r, 23),
+        LeaseOwner = Text(r, 24),
+        LeaseEpoch = r.GetInt64(25),
+        LeaseExpiresAt = Time(r, 26),
+        LastEventSeq = r.GetInt64(27),
+    };
+
+    private static List<Operation> ReadAll(SqliteCommand command)
+    {
+        var list = new List<Operation>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) list.Add(ReadOperation(reader));
+        return list;
+    }
+
+    private static Operation? SelectInWriter(WriteScope scope, string? tenant, string id)
+    {
+        var command = scope.Command($"SELECT {Columns} FROM operations WHERE id = $id AND ($tenant IS NULL OR tenant = $tenant)")
+            .P("$id", id).P("$tenant", tenant);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadOperation(reader) : null;
+    }
+}

@@ -1,0 +1,79 @@
+namespace Longhaul.Sqlite;
+
+/// <summary>Numbered, forward-only migrations. Never edit a shipped one: add the next.</summary>
+internal static class SqliteSchema
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE operations (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                tenant TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                input TEXT NOT NULL,
+                metadata TEXT,
+                callback_url TEXT,
+                priority INTEGER NOT NULL DEFAULT 0,
+                attempt INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                timeout_ms INTEGER,
+                deadline_at INTEGER,
+                run_after INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                progress TEXT,
+                estimated_completion INTEGER,
+                cancel_requested INTEGER NOT NULL DEFAULT 0,
+                result TEXT,
+                error TEXT,
+                checkpoint TEXT,
+                lease_owner TEXT,
+                lease_epoch INTEGER NOT NULL DEFAULT 0,
+                lease_expires_at INTEGER,
+                last_event_seq INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_operations_ready ON operations (priority DESC, seq) WHERE status = 0;
+            CREATE INDEX ix_operations_leases ON operations (lease_expires_at) WHERE status = 1;
+            CREATE INDEX ix_operations_deadlines ON operations (deadline_at) WHERE status < 2 AND deadline_at IS NOT NULL;
+            CREATE INDEX ix_operations_tenant ON operations (tenant, seq DESC);
+            CREATE INDEX ix_operations_finished ON operations (finished_at) WHERE status >= 2;
+
+            CREATE TABLE operation_events (
+                operation_seq INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                data TEXT,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (operation_seq, seq)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE idempotency_keys (
+                tenant TEXT NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                operation_id TEXT NOT NULL,
+                in_flight_until INTEGER,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_idempotency_expires ON idempotency_keys (expires_at);
+            CREATE INDEX ix_idempotency_operation ON idempotency_keys (operation_id);
+
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            """),
+    ];
+
+    public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+    public const string AppliedVersions = "SELECT version FROM schema_migrations";
+    public const string RecordMigration = "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $now)";
+}

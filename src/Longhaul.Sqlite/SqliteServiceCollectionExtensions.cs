@@ -1,0 +1,15 @@
+using Longhaul.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Longhaul.Sqlite;
+
+public static class SqliteServiceCollectionExtensions
+{
+    /// <summary>Uses the embedded SQLite store at <paramref name="databasePath"/> (created when missing).</summary>
+    public static IServiceCollection AddLonghaulSqlite(this IServiceCollection services, string databasePath)
+    {
+        services.AddSingleton(sp => new SqliteOperationStore(databasePath, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IStoreNotifier>()));
+        services.AddSingleton<IOperationStore>(sp => sp.GetRequiredService<SqliteOperationStore>());
+        return services;
+    }
+}

@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.Execution;
+
+/// <summary>
+/// The worker side of one process: claims ready operations into free slots, runs their handlers, renews their
+/// leases, delivers cancellations and deadlines, and on shutdown lets handlers finish within the grace period
+/// before handing the rest back.
+/// </summary>
+internal sealed partial class OperationEngine : BackgroundService
+{
+    private readonly IOperationStore _store;
+    private readonly OperationHandlerRegistry _registry;
+    private readonly IRetryPolicy _retry;
+    private readonly TimeProvider _time;
+    private readonly LonghaulOptions _options;
+    private readonly ILogger<OperationEngine> _logger;
+    private readonly ConcurrentDictionary<string, RunningOperation> _running = new(StringComparer.Ordinal);
+    private readonly AsyncSignal _wake = new();
+    private readonly IDisposable _subscription;
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    public OperationEngine(
+        IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry,
+        TimeProvider time, IOptions<LonghaulOptions> options, ILogger<OperationEngine> logger)
+    {
+        _store = store;
+        _registry = registry;
+        _retry = retry;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _subscription = notifier.Subscribe(OnNotification);
+    }
+
+    /// <summary>How many handlers run on this node now.</summary>
+    public int RunningCount => _running.Count;
+
+    public override void Dispose()
+    {
+        _subscription.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.RunWorkers || _registry.Kinds.Count == 0) return;
+        await Task.Yield();
+        var heartbeats = HeartbeatLoopAsync(stoppingToken);
+        try
+        {
+            await ClaimLoopAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        await DrainAsync().ConfigureAwait(false);
+        await heartbeats.ConfigureAwait(false);
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = _options.WorkerSlots - _running.Count;
+            if (free <= 0)
+            {
+                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+            IReadOnlyList<Operation> claimed;
+            try
+            {
+                claimed = await _store.ClaimAsync(new ClaimParams(_owner, _registry.Kinds, free, _options.LeaseDuration), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogClaimFailed(ex);
+                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+            foreach (var operation in claimed) Start(operation);
+            if (claimed.Count < free)
+            {
+                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Start(Operation operation)
+    {
+        var run = new RunningOperation(operation, _store, _time);
+        _running[operation.Id] = run;
+        run.Execution = Task.Run(() => RunAsync(run));
+    }
+
+    private async Task RunAsync(RunningOperation run)
+    {
+        var op = run.Operation;
+        try
+        {
+            if (!_registry.TryGet(op.Kind, out var handler))
+            {
+                await FinishAsync(run, OperationStatus.Failed, null, new OperationError { Code = "unknown_kind", Message = $"No handler for kind '{op.Kind}'." }).ConfigureAwait(false);
+                return;
+            }
+            if (op.DeadlineAt is { } deadline)
+            {
+                var left = deadline - _time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    await FinishAsync(run, OperationStatus.Failed, null, DeadlineError(op)).ConfigureAwait(false);
+                    return;
+                }
+                run.StopAtDeadline(left);
+            }
+            if (op.CancelRequested) run.Stop(StopReason.UserCancel);
+            LogStarted(op.Id, op.Kind, op.Attempt);
+
+            object? result;
+            try
+            {
+                result = await handler.ExecuteAsync(new OperationContext(run), run.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await FailedAsync(run, ex).ConfigureAwait(false);
+                return;
+            }
+            var element = result is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(result, result.GetType(), LonghaulJsonDefaults.Options);
+            await FinishAsync(run, OperationStatus.Succeeded, element, null).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A store failure while finishing: the lease will expire and the reaper returns the operation.
+            LogFinishFailed(ex, op.Id);
+        }
+        finally
+        {
+            _running.TryRemove(op.Id, out _);
+            run.Dispose();
+            _wake.Set();
+        }
+    }
+
+    private async Task FailedAsync(RunningOperation run, Exception ex)
+    {
+        var op = run.Operation;
+        switch (run.Reason)
+        {
+            case StopReason.LeaseLost:
+                LogLeaseLost(op.Id, op.LeaseEpoch);
+                return;
+            case StopReason.Shutdown:
+                await _store.HandBackAsync(new HandBackParams(run.Lease), CancellationToken.None).ConfigureAwait(false);
+                LogHandedBack(op.Id);
+                return;
+            case StopReason.UserCancel:
+                await FinishAsync(run, OperationStatus.Cancelled, null, new OperationError { Code = "cancelled", Message = "The operation was cancelled." }).ConfigureAwait(false);
+                return;
+            case StopReason.Deadline:
+                await FinishAsync(run, OperationStatus.Failed, null, DeadlineError(op)).ConfigureAwait(false);
+                return;
+        }
+        switch (ex)
+        {
+            case LeaseLostException:
+                LogLeaseLost(op.Id, op.LeaseEpoch);
+                return;
+            case PermanentFailureException permanent:
+                await FinishAsync(run, OperationStatus.Failed, null, new OperationError { Code = permanent.Code, Message = permanent.Message, Details = permanent.Details }).ConfigureAwait(false);
+                return;
+        }
+        var error = new OperationError { Code = "handler_error", Message = ex.Message };
+        if (op.Attempt < op.MaxAttempts)
+        {
+            var delay = _retry.GetDelay(op.Attempt);
+            var ok = await _store.RetryAsync(new RetryParams(run.Lease, error, delay), CancellationToken.None).ConfigureAwait(false);
+            if (ok) LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds, ex.Message);
+            else LogLeaseLost(op.Id, op.LeaseEpoch);
+            return;
+        }
+        await FinishAsync(run, OperationStatus.Failed, null, error with { Code = "attempts_exhausted", Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed: {ex.Message}" }).ConfigureAwait(false);
+    }
+
+    private async Task FinishAsync(RunningOperation run, OperationStatus status, JsonElement? result, OperationError? error)
+    {
+        var ok = await _store.CompleteAsync(new CompleteParams(run.Lease, status, result, error), CancellationToken.None).ConfigureAwait(false);
+        if (ok) LogFinished(run.Operation.Id, status.ToWire());
+        else LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
+    }
+
+    private static OperationError DeadlineError(Operation op) => new()
+    {
+        Code = "deadline_exceeded",
+        Message = $"The operation did not finish within its timeout of {op.TimeoutSeconds} seconds.",
+    };
+
+    private async Task HeartbeatLoopAsync(CancellationToken stoppingToken)
+    {
+        // Heartbeats go on while handlers drain after stoppingToken fires; they end with the engine.
+        while (!stoppingToken.IsCancellationRequested || !_running.IsEmpty)
+        {
+            try
+            {
+                await Task.Delay(_options.HeartbeatInterval, _time, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                continue;
+            }
+            await HeartbeatOnceAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews every lease this node holds in one store call; stops handlers that lost theirs.</summary>
+    internal async Task HeartbeatOnceAsync()
+    {
+        var runs = _running.Values.ToArray();
+        if (runs.Length == 0) return;
+        try
+        {
+            var result = await _store.HeartbeatAsync(new HeartbeatParams(_owner, [.. runs.Select(r => r.Lease)], _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
+            foreach (var id in result.Lost)
+            {
+                if (_running.TryGetValue(id, out var run)) run.Stop(StopReason.LeaseLost);
+            }
+            foreach (var id in result.CancelRequested)
+            {
+                if (_running.TryGetValue(id, out var run)) run.Stop(StopReason.UserCancel);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogHeartbeatFailed(ex);
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        var pending = _running.Values.Select(r => r.Execution).OfType<Task>().ToArray();
+        if (pending.Length == 0) return;
+        LogDraining(pending.Length, _options.ShutdownGracePeriod.TotalSeconds);
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(_options.ShutdownGracePeriod, _time).ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            // Grace period over: hand the rest back.
+        }
+        foreach (var run in _running.Values) run.Stop(StopReason.Shutdown);
+        var stopping = _running.Values.Select(r => r.Execution).OfType<Task>().ToArray();
+        try
+        {
+            await Task.WhenAll(stopping).WaitAsync(TimeSpan.FromSeconds(5), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Handlers that ignore their token: hand them back anyway; their later writes are fenced off.
+            foreach (var run in _running.Values)
+            {
+                await _store.HandBackAsync(new HandBackParams(run.Lease), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnNotification(StoreNotificationKind kind, string? operationId)
+    {
+        switch (kind)
+        {
+            case StoreNotificationKind.WorkAvailable:
+                _wake.Set();
+                break;
+            case StoreNotificationKind.CancelRequested when operationId is not null && _running.TryGetValue(operationId, out var run):
+                run.Stop(StopReason.UserCancel);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Operation {OperationId} ({Kind}) started, attempt {Attempt}")]
+    private partial void LogStarted(string operationId, string kind, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Operation {OperationId} finished: {Status}")]
+    private partial void LogFinished(string operationId, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} attempt {Attempt} failed; retrying in {DelayMs:F0} ms: {Reason}")]
+    private partial void LogRetry(string operationId, int attempt, double delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: lease epoch {Epoch} lost; another worker owns it, this attempt's writes are discarded")]
+    private partial void LogLeaseLost(string operationId, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} handed back on shutdown")]
+    private partial void LogHandedBack(string operationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: waiting up to {GraceSeconds} s for {Count} running operation(s)")]
+    private partial void LogDraining(int count, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Claiming work failed")]
+    private partial void LogClaimFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Renewing leases failed")]
+    private partial void LogHeartbeatFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the end of operation {OperationId} failed; the reaper will return it")]
+    private partial void LogFinishFailed(Exception ex, string operationId);
+}

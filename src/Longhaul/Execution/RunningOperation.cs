@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+
+namespace Longhaul.Execution;
+
+/// <summary>One attempt in flight on this node: its lease, its cancellation and its progress baseline.</summary>
+internal sealed class RunningOperation : IDisposable
+{
+    private readonly IOperationStore _store;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly DateTimeOffset _attemptStartedAt;
+    private readonly double _startFraction;
+    private int _reason;
+
+    public RunningOperation(Operation operation, IOperationStore store, TimeProvider time)
+    {
+        Operation = operation;
+        Checkpoint = operation.Checkpoint;
+        _store = store;
+        _time = time;
+        _attemptStartedAt = time.GetUtcNow();
+        _startFraction = Fraction(operation.Progress) ?? 0;
+    }
+
+    public Operation Operation { get; }
+
+    public LeaseRef Lease => new(Operation.Id, Operation.LeaseEpoch);
+
+    public JsonElement? Checkpoint { get; private set; }
+
+    public CancellationToken Token => _cts.Token;
+
+    public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+
+    public Task? Execution { get; set; }
+
+    /// <summary>Cancels the handler for <paramref name="reason"/>; the first reason wins.</summary>
+    public void Stop(StopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
+        {
+            try
+            {
+                _cts.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The attempt already ended.
+            }
+        }
+    }
+
+    /// <summary>Stops the handler with <see cref="StopReason.Deadline"/> once <paramref name="delay"/> has passed.</summary>
+    public void StopAtDeadline(TimeSpan delay)
+    {
+        var timer = _time.CreateTimer(static s => ((RunningOperation)s!).Stop(StopReason.Deadline), this, delay, Timeout.InfiniteTimeSpan);
+        _cts.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
+    }
+
+    public async Task RecordAsync(ProgressInfo? progress, JsonElement? checkpoint, CancellationToken cancellationToken)
+    {
+        if (progress is not null) progress = Normalize(progress);
+        var ok = await _store.RecordAsync(new RecordParams(Lease, progress, Estimate(progress), checkpoint), cancellationToken).ConfigureAwait(false);
+        if (!ok) Fenced();
+        if (checkpoint is not null) Checkpoint = checkpoint;
+    }
+
+    public async Task WriteOutputAsync(JsonElement chunk, CancellationToken cancellationToken)
+    {
+        if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
+    }
+
+    public void Dispose() => _cts.Dispose();
+
+    private void Fenced()
+    {
+        Stop(StopReason.LeaseLost);
+        throw new LeaseLostException();
+    }
+
+    private static ProgressInfo Normalize(ProgressInfo p)
+        => p.Percent is null && p.Current is { } c && p.Total is { } t && t > 0
+            ? p with { Percent = Math.Round(Math.Clamp(100.0 * c / t, 0, 100), 2) }
+            : p;
+
+    private static double? Fraction(ProgressInfo? p) => p?.Percent is { } pct ? Math.Clamp(pct / 100.0, 0, 1) : null;
+
+    /// <summary>Completion time extrapolated from the rate of progress seen in this attempt.</summary>
+    private DateTimeOffset? Estimate(ProgressInfo? progress)
+    {
+        if (Fraction(progress) is not { } f || f <= _startFraction) return null;
+        var now = _time.GetUtcNow();
+        var elapsed = now - _attemptStartedAt;
+        if (elapsed <= TimeSpan.Zero) return null;
+        var remaining = elapsed * ((1 - f) / (f - _startFraction));
+        return remaining > TimeSpan.FromDays(365) ? null : now + remaining;
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Longhaul.Contracts;
+
+namespace Longhaul;
+
+/// <summary>JSON settings for user-defined payloads (inputs, checkpoints, results): snake_case, like the wire.</summary>
+public static class LonghaulJsonDefaults
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(LonghaulJson.Default, new DefaultJsonTypeInfoResolver()),
+        Converters = { new UtcTimestampConverter() },
+    };
+}

@@ -1,0 +1,71 @@
+namespace Longhaul;
+
+/// <summary>Engine settings, bound from the <c>Longhaul</c> configuration section.</summary>
+public sealed class LonghaulOptions
+{
+    public const string SectionName = "Longhaul";
+
+    /// <summary>Run workers in this process. Defaults to true.</summary>
+    public bool RunWorkers { get; set; } = true;
+
+    /// <summary>How many operations this process runs at once. Defaults to 32.</summary>
+    public int WorkerSlots { get; set; } = 32;
+
+    /// <summary>How long a claim stays valid without a heartbeat. Defaults to 30 seconds.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often running operations renew their leases. Defaults to 10 seconds.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the reaper looks for expired leases, deadlines and expired data. Defaults to 5 seconds.</summary>
+    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often idle workers look for work when no wake-up arrives. Defaults to 1 second.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>On shutdown, how long running handlers may finish before they are handed back. Defaults to 10 seconds.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long finished operations are kept. Defaults to 7 days.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long an Idempotency-Key is remembered. Defaults to 24 hours.</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Attempts an operation gets when the client does not say. Defaults to 3.</summary>
+    public int DefaultMaxAttempts { get; set; } = 3;
+
+    /// <summary>Upper bound for <c>options.max_attempts</c>. Defaults to 100.</summary>
+    public int MaxAttemptsLimit { get; set; } = 100;
+
+    /// <summary>Upper bound for <c>options.timeout_seconds</c>. Defaults to 30 days.</summary>
+    public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>First retry delay; doubles each attempt, with full jitter. Defaults to 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest retry delay. Defaults to 5 minutes.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Returns the problems with these settings; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (WorkerSlots is < 1 or > 10_000) errors.Add($"Longhaul:WorkerSlots must be between 1 and 10000 (is {WorkerSlots}).");
+        if (LeaseDuration < TimeSpan.FromSeconds(1)) errors.Add($"Longhaul:LeaseDuration must be at least 1 second (is {LeaseDuration}).");
+        if (HeartbeatInterval <= TimeSpan.Zero || HeartbeatInterval >= LeaseDuration)
+            errors.Add($"Longhaul:HeartbeatInterval ({HeartbeatInterval}) must be positive and below Longhaul:LeaseDuration ({LeaseDuration}).");
+        if (ReaperInterval <= TimeSpan.Zero) errors.Add("Longhaul:ReaperInterval must be positive.");
+        if (PollInterval <= TimeSpan.Zero) errors.Add("Longhaul:PollInterval must be positive.");
+        if (ShutdownGracePeriod < TimeSpan.Zero) errors.Add("Longhaul:ShutdownGracePeriod must not be negative.");
+        if (Retention <= TimeSpan.Zero) errors.Add("Longhaul:Retention must be positive.");
+        if (IdempotencyRetention <= TimeSpan.Zero) errors.Add("Longhaul:IdempotencyRetention must be positive.");
+        if (MaxAttemptsLimit < 1) errors.Add("Longhaul:MaxAttemptsLimit must be at least 1.");
+        if (DefaultMaxAttempts < 1 || DefaultMaxAttempts > MaxAttemptsLimit)
+            errors.Add($"Longhaul:DefaultMaxAttempts must be between 1 and Longhaul:MaxAttemptsLimit ({MaxAttemptsLimit}).");
+        if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
+            errors.Add("Longhaul:RetryBaseDelay must not be negative and not above Longhaul:RetryMaxDelay.");
+        if (MaxTimeout <= TimeSpan.Zero) errors.Add("Longhaul:MaxTimeout must be positive.");
+        return errors;
+    }
+}

@@ -1,0 +1,64 @@
+using Longhaul.Events;
+using Longhaul.Execution;
+using Longhaul.Kinds;
+using Longhaul.Maintenance;
+using Longhaul.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul;
+
+public static class LonghaulServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Longhaul engine (workers, maintenance, the built-in <c>sleep</c> kind), bound to the <c>Longhaul</c>
+    /// configuration section. A store must be added too, e.g. <c>AddLonghaulSqlite</c>.
+    /// </summary>
+    public static IServiceCollection AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulOptions>? configure = null)
+    {
+        var options = services.AddOptions<LonghaulOptions>();
+        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulOptions.SectionName));
+        if (configure is not null) options.Configure(configure);
+        services.AddSingleton<IValidateOptions<LonghaulOptions>, LonghaulOptionsValidator>();
+        options.ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStoreNotifier, InProcessStoreNotifier>();
+        services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
+        services.TryAddSingleton<OperationHandlerRegistry>();
+        services.TryAddSingleton<OperationSignals>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
+
+        // Order matters: the schema and lease recovery come before workers start claiming.
+        services.AddHostedService<StoreInitializer>();
+        services.AddSingleton<OperationEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperationEngine>());
+        services.AddHostedService<MaintenanceService>();
+        services.AddOptions<HostOptions>().Configure<IOptions<LonghaulOptions>>((host, o) =>
+        {
+            var needed = o.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
+            if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
+        });
+        return services;
+    }
+
+    /// <summary>Registers a handler for its kind.</summary>
+    public static IServiceCollection AddOperationHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IOperationHandler
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, THandler>());
+        return services;
+    }
+
+    private sealed class LonghaulOptionsValidator : IValidateOptions<LonghaulOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LonghaulOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Longhaul.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.Maintenance;
+
+/// <summary>The reaper (expired leases, missed deadlines) every sweep, and retention pruning once a minute.</summary>
+internal sealed partial class MaintenanceService(
+    IOperationStore store, TimeProvider time, IOptions<LonghaulOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
+{
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        var lastPrune = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(o.ReaperInterval, time, stoppingToken).ConfigureAwait(false);
+                var reaped = await store.ReapAsync(new ReapParams(), stoppingToken).ConfigureAwait(false);
+                if (reaped.Requeued + reaped.Failed > 0) LogReaped(reaped.Requeued, reaped.Failed);
+                if (time.GetUtcNow() - lastPrune >= PruneEvery)
+                {
+                    lastPrune = time.GetUtcNow();
+                    var pruned = await store.PruneAsync(new PruneParams(o.Retention, 1000), stoppingToken).ConfigureAwait(false);
+                    if (pruned > 0) LogPruned(pruned);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reaper: {Requeued} orphaned operation(s) returned to pending, {Failed} failed")]
+    private partial void LogReaped(int requeued, int failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} finished operation(s) deleted")]
+    private partial void LogPruned(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Maintenance sweep failed")]
+    private partial void LogFailed(Exception ex);
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+
+namespace Longhaul.Storage;
+
+/// <summary>The single-process notifier: listeners are called synchronously after the commit.</summary>
+public sealed class InProcessStoreNotifier : IStoreNotifier
+{
+    private readonly Lock _gate = new();
+    private Action<StoreNotificationKind, string?>[] _listeners = [];
+
+    public void Publish(StoreNotificationKind kind, string? operationId)
+    {
+        foreach (var listener in Volatile.Read(ref _listeners))
+        {
+            listener(kind, operationId);
+        }
+    }
+
+    public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener)
+    {
+        lock (_gate) _listeners = [.. _listeners, listener];
+        return new Subscription(this, listener);
+    }
+
+    private void Unsubscribe(Action<StoreNotificationKind, string?> listener)
+    {
+        lock (_gate) _listeners = _listeners.Where(l => l != listener).ToArray();
+    }
+
+    private sealed class Subscription(InProcessStoreNotifier owner, Action<StoreNotificationKind, string?> listener) : IDisposable
+    {
+        public void Dispose() => owner.Unsubscribe(listener);
+    }
+}
