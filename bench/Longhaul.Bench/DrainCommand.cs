@@ -23,7 +23,15 @@ internal static class DrainCommand
         var timeoutS = a.Double("timeout", 300, min: 1);
         var pollMs = a.Int("poll-ms", 20);
         var resumePath = a.Optional("resume-path");
+        // all: create then drain; create: create only (server started with workers off);
+        // drain: only wait for the drain of what is already stored, timed by the server's own timestamps.
+        var mode = a.Optional("mode") ?? "all";
         a.EnsureAllUsed();
+        if (mode is not ("all" or "create" or "drain"))
+        {
+            Console.Error.WriteLine("drain: --mode must be all, create or drain");
+            return 2;
+        }
 
         using var client = BenchHttp.CreateClient(url, concurrency + 4, apiKey);
         var freq = Stopwatch.Frequency;
@@ -39,6 +47,11 @@ internal static class DrainCommand
         if (!pending0 || !(await ListIsEmptyAsync(client, "running")).Empty)
         {
             Console.WriteLine("drain: warning: the server already has pending/running operations; they count towards the drain.");
+        }
+
+        if (mode == "drain")
+        {
+            count = 0;
         }
 
         Console.WriteLine($"drain: creating {count} operations {BenchHttp.SleepZeroBody} with concurrency={concurrency} at {client.BaseAddress}");
@@ -90,6 +103,17 @@ internal static class DrainCommand
         if (firstError is not null)
         {
             Console.WriteLine($"  first create error: {firstError}");
+        }
+
+        if (mode == "create")
+        {
+            Console.WriteLine($"drain-create: created={created} create_errors={errors} create_s={Stats.F(createS)} create_ops_per_s={Stats.F(created / createS, 1)}");
+            return errors == 0 ? 0 : 1;
+        }
+
+        if (mode == "drain")
+        {
+            return await DrainStoredAsync(client, timeoutS, pollMs);
         }
 
         if (created == 0)
@@ -184,6 +208,64 @@ internal static class DrainCommand
             $"total_s={Stats.F(totalS)} end_to_end_ops_per_s={Stats.F(created / totalS, 1)} " +
             $"verified={succeeded}/{sampled} concurrency={concurrency} resumed={(resumePath is null ? "no" : "yes")}");
         return errors == 0 && succeeded == sampled ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Waits until nothing is pending or running, then pages through every succeeded operation and times the drain by
+    /// the server's own clock: from the first started_at to the last finished_at.
+    /// </summary>
+    private static async Task<int> DrainStoredAsync(HttpClient client, double timeoutS, int pollMs)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeoutS * Stopwatch.Frequency);
+        while (true)
+        {
+            var (pendingEmpty, _, _) = await ListIsEmptyAsync(client, "pending");
+            var (runningEmpty, _, _) = await ListIsEmptyAsync(client, "running");
+            if (pendingEmpty && runningEmpty && (await ListIsEmptyAsync(client, "pending")).Empty)
+            {
+                break;
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                Console.WriteLine($"drain: drain_s=timeout({timeoutS}s)");
+                return 1;
+            }
+
+            await Task.Delay(pollMs);
+        }
+
+        DateTimeOffset? first = null, last = null;
+        long succeeded = 0, other = 0;
+        string? token = null;
+        do
+        {
+            var url = "v1/operations?page_size=100" + (token is null ? "" : "&page_token=" + Uri.EscapeDataString(token));
+            using var doc = JsonDocument.Parse(await client.GetByteArrayAsync(url));
+            foreach (var op in doc.RootElement.GetProperty("operations").EnumerateArray())
+            {
+                if (BenchHttp.Str(op, "status") != "succeeded")
+                {
+                    other++;
+                    continue;
+                }
+
+                succeeded++;
+                var started = op.GetProperty("started_at").GetDateTimeOffset();
+                var finished = op.GetProperty("finished_at").GetDateTimeOffset();
+                if (first is null || started < first) first = started;
+                if (last is null || finished > last) last = finished;
+            }
+
+            token = doc.RootElement.TryGetProperty("next_page_token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        }
+        while (token is not null);
+
+        var seconds = first is null ? 0 : (last!.Value - first.Value).TotalSeconds;
+        Console.WriteLine(
+            $"drain: succeeded={succeeded} not_succeeded={other} drain_s={Stats.F(seconds)} " +
+            $"drain_ops_per_s={Stats.F(succeeded / Math.Max(seconds, 1e-3), 1)} timed_by=server_timestamps");
+        return other == 0 && succeeded > 0 ? 0 : 1;
     }
 
     /// <summary>GET /v1/operations?status=S&amp;page_size=1 → whether `operations` is empty, or an error string.</summary>

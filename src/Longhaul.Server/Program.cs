@@ -5,4 +5,6 @@ var root = new RootCommand("Longhaul: durable operations for long work behind HT
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
-return await root.Parse(args).InvokeAsync();
+// System.CommandLine must not handle SIGTERM/SIGINT: its 2 s ProcessTerminationTimeout would end `serve` with exit
+// code 143 in the middle of the host's graceful shutdown (grace period, hand-back). The generic host handles them.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Longhaul.Contracts;
+
+namespace Longhaul.Client;
+
+/// <summary>A thin client for the Longhaul HTTP API v1. Give it an <see cref="HttpClient"/> whose BaseAddress is the server.</summary>
+public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
+{
+    /// <summary>Starts an operation. With an idempotency key, a retry returns the same operation.</summary>
+    public async Task<OperationResource> StartAsync(StartOperationRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "v1/operations")
+        {
+            Content = JsonContent.Create(request, LonghaulJson.Default.StartOperationRequest),
+        };
+        if (idempotencyKey is not null) message.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await SendForResourceAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<OperationResource> GetAsync(string id, CancellationToken cancellationToken = default)
+        => SendForResourceAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/operations/{Uri.EscapeDataString(id)}"), cancellationToken);
+
+    /// <summary>Long-polls until the operation is done or <paramref name="timeout"/> passes (the server caps it).</summary>
+    public Task<OperationResource> WaitAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+        => SendForResourceAsync(new HttpRequestMessage(HttpMethod.Get,
+            $"v1/operations/{Uri.EscapeDataString(id)}/wait?timeout={timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}"), cancellationToken);
+
+    /// <summary>Long-polls repeatedly until the operation is done.</summary>
+    public async Task<OperationResource> WaitUntilDoneAsync(string id, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var op = await WaitAsync(id, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            if (op.Done) return op;
+        }
+    }
+
+    public Task<OperationResource> CancelAsync(string id, CancellationToken cancellationToken = default)
+        => SendForResourceAsync(new HttpRequestMessage(HttpMethod.Post, $"v1/operations/{Uri.EscapeDataString(id)}/cancel"), cancellationToken);
+
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Delete, $"v1/operations/{Uri.EscapeDataString(id)}");
+        using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<OperationList> ListAsync(OperationStatus? status = null, string? kind = null, int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (status is { } s) query.Add("status=" + s.ToWire());
+        if (kind is not null) query.Add("kind=" + Uri.EscapeDataString(kind));
+        if (pageSize is { } n) query.Add("page_size=" + n.ToString(CultureInfo.InvariantCulture));
+        if (pageToken is not null) query.Add("page_token=" + Uri.EscapeDataString(pageToken));
+        using var message = new HttpRequestMessage(HttpMethod.Get, "v1/operations" + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+        using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync(LonghaulJson.Default.OperationList, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Streams the operation's events, from <paramref name="afterEventId"/> when given (else from a snapshot), until
+    /// the <c>done</c> event. Reconnecting with the last id seen continues without gap or repeat.
+    /// </summary>
+    public async IAsyncEnumerable<ServerSentEvent> StreamEventsAsync(string id, long? afterEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"v1/operations/{Uri.EscapeDataString(id)}/events");
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (afterEventId is { } after) message.Headers.Add("Last-Event-ID", after.ToString(CultureInfo.InvariantCulture));
+        using var response = await SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NoContent) yield break;
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), Encoding.UTF8);
+        long? eventId = null;
+        string? type = null;
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (type is not null)
+                {
+                    yield return new ServerSentEvent(eventId, type, data.ToString());
+                    if (type == EventTypes.Done) yield break;
+                }
+                eventId = null;
+                type = null;
+                data.Clear();
+            }
+            else if (line.StartsWith("id: ", StringComparison.Ordinal))
+            {
+                eventId = long.Parse(line.AsSpan(4), CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                if (data.Length > 0) data.Append('\n');
+                data.Append(line.AsSpan(6));
+            }
+        }
+    }
+
+    private async Task<OperationResource> SendForResourceAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        using (message)
+        {
+            using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return (await response.Content.ReadFromJsonAsync(LonghaulJson.Default.OperationResource, cancellationToken).ConfigureAwait(false))!;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        if (apiKey is not null) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        var response = await http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode < 400) return response;
+        using (response)
+        {
+            Problem? problem = null;
+            try
+            {
+                problem = await response.Content.ReadFromJsonAsync(LonghaulJson.Default.Problem, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException)
+            {
+                // Not a problem document.
+            }
+            throw new LonghaulApiException(response.StatusCode, problem);
+        }
+    }
+}
