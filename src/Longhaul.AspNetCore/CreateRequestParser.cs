@@ -29,6 +29,12 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
             return Fail(ctx => ProblemResults.WriteAsync(ctx, 413, ProblemCodes.BodyTooLarge, "Request body too large",
                 $"The body exceeds the limit of {o.MaxCreateBodyBytes} bytes."));
         }
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            // JsonDocument does not validate UTF-8 inside strings; reading such a string later would throw (500).
+            return Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.MalformedJson, "Malformed JSON",
+                "The body is not valid UTF-8."), body);
+        }
         JsonDocument document;
         try
         {

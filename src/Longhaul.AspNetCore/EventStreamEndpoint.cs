@@ -7,6 +7,7 @@ using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore;
@@ -24,13 +25,28 @@ internal static class EventStreamEndpoint
 
     public static async Task StreamAsync(HttpContext context, string id)
     {
+        // End open streams when the host stops: otherwise the server's graceful shutdown waits for every connected
+        // client (and the workers are not stopped, nor handed back, until then). Clients resume with Last-Event-ID.
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await StreamAsync(context, id, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Shutting down: the response ends here.
+        }
+    }
+
+    private static async Task StreamAsync(HttpContext context, string id, CancellationToken ct)
+    {
         var services = context.RequestServices;
         var store = services.GetRequiredService<IOperationStore>();
         var signals = services.GetRequiredService<OperationSignals>();
         var time = services.GetRequiredService<TimeProvider>();
         var options = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var tenant = OperationEndpoints.Tenant(context);
-        var ct = context.RequestAborted;
 
         long? after = null;
         var header = context.Request.Headers["Last-Event-ID"];

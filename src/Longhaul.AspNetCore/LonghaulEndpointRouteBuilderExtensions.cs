@@ -32,7 +32,8 @@ public static class LonghaulEndpointRouteBuilderExtensions
             if (ready) await context.Response.WriteAsync("{\"status\":\"ready\"}").ConfigureAwait(false);
             else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
         });
-        endpoints.MapFallback((HttpContext context) => ProblemResults.WriteAsync(context, 404, ProblemCodes.NotFound, "Not found", "No such route."));
+        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
+        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
         return endpoints;
     }
 }

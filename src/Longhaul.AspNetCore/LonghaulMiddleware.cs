@@ -31,15 +31,15 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
             await next(context).ConfigureAwait(false);
             if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null)
             {
-                var (code, title) = context.Response.StatusCode switch
+                var (code, title, detail) = context.Response.StatusCode switch
                 {
-                    404 => (ProblemCodes.NotFound, "Not found"),
-                    405 => (ProblemCodes.MethodNotAllowed, "Method not allowed"),
-                    413 => (ProblemCodes.BodyTooLarge, "Request body too large"),
-                    415 => (ProblemCodes.UnsupportedMediaType, "Unsupported media type"),
-                    _ => ("http_error", "Request failed"),
+                    404 => (ProblemCodes.NotFound, "Not found", "No such route."),
+                    405 => (ProblemCodes.MethodNotAllowed, "Method not allowed", $"This route does not accept {context.Request.Method}; see the Allow header."),
+                    413 => (ProblemCodes.BodyTooLarge, "Request body too large", "The request body is too large."),
+                    415 => (ProblemCodes.UnsupportedMediaType, "Unsupported media type", "The request's content type is not supported."),
+                    _ => ("http_error", "Request failed", "The request failed."),
                 };
-                await ProblemResults.WriteAsync(context, context.Response.StatusCode, code, title).ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, context.Response.StatusCode, code, title, detail).ConfigureAwait(false);
             }
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)

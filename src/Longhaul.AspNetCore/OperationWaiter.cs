@@ -1,10 +1,14 @@
 using Longhaul.Events;
 using Longhaul.Storage;
+using Microsoft.Extensions.Hosting;
 
 namespace Longhaul.AspNetCore;
 
-/// <summary>Waits for an operation to finish, woken by store notifications, with a 1 s poll as the backstop.</summary>
-public sealed class OperationWaiter(IOperationStore store, OperationSignals signals, TimeProvider time)
+/// <summary>
+/// Waits for an operation to finish, woken by store notifications, with a 1 s poll as the backstop. A wait ends early
+/// when the host starts stopping, so open long-polls never hold up a graceful shutdown.
+/// </summary>
+public sealed class OperationWaiter(IOperationStore store, OperationSignals signals, TimeProvider time, IHostApplicationLifetime? lifetime = null)
 {
     private static readonly TimeSpan PollBackstop = TimeSpan.FromSeconds(1);
 
@@ -12,19 +16,25 @@ public sealed class OperationWaiter(IOperationStore store, OperationSignals sign
     public async Task<Operation?> WaitAsync(string tenant, string id, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + timeout;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime?.ApplicationStopping ?? CancellationToken.None);
+        var waitToken = linked.Token;
         while (true)
         {
             var changed = signals.Watch(id);
             var op = await store.GetAsync(new GetParams(tenant, id), cancellationToken).ConfigureAwait(false);
             var left = until - time.GetUtcNow();
-            if (op is null || op.Done || left <= TimeSpan.Zero) return op;
+            if (op is null || op.Done || left <= TimeSpan.Zero || lifetime?.ApplicationStopping.IsCancellationRequested == true) return op;
             try
             {
-                await changed.WaitAsync(left < PollBackstop ? left : PollBackstop, time, cancellationToken).ConfigureAwait(false);
+                await changed.WaitAsync(left < PollBackstop ? left : PollBackstop, time, waitToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 // Re-read: polling is the backstop for missed notifications.
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The host is stopping: answer with the operation as it is now.
             }
         }
     }

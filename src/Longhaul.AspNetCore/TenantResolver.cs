@@ -41,13 +41,13 @@ public sealed class TenantResolver(IOperationStore store, TimeProvider time)
         return await AnyKeysAsync(now, context.RequestAborted).ConfigureAwait(false) ? null : DevelopmentTenant;
     }
 
-    /// <summary>True once any active key exists.</summary>
+    /// <summary>True once any key was ever created: revoking the last key must not turn authentication off.</summary>
     public async ValueTask<bool> AnyKeysAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var snapshot = _anyKeys;
         if (snapshot.Until >= now) return snapshot.Any;
         var keys = await store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false);
-        var any = keys.Any(k => k.RevokedAt is null);
+        var any = keys.Count > 0;
         _anyKeys = (any, now + AnyKeysTtl);
         return any;
     }

@@ -70,7 +70,7 @@ public static partial class LonghaulServer
         LogListening(logger, string.Join(", ", addresses));
         LogStore(logger, context.DatabasePath);
         LogKinds(logger, string.Join(", ", kinds), options.RunWorkers ? options.WorkerSlots : 0);
-        var anyKeys = app.Services.GetRequiredService<TenantResolver>().AnyKeysAsync(DateTimeOffset.MinValue, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var anyKeys = app.Services.GetRequiredService<TenantResolver>().AnyKeysAsync(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         if (!anyKeys) LogNoKeys(logger);
     }
 

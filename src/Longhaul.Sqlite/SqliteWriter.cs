@@ -81,10 +81,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>After a failed batch: each write in its own transaction; failures are reported and dropped from the batch.</summary>
+    /// <summary>After a failed batch: each write in its own transaction, in submission order; failures are reported and dropped from the batch.</summary>
     private void RunOneByOne(List<WriteItem> batch, WriteScope scope)
     {
-        for (var i = batch.Count - 1; i >= 0; i--)
+        for (var i = 0; i < batch.Count;)
         {
             var item = batch[i];
             try
@@ -92,6 +92,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 Exec("BEGIN IMMEDIATE");
                 item.Run(scope);
                 Exec("COMMIT");
+                i++;
             }
             catch (Exception ex)
             {
@@ -167,7 +168,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public override void Succeed(IStoreNotifier notifier)
         {
-            foreach (var (kind, id) in _notifications) notifier.Publish(kind, id);
+            foreach (var (kind, id) in _notifications)
+            {
+                try
+                {
+                    notifier.Publish(kind, id);
+                }
+                catch (Exception)
+                {
+                    // A notification is only a hint: a failing listener must not stop the one writer or lose this result.
+                }
+            }
             _tcs.TrySetResult(_result!);
         }
 

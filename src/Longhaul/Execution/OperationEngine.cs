@@ -22,14 +22,21 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly LonghaulOptions _options;
     private readonly ILogger<OperationEngine> _logger;
     private readonly ConcurrentDictionary<string, RunningOperation> _running = new(StringComparer.Ordinal);
+
+    // Cancel requests that arrived for operations not (yet) running here: a cancel committed between our claim's
+    // commit and Start() would otherwise wait for the next heartbeat. Guarded by _cancelGate.
+    private readonly Dictionary<string, DateTimeOffset> _earlyCancels = new(StringComparer.Ordinal);
+    private readonly Lock _cancelGate = new();
     private readonly AsyncSignal _wake = new();
+    private readonly IHostApplicationLifetime? _lifetime;
     private readonly IDisposable _subscription;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry,
-        TimeProvider time, IOptions<LonghaulOptions> options, ILogger<OperationEngine> logger)
+        TimeProvider time, IOptions<LonghaulOptions> options, ILogger<OperationEngine> logger, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _store = store;
         _registry = registry;
         _retry = retry;
@@ -48,11 +55,16 @@ internal sealed partial class OperationEngine : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
         if (!_options.RunWorkers || _registry.Kinds.Count == 0) return;
+        // The grace period starts when shutdown starts (SIGTERM), not when the web server has finished draining.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _lifetime?.ApplicationStopping ?? CancellationToken.None);
+        var stoppingToken = stopping.Token;
         await Task.Yield();
-        var heartbeats = HeartbeatLoopAsync(stoppingToken);
+        // Heartbeats outlive stoppingToken: handlers finishing in the grace period still need their leases.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeats = HeartbeatLoopAsync(heartbeatStop.Token);
         try
         {
             await ClaimLoopAsync(stoppingToken).ConfigureAwait(false);
@@ -62,6 +74,7 @@ internal sealed partial class OperationEngine : BackgroundService
             // Shutting down.
         }
         await DrainAsync().ConfigureAwait(false);
+        await heartbeatStop.CancelAsync().ConfigureAwait(false);
         await heartbeats.ConfigureAwait(false);
     }
 
@@ -97,7 +110,11 @@ internal sealed partial class OperationEngine : BackgroundService
     private void Start(Operation operation)
     {
         var run = new RunningOperation(operation, _store, _time);
-        _running[operation.Id] = run;
+        lock (_cancelGate)
+        {
+            _running[operation.Id] = run;
+            if (_earlyCancels.Remove(operation.Id)) run.Stop(StopReason.UserCancel);
+        }
         run.Execution = Task.Run(() => RunAsync(run));
     }
 
@@ -203,18 +220,17 @@ internal sealed partial class OperationEngine : BackgroundService
         Message = $"The operation did not finish within its timeout of {op.TimeoutSeconds} seconds.",
     };
 
-    private async Task HeartbeatLoopAsync(CancellationToken stoppingToken)
+    private async Task HeartbeatLoopAsync(CancellationToken stopToken)
     {
-        // Heartbeats go on while handlers drain after stoppingToken fires; they end with the engine.
-        while (!stoppingToken.IsCancellationRequested || !_running.IsEmpty)
+        while (!stopToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(_options.HeartbeatInterval, _time, stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_options.HeartbeatInterval, _time, stopToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                continue;
+                return;
             }
             await HeartbeatOnceAsync().ConfigureAwait(false);
         }
@@ -280,8 +296,24 @@ internal sealed partial class OperationEngine : BackgroundService
             case StoreNotificationKind.WorkAvailable:
                 _wake.Set();
                 break;
-            case StoreNotificationKind.CancelRequested when operationId is not null && _running.TryGetValue(operationId, out var run):
-                run.Stop(StopReason.UserCancel);
+            case StoreNotificationKind.CancelRequested when operationId is not null:
+                lock (_cancelGate)
+                {
+                    if (_running.TryGetValue(operationId, out var run))
+                    {
+                        run.Stop(StopReason.UserCancel);
+                    }
+                    else
+                    {
+                        var now = _time.GetUtcNow();
+                        if (_earlyCancels.Count > 1000)
+                        {
+                            foreach (var stale in _earlyCancels.Where(e => now - e.Value > TimeSpan.FromMinutes(1)).Select(e => e.Key).ToList())
+                                _earlyCancels.Remove(stale);
+                        }
+                        _earlyCancels[operationId] = now;
+                    }
+                }
                 break;
         }
     }

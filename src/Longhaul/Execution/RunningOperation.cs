@@ -13,6 +13,7 @@ internal sealed class RunningOperation : IDisposable
     private readonly DateTimeOffset _attemptStartedAt;
     private readonly double _startFraction;
     private int _reason;
+    private ITimer? _deadline;
 
     public RunningOperation(Operation operation, IOperationStore store, TimeProvider time)
     {
@@ -43,7 +44,9 @@ internal sealed class RunningOperation : IDisposable
         {
             try
             {
-                _cts.Cancel();
+                // Callbacks run on the thread pool: Stop is called from store notifications on the writer's thread,
+                // which must never run handler code.
+                _ = _cts.CancelAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
             catch (ObjectDisposedException)
             {
@@ -55,8 +58,7 @@ internal sealed class RunningOperation : IDisposable
     /// <summary>Stops the handler with <see cref="StopReason.Deadline"/> once <paramref name="delay"/> has passed.</summary>
     public void StopAtDeadline(TimeSpan delay)
     {
-        var timer = _time.CreateTimer(static s => ((RunningOperation)s!).Stop(StopReason.Deadline), this, delay, Timeout.InfiniteTimeSpan);
-        _cts.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
+        _deadline = _time.CreateTimer(static s => ((RunningOperation)s!).Stop(StopReason.Deadline), this, delay, Timeout.InfiniteTimeSpan);
     }
 
     public async Task RecordAsync(ProgressInfo? progress, JsonElement? checkpoint, CancellationToken cancellationToken)
@@ -72,7 +74,11 @@ internal sealed class RunningOperation : IDisposable
         if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
     }
 
-    public void Dispose() => _cts.Dispose();
+    public void Dispose()
+    {
+        _deadline?.Dispose();
+        _cts.Dispose();
+    }
 
     private void Fenced()
     {

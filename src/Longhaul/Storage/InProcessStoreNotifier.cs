@@ -3,7 +3,7 @@ using Longhaul.Contracts;
 
 namespace Longhaul.Storage;
 
-/// <summary>The single-process notifier: listeners are called synchronously after the commit.</summary>
+/// <summary>The single-process notifier: listeners are called synchronously after the commit, so they must be quick and never block.</summary>
 public sealed class InProcessStoreNotifier : IStoreNotifier
 {
     private readonly Lock _gate = new();
@@ -13,7 +13,14 @@ public sealed class InProcessStoreNotifier : IStoreNotifier
     {
         foreach (var listener in Volatile.Read(ref _listeners))
         {
-            listener(kind, operationId);
+            try
+            {
+                listener(kind, operationId);
+            }
+            catch (Exception)
+            {
+                // A notification is a hint: one failing listener must not starve the others or the publisher.
+            }
         }
     }
 

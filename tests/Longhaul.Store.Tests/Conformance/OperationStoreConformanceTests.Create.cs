@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+
+namespace Longhaul.Store.Tests.Conformance;
+
+public abstract partial class OperationStoreConformanceTests
+{
+    [Fact]
+    public async Task MigrateAsync_CalledAgain_IsHarmlessAndStoreAnswersPing()
+    {
+        var op = await CreateAsync();
+
+        await Store.MigrateAsync(Ct);
+
+        Assert.True(await Store.PingAsync(Ct));
+        Assert.Equal(op.Id, (await GetAsync(op.Id)).Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
+    {
+        var now = Clock.GetUtcNow();
+        var input = NewOp(priority: 5, maxAttempts: 4, input: """{"n":7,"s":"x"}""", metadata: """{"m":"v"}""");
+
+        var created = await CreateAsync(input);
+        var read = await GetAsync(input.Id);
+
+        foreach (var op in new[] { created, read })
+        {
+            Assert.Equal(input.Id, op.Id);
+            Assert.Equal(Tenant, op.Tenant);
+            Assert.Equal(Kind, op.Kind);
+            Assert.Equal(OperationStatus.Pending, op.Status);
+            Assert.False(op.Done);
+            Assert.Equal(0, op.Attempt);
+            Assert.Equal(4, op.MaxAttempts);
+            Assert.Equal(5, op.Priority);
+            Assert.Equal(now, op.CreatedAt);
+            Assert.Equal(now, op.UpdatedAt);
+            Assert.Equal(now, op.RunAfter);
+            Assert.Null(op.StartedAt);
+            Assert.Null(op.FinishedAt);
+            Assert.Null(op.DeadlineAt);
+            Assert.Null(op.LeaseOwner);
+            Assert.False(op.CancelRequested);
+            Assert.True(JsonElement.DeepEquals(input.Input, op.Input));
+            Assert.True(op.Metadata is { } m && JsonElement.DeepEquals(input.Metadata!.Value, m));
+        }
+        Assert.Equal(0, read.LastEventSeq);
+        Assert.Empty(await EventsAsync(input.Id));
+    }
+
+    [Fact]
+    public async Task CreateAsync_WithTimeout_SetsDeadlineFromStoreClock()
+    {
+        var now = Clock.GetUtcNow();
+
+        var op = await CreateAsync(timeoutSeconds: 90);
+
+        Assert.Equal(90, (await GetAsync(op.Id)).TimeoutSeconds);
+        Assert.Equal(now + TimeSpan.FromSeconds(90), (await GetAsync(op.Id)).DeadlineAt);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNull()
+    {
+        await CreateAsync();
+
+        Assert.Null(await Store.GetAsync(new GetParams(Tenant, OperationIds.New(Clock)), Ct));
+        Assert.Null(await Store.GetAsync(new GetParams(null, OperationIds.New(Clock)), Ct));
+    }
+
+    [Fact]
+    public async Task GetAsync_OtherTenant_ReturnsNullWhileOwnerAndEngineSeeIt()
+    {
+        var op = await CreateAsync();
+
+        Assert.Null(await Store.GetAsync(new GetParams(OtherTenant, op.Id), Ct));
+        Assert.Equal(op.Id, (await Store.GetAsync(new GetParams(Tenant, op.Id), Ct))?.Id);
+        Assert.Equal(op.Id, (await Store.GetAsync(new GetParams(null, op.Id), Ct))?.Id);
+    }
+
+    [Fact]
+    public async Task CancelAsync_OtherTenant_ReturnsNotFoundAndLeavesOperation()
+    {
+        var op = await CreateAsync();
+
+        var result = await Store.CancelAsync(new CancelParams(OtherTenant, op.Id), Ct);
+
+        Assert.Equal(CancelOutcome.NotFound, result.Outcome);
+        Assert.Null(result.Operation);
+        var after = await GetAsync(op.Id);
+        Assert.Equal(OperationStatus.Pending, after.Status);
+        Assert.False(after.CancelRequested);
+        Assert.Empty(await EventsAsync(op.Id));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_OtherTenant_ReturnsNotFoundAndKeepsOperation()
+    {
+        var op = await CreateSucceededAsync();
+
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteAsync(new DeleteParams(OtherTenant, op.Id), Ct));
+
+        Assert.Equal(OperationStatus.Succeeded, (await GetAsync(op.Id)).Status);
+        Assert.NotEmpty(await EventsAsync(op.Id));
+    }
+
+    [Fact]
+    public async Task CreateAsync_NewIdempotencyKey_ReturnsCreated()
+    {
+        var op = NewOp();
+
+        var result = await Store.CreateAsync(new CreateParams(op, new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null)), Ct);
+
+        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        Assert.Equal(op.Id, result.Operation?.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameKeySameHash_ReplaysTheSameOperationWithoutCreatingAnother()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
+        var first = await CreateAsync(NewOp(), key);
+        await AdvanceAsync(TimeSpan.FromMinutes(5));
+
+        var again = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+
+        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(first.Id, again.Operation?.Id);
+        Assert.Equal(first.CreatedAt, again.Operation?.CreatedAt);
+        Assert.Single((await Store.ListAsync(new ListParams(Tenant, null, null, 10, null), Ct)).Operations);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ReplayAfterProgress_ReturnsCurrentState()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
+        var first = await CreateAsync(NewOp(), key);
+        await ClaimOneAsync(first.Id);
+
+        var again = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+
+        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(OperationStatus.Running, again.Operation?.Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameKeyDifferentHash_ReturnsKeyReusedAndCreatesNothing()
+    {
+        await CreateAsync(NewOp(), new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null));
+        var second = NewOp();
+
+        var result = await Store.CreateAsync(new CreateParams(second, new IdempotencyClaim("key-1", "hash-2", TimeSpan.FromHours(24), null)), Ct);
+
+        Assert.Equal(CreateOutcome.KeyReused, result.Outcome);
+        Assert.Null(result.Operation);
+        Assert.Null(await Store.GetAsync(new GetParams(null, second.Id), Ct));
+    }
+
+    [Fact]
+    public async Task CreateAsync_KeyHeldInFlight_ReturnsKeyInFlightUntilReleasedThenReplays()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1));
+        var first = await CreateAsync(NewOp(), key);
+        var retryKey = key with { HoldFor = null };
+
+        var whileHeld = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+        await AdvanceAsync(TimeSpan.FromSeconds(30));
+        var stillHeld = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+        await Store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(Tenant, "key-1"), Ct);
+        var released = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+
+        Assert.Equal(CreateOutcome.KeyInFlight, whileHeld.Outcome);
+        Assert.Null(whileHeld.Operation);
+        Assert.Equal(CreateOutcome.KeyInFlight, stillHeld.Outcome);
+        Assert.Equal(CreateOutcome.Replayed, released.Outcome);
+        Assert.Equal(first.Id, released.Operation?.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_KeyHoldElapsed_ReplaysWithoutRelease()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1));
+        var first = await CreateAsync(NewOp(), key);
+        await AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
+
+        var result = await Store.CreateAsync(new CreateParams(NewOp(), key with { HoldFor = null }), Ct);
+
+        Assert.Equal(CreateOutcome.Replayed, result.Outcome);
+        Assert.Equal(first.Id, result.Operation?.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_KeyPastRetention_IsForgottenAndCreatesANewOperation()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(1), null);
+        var first = await CreateAsync(NewOp(), key);
+        await AdvanceAsync(TimeSpan.FromMinutes(59));
+        var withinRetention = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+        await AdvanceAsync(TimeSpan.FromMinutes(1));
+        var second = NewOp();
+
+        var afterRetention = await Store.CreateAsync(new CreateParams(second, key with { RequestHash = "hash-2" }), Ct);
+
+        Assert.Equal(CreateOutcome.Replayed, withinRetention.Outcome);
+        Assert.Equal(CreateOutcome.Created, afterRetention.Outcome);
+        Assert.Equal(second.Id, afterRetention.Operation?.Id);
+        Assert.NotEqual(first.Id, second.Id);
+        var again = await Store.CreateAsync(new CreateParams(NewOp(), key with { RequestHash = "hash-2" }), Ct);
+        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(second.Id, again.Operation?.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameKeyOtherTenant_CreatesSeparateOperation()
+    {
+        var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
+        var mine = await CreateAsync(NewOp(), key);
+        var theirs = NewOp(tenant: OtherTenant);
+
+        var result = await Store.CreateAsync(new CreateParams(theirs, key with { RequestHash = "other-hash" }), Ct);
+
+        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        Assert.Equal(theirs.Id, result.Operation?.Id);
+        Assert.NotEqual(mine.Id, theirs.Id);
+    }
+}
