@@ -178,14 +178,30 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
     /// <summary>Reads the body, or null when it is larger than <paramref name="limit"/>.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
     {
-        if (context.Request.ContentLength > limit) return null;
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        var declared = context.Request.ContentLength;
+        if (declared > limit) return null;
+        var body = context.Request.Body;
+        if (declared is { } length)
         {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
+            // The common case: read straight into an array of the declared size.
+            var exact = new byte[length];
+            await body.ReadExactlyAsync(exact, context.RequestAborted).ConfigureAwait(false);
+            return exact;
+        }
+        var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

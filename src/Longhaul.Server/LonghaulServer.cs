@@ -17,7 +17,12 @@ public static partial class LonghaulServer
     /// <summary>A builder with the API, the workers and the SQLite store wired up from configuration and <paramref name="settings"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(ServeSettings settings, string[]? args = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        // Configuration is read once at start: no file watchers on appsettings.json.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args ?? []],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
         builder.Configuration.AddEnvironmentVariables();
         var config = builder.Configuration;

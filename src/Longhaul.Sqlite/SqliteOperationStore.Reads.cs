@@ -21,12 +21,13 @@ public sealed partial class SqliteOperationStore
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {Columns} FROM operations
-            WHERE tenant = $tenant AND ($status IS NULL OR status = $status) AND ($kind IS NULL OR kind = $kind)
+            WHERE tenant = $tenant {(p.Status is null ? "" : "AND status = $status")} AND ($kind IS NULL OR kind = $kind)
               AND ($before IS NULL OR seq < $before)
             ORDER BY seq DESC LIMIT $limit
             """;
-        command.P("$tenant", p.Tenant).P("$status", p.Status is { } s ? (int)s : null).P("$kind", p.Kind)
+        command.P("$tenant", p.Tenant).P("$kind", p.Kind)
             .P("$before", p.BeforeCursor).P("$limit", p.PageSize + 1);
+        if (p.Status is { } status) command.P("$status", (int)status);
         var operations = new List<Operation>(p.PageSize + 1);
         long? lastSeq = null;
         long? next = null;

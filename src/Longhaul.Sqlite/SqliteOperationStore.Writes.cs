@@ -85,8 +85,9 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
-    // Orphans: running with an expired lease (or, on a single-owner store's start, every running operation).
-    private const string OrphanFilter = "status = 1 AND ($all = 1 OR lease_expires_at < $now)";
+    // Orphans: running with an expired lease (or, on a single-owner store's start, every running operation). Written
+    // without OR so the partial index on running leases serves both forms.
+    private const string OrphanFilter = "status = 1 AND lease_expires_at < $cutoff";
 
     private const string ReapCancelled = $"""
         UPDATE operations SET status = 4, error = $error, finished_at = $now, updated_at = $now, lease_owner = NULL,
@@ -112,14 +113,21 @@ public sealed partial class SqliteOperationStore
     private const string ReapDeadlines = """
         UPDATE operations SET status = 3, error = $error, finished_at = $now, updated_at = $now, estimated_completion = NULL,
             last_event_seq = last_event_seq + 2
-        WHERE status = 0 AND deadline_at IS NOT NULL AND deadline_at <= $now
+        WHERE status < 2 AND status = 0 AND deadline_at IS NOT NULL AND deadline_at <= $now
         RETURNING seq, last_event_seq, attempt, id
         """;
 
     private static readonly OperationError CancelledError = new() { Code = "cancelled", Message = "The operation was cancelled." };
     private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
 
-    public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
+    {
+        var input = p.Operation.Input.GetRawText();
+        var metadata = ToJson(p.Operation.Metadata);
+        return _writer.ExecuteAsync(scope => Create(scope, p, input, metadata), cancellationToken);
+    }
+
+    private CreateResult Create(WriteScope scope, CreateParams p, string input, string? metadata)
     {
         var now = Now();
         var op = p.Operation;
@@ -148,8 +156,8 @@ public sealed partial class SqliteOperationStore
 
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
         scope.Command(InsertOperation)
-            .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", op.Input.GetRawText())
-            .P("$metadata", ToJson(op.Metadata)).P("$callback", op.CallbackUrl).P("$priority", op.Priority)
+            .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", input)
+            .P("$metadata", metadata).P("$callback", op.CallbackUrl).P("$priority", op.Priority)
             .P("$max", op.MaxAttempts).P("$timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null)
             .P("$deadline", deadline).P("$now", now)
             .ExecuteNonQuery();
@@ -180,7 +188,7 @@ public sealed partial class SqliteOperationStore
             RunAfter = Time(now),
         };
         return new CreateResult(CreateOutcome.Created, created);
-    }, cancellationToken);
+    }
 
     public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)
         => _writer.ExecuteAsync(scope => scope.Command(ReleaseIdempotencyKey).P("$tenant", p.Tenant).P("$key", p.Key).ExecuteNonQuery(), cancellationToken);
@@ -230,24 +238,30 @@ public sealed partial class SqliteOperationStore
         return DeleteOutcome.Deleted;
     }, cancellationToken);
 
-    public Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync<IReadOnlyList<Operation>>(scope =>
+    public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken)
     {
-        var now = Now();
-        var claimed = new List<(long Seq, Operation Op)>();
-        using (var reader = scope.Command(Claim)
-            .P("$owner", p.Owner).P("$now", now).P("$lease", (long)p.LeaseDuration.TotalMilliseconds)
-            .P("$kinds", JsonSerializer.Serialize(p.Kinds, LonghaulJsonDefaults.Options)).P("$max", p.Max)
-            .ExecuteReader())
+        var kinds = JsonSerializer.Serialize(p.Kinds, LonghaulJsonDefaults.Options);
+        var rows = await _writer.ExecuteAsync(scope =>
         {
-            while (reader.Read()) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));
-        }
-        foreach (var (seq, op) in claimed)
-        {
-            AppendEvent(scope, seq, op.LastEventSeq, EventTypes.Status, EventData.Status(OperationStatus.Running, op.Attempt), now);
-            scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
-        }
-        return claimed.ConvertAll(c => c.Op);
-    }, cancellationToken);
+            var now = Now();
+            var claimed = new List<object?[]>();
+            using (var reader = scope.Command(Claim)
+                .P("$owner", p.Owner).P("$now", now).P("$lease", (long)p.LeaseDuration.TotalMilliseconds)
+                .P("$kinds", kinds).P("$max", p.Max)
+                .ExecuteReader())
+            {
+                while (reader.Read()) claimed.Add(Row(reader));
+            }
+            foreach (var row in claimed)
+            {
+                // Columns 0 (seq), 9 (attempt), 27 (last_event_seq): see Columns.
+                AppendEvent(scope, (long)row[0]!, (long)row[27]!, EventTypes.Status, EventData.Status(OperationStatus.Running, (long)row[9]!), now);
+                scope.Notify(StoreNotificationKind.OperationChanged, (string)row[1]!);
+            }
+            return claimed;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(FromRow);
+    }
 
     public Task<HeartbeatResult> HeartbeatAsync(HeartbeatParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
@@ -263,44 +277,59 @@ public sealed partial class SqliteOperationStore
         return new HeartbeatResult(lost, cancel);
     }, cancellationToken);
 
-    public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
-        var now = Now();
-        var events = p.Progress is null ? 0 : 1;
-        var row = Fenced(scope, scope.Command(Record)
-            .P("$progress", ToJson(p.Progress)).P("$eta", p.EstimatedCompletion?.ToUnixTimeMilliseconds())
-            .P("$checkpoint", ToJson(p.Checkpoint)).P("$now", now).P("$events", events)
-            .P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
-        if (row is not { } r) return false;
-        if (p.Progress is not null)
+        // Serialize on the caller's thread: the one writer thread only runs SQL.
+        var progress = ToJson(p.Progress);
+        var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
+        var checkpoint = ToJson(p.Checkpoint);
+        return _writer.ExecuteAsync(scope =>
         {
-            AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, EventData.Progress(p.Progress, p.EstimatedCompletion), now);
-            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-        }
-        return true;
-    }, cancellationToken);
+            var now = Now();
+            var row = Fenced(scope, scope.Command(Record)
+                .P("$progress", progress).P("$eta", p.EstimatedCompletion?.ToUnixTimeMilliseconds())
+                .P("$checkpoint", checkpoint).P("$now", now).P("$events", eventData is null ? 0 : 1)
+                .P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
+            if (row is not { } r) return false;
+            if (eventData is not null)
+            {
+                AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, eventData, now);
+                scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            }
+            return true;
+        }, cancellationToken);
+    }
 
-    public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
     {
-        var now = Now();
-        if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch)) is not { } r) return false;
-        AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Output, p.Chunk.GetRawText(), now);
-        scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-        return true;
-    }, cancellationToken);
+        var chunk = p.Chunk.GetRawText();
+        return _writer.ExecuteAsync(scope =>
+        {
+            var now = Now();
+            if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch)) is not { } r) return false;
+            AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Output, chunk, now);
+            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            return true;
+        }, cancellationToken);
+    }
 
-    public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
-        var now = Now();
-        var row = Fenced(scope, scope.Command(Complete)
-            .P("$status", (int)p.Status).P("$result", ToJson(p.Result)).P("$error", p.Error is null ? null : ToJson(p.Error))
-            .P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
-        if (row is not { } r) return false;
-        AppendFinal(scope, r, p.Status, p.Error, now);
-        scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-        return true;
-    }, cancellationToken);
+        var result = ToJson(p.Result);
+        var error = p.Error is null ? null : ToJson(p.Error);
+        return _writer.ExecuteAsync(scope =>
+        {
+            var now = Now();
+            var row = Fenced(scope, scope.Command(Complete)
+                .P("$status", (int)p.Status).P("$result", result).P("$error", error)
+                .P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
+            if (row is not { } r) return false;
+            AppendFinal(scope, r, p.Status, p.Error, now);
+            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            return true;
+        }, cancellationToken);
+    }
 
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
@@ -327,20 +356,20 @@ public sealed partial class SqliteOperationStore
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();
-        var all = p.AllLeasesOf ? 1 : 0;
+        var cutoff = p.AllLeasesOf ? long.MaxValue : now;
         var failed = 0;
-        foreach (var r in Rows(scope.Command(ReapCancelled).P("$all", all).P("$now", now).P("$error", ToJson(CancelledError))))
+        foreach (var r in Rows(scope.Command(ReapCancelled).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(CancelledError))))
         {
             AppendFinal(scope, r, OperationStatus.Cancelled, CancelledError, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
-        foreach (var r in Rows(scope.Command(ReapExhausted).P("$all", all).P("$now", now).P("$error", ToJson(LeaseExpiredError))))
+        foreach (var r in Rows(scope.Command(ReapExhausted).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(LeaseExpiredError))))
         {
             AppendFinal(scope, r, OperationStatus.Failed, LeaseExpiredError, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }
-        var requeued = Rows(scope.Command(ReapRequeue).P("$all", all).P("$now", now));
+        var requeued = Rows(scope.Command(ReapRequeue).P("$cutoff", cutoff).P("$now", now));
         foreach (var r in requeued)
         {
             AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Pending, r.Attempt, reason: "lease_expired"), now);

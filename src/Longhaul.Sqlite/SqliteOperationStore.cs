@@ -95,7 +95,9 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
 
     private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
 
-    private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static DateTimeOffset? Time(object? value) => value is long ms ? Time(ms) : null;
+
+    private static JsonElement? Json(object? value) => value is string json ? ParseJson(json) : null;
 
     private static JsonElement ParseJson(string json) => JsonSerializer.Deserialize(json, LonghaulJson.Default.JsonElement);
 
@@ -107,35 +109,45 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
 
     private static string? ToJson(ProgressInfo? progress) => progress is null ? null : JsonSerializer.Serialize(progress, LonghaulJson.Default.ProgressInfo);
 
-    private static Operation ReadOperation(SqliteDataReader r) => new()
+    private static Operation ReadOperation(SqliteDataReader r) => FromRow(Row(r));
+
+    /// <summary>A row's raw column values; cheap enough for the writer thread, which leaves the JSON parsing to the caller.</summary>
+    private static object?[] Row(SqliteDataReader r)
     {
-        Id = r.GetString(1),
-        Tenant = r.GetString(2),
-        Kind = r.GetString(3),
-        Status = (OperationStatus)r.GetInt32(4),
-        Input = ParseJson(r.GetString(5)),
-        Metadata = Json(r, 6),
-        CallbackUrl = Text(r, 7),
-        Priority = r.GetInt32(8),
-        Attempt = r.GetInt32(9),
-        MaxAttempts = r.GetInt32(10),
-        TimeoutSeconds = r.IsDBNull(11) ? null : r.GetInt64(11) / 1000.0,
-        DeadlineAt = Time(r, 12),
-        RunAfter = Time(r.GetInt64(13)),
-        CreatedAt = Time(r.GetInt64(14)),
-        UpdatedAt = Time(r.GetInt64(15)),
-        StartedAt = Time(r, 16),
-        FinishedAt = Time(r, 17),
-        Progress = r.IsDBNull(18) ? null : JsonSerializer.Deserialize(r.GetString(18), LonghaulJson.Default.ProgressInfo),
-        EstimatedCompletion = Time(r, 19),
-        CancelRequested = r.GetInt64(20) != 0,
-        Result = Json(r, 21),
-        Error = r.IsDBNull(22) ? null : JsonSerializer.Deserialize(r.GetString(22), LonghaulJson.Default.OperationError),
-        Checkpoint = Json(r, 23),
-        LeaseOwner = Text(r, 24),
-        LeaseEpoch = r.GetInt64(25),
-        LeaseExpiresAt = Time(r, 26),
-        LastEventSeq = r.GetInt64(27),
+        var values = new object?[r.FieldCount];
+        r.GetValues(values!);
+        return values;
+    }
+
+    private static Operation FromRow(object?[] v) => new()
+    {
+        Id = (string)v[1]!,
+        Tenant = (string)v[2]!,
+        Kind = (string)v[3]!,
+        Status = (OperationStatus)(long)v[4]!,
+        Input = ParseJson((string)v[5]!),
+        Metadata = Json(v[6]),
+        CallbackUrl = v[7] as string,
+        Priority = (int)(long)v[8]!,
+        Attempt = (int)(long)v[9]!,
+        MaxAttempts = (int)(long)v[10]!,
+        TimeoutSeconds = v[11] is long timeout ? timeout / 1000.0 : null,
+        DeadlineAt = Time(v[12]),
+        RunAfter = Time((long)v[13]!),
+        CreatedAt = Time((long)v[14]!),
+        UpdatedAt = Time((long)v[15]!),
+        StartedAt = Time(v[16]),
+        FinishedAt = Time(v[17]),
+        Progress = v[18] is string progress ? JsonSerializer.Deserialize(progress, LonghaulJson.Default.ProgressInfo) : null,
+        EstimatedCompletion = Time(v[19]),
+        CancelRequested = (long)v[20]! != 0,
+        Result = Json(v[21]),
+        Error = v[22] is string error ? JsonSerializer.Deserialize(error, LonghaulJson.Default.OperationError) : null,
+        Checkpoint = Json(v[23]),
+        LeaseOwner = v[24] as string,
+        LeaseEpoch = (long)v[25]!,
+        LeaseExpiresAt = Time(v[26]),
+        LastEventSeq = (long)v[27]!,
     };
 
     private static List<Operation> ReadAll(SqliteCommand command)

@@ -40,6 +40,7 @@ internal static class SqliteSchema
             CREATE INDEX ix_operations_leases ON operations (lease_expires_at) WHERE status = 1;
             CREATE INDEX ix_operations_deadlines ON operations (deadline_at) WHERE status < 2 AND deadline_at IS NOT NULL;
             CREATE INDEX ix_operations_tenant ON operations (tenant, seq DESC);
+            CREATE INDEX ix_operations_tenant_status ON operations (tenant, status, seq DESC);
             CREATE INDEX ix_operations_finished ON operations (finished_at) WHERE status >= 2;
 
             CREATE TABLE operation_events (

@@ -7,12 +7,17 @@ namespace Longhaul;
 public static class OperationIds
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+    private const int RandomBytes = 10;
+
+    // Cryptographic randomness fetched 4 KiB at a time per thread: one getrandom call per ~400 ids, not one per id.
+    [ThreadStatic] private static byte[]? t_random;
+    [ThreadStatic] private static int t_randomOffset;
 
     public static string New(TimeProvider time)
     {
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)time.GetUtcNow().ToUnixTimeMilliseconds() << 16);
-        RandomNumberGenerator.Fill(bytes[6..]);
+        NextRandom(bytes[6..]);
         var value = BinaryPrimitives.ReadUInt128BigEndian(bytes);
         Span<char> chars = stackalloc char[29];
         "op_".CopyTo(chars);
@@ -22,6 +27,19 @@ public static class OperationIds
             value >>= 5;
         }
         return new string(chars);
+    }
+
+    private static void NextRandom(Span<byte> destination)
+    {
+        var buffer = t_random ??= new byte[4096];
+        if (t_randomOffset == 0 || t_randomOffset + RandomBytes > buffer.Length)
+        {
+            RandomNumberGenerator.Fill(buffer);
+            t_randomOffset = 0;
+        }
+        buffer.AsSpan(t_randomOffset, RandomBytes).CopyTo(destination);
+        buffer.AsSpan(t_randomOffset, RandomBytes).Clear();
+        t_randomOffset += RandomBytes;
     }
 
     /// <summary>True when <paramref name="id"/> has the shape of an operation id.</summary>

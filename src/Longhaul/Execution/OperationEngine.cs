@@ -80,10 +80,15 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
+        // With a backlog (the last claim filled every free slot), wait until a quarter of the slots are free and
+        // claim them together: one claim per finished operation would cost a store round-trip each. Without a
+        // backlog every free slot is claimed at once, so a lone new operation starts without delay.
+        var batch = Math.Max(1, _options.WorkerSlots / 4);
+        var backlog = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = _options.WorkerSlots - _running.Count;
-            if (free <= 0)
+            if (free <= 0 || (backlog && free < batch))
             {
                 await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
                 continue;
@@ -100,7 +105,8 @@ internal sealed partial class OperationEngine : BackgroundService
                 continue;
             }
             foreach (var operation in claimed) Start(operation);
-            if (claimed.Count < free)
+            backlog = claimed.Count == free;
+            if (!backlog)
             {
                 await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
             }
