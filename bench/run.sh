@@ -15,7 +15,8 @@
 #   WRK_CONNECTIONS [64]      WRK_THREADS [2]
 #   BENCH_CREATE_TOOL [auto]  wrk | dotnet (Longhaul.Bench create) | auto (wrk if installed)
 #   DRAIN_COUNT [20000]       DRAIN_CONCURRENCY [64]
-#   DRAIN_SERVE_ARGS []       extra `longhaul serve` args for the drain server (e.g. to start workers paused)
+#   DRAIN_SERVE_ARGS []       extra `longhaul serve` args for the drain server
+#   DRAIN_WORKER_SLOTS [256]  Longhaul__WorkerSlots of the draining server (the default of `serve` is 32)
 #   DISPATCH_RATE [100]       DISPATCH_SECONDS [20]  DISPATCH_WARMUP [2]
 #   BENCH_API_KEY []          sent as Bearer token by every client (the server must be configured for it)
 #   BENCH_SERVE_ARGS []       extra args for every `longhaul serve`
@@ -40,6 +41,7 @@ BENCH_CREATE_TOOL=${BENCH_CREATE_TOOL:-auto}
 DRAIN_COUNT=${DRAIN_COUNT:-20000}
 DRAIN_CONCURRENCY=${DRAIN_CONCURRENCY:-64}
 DRAIN_SERVE_ARGS=${DRAIN_SERVE_ARGS:-}
+DRAIN_WORKER_SLOTS=${DRAIN_WORKER_SLOTS:-256}
 DISPATCH_RATE=${DISPATCH_RATE:-100}
 DISPATCH_SECONDS=${DISPATCH_SECONDS:-20}
 DISPATCH_WARMUP=${DISPATCH_WARMUP:-2}
@@ -256,11 +258,17 @@ BASELINE_RPS=$CREATE_RPS
 stop "$BASELINE_PID"
 
 if [[ $BENCH_SKIP_SERVER != 1 ]]; then
-  # 2. Create throughput against the server (workers running, fresh data dir).
+  # 2. Create throughput against the server (workers running and executing what is created, fresh data dir),
+  #    then against an API-only server (Longhaul__RunWorkers=false): storing without executing.
   start_server create
   SERVER_PID=$LAST_PID
   create_throughput create-server "$URL"
   SERVER_RPS=$CREATE_RPS
+  stop "$SERVER_PID"
+  Longhaul__RunWorkers=false start_server create-api-only
+  SERVER_PID=$LAST_PID
+  create_throughput create-server-api-only "$URL"
+  SERVER_API_RPS=$CREATE_RPS
   stop "$SERVER_PID"
 
   # 3. Drain: COUNT sleep(0) operations created first with workers off (Longhaul__RunWorkers=false), then the
@@ -272,9 +280,9 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   run_tool drain-create "$BENCH_BIN" drain --mode create --url "$URL" --count "$DRAIN_COUNT" --concurrency "$DRAIN_CONCURRENCY" "${bench_args[@]+"${bench_args[@]}"}"
   stop "$SERVER_PID"
   # shellcheck disable=SC2086
-  start_server drain $DRAIN_SERVE_ARGS
+  Longhaul__WorkerSlots=$DRAIN_WORKER_SLOTS start_server drain $DRAIN_SERVE_ARGS
   SERVER_PID=$LAST_PID
-  log "drain: workers on"
+  log "drain: workers on, $DRAIN_WORKER_SLOTS slots"
   run_tool drain "$BENCH_BIN" drain --mode drain --url "$URL" "${bench_args[@]+"${bench_args[@]}"}"
   DRAIN_LINE=$LINE
   stop "$SERVER_PID"
@@ -308,14 +316,17 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   RATIO=$(awk -v s="$SERVER_RPS" -v b="$BASELINE_RPS" 'BEGIN { if (s + 0 > 0 && b + 0 > 0) printf "%.3f", s / b; else print "n/a" }')
   printf '  %-34s %12s\n' "create throughput, server (req/s)" "$SERVER_RPS"
   check "create ratio server/baseline" "$RATIO" ">=" 0.5
+  RATIO_API=$(awk -v s="$SERVER_API_RPS" -v b="$BASELINE_RPS" 'BEGIN { if (s + 0 > 0 && b + 0 > 0) printf "%.3f", s / b; else print "n/a" }')
+  printf '  %-34s %12s\n' "create, API-only server (req/s)" "$SERVER_API_RPS"
+  check "create ratio API-only/baseline" "$RATIO_API" ">=" 0.5
   printf '  %-34s %12s\n' "drain: drain phase (s)" "$(field "$DRAIN_LINE" drain_s)"
-  check "drain ops/s" "$(field "$DRAIN_LINE" drain_ops_per_s)" ">=" 8000
+  check "drain ops/s ($DRAIN_WORKER_SLOTS slots)" "$(field "$DRAIN_LINE" drain_ops_per_s)" ">=" 8000
   printf '  %-34s %12s\n' "dispatch p50 / p90 (ms)" "$(field "$DISPATCH_LINE" start_p50_ms) / $(field "$DISPATCH_LINE" start_p90_ms)"
   check "dispatch p99 (ms)" "$(field "$DISPATCH_LINE" start_p99_ms)" "<=" 10
   printf '  %-34s %12s\n' "dispatch max (ms)" "$(field "$DISPATCH_LINE" start_max_ms)"
   printf '  %-34s %12s\n' "dispatch create p50 / p99 (ms)" "$(field "$DISPATCH_LINE" create_p50_ms) / $(field "$DISPATCH_LINE" create_p99_ms)"
-  record "ratio: create_server_rps=$SERVER_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO"
-  echo "ratio: create_server_rps=$SERVER_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO"
+  record "ratio: create_server_rps=$SERVER_RPS create_api_only_rps=$SERVER_API_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO ratio_api_only=$RATIO_API"
+  echo "ratio: create_server_rps=$SERVER_RPS create_api_only_rps=$SERVER_API_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO ratio_api_only=$RATIO_API"
 else
   echo "  (server part skipped: BENCH_SKIP_SERVER=1)"
 fi

@@ -204,7 +204,7 @@ internal static class OperationEndpoints
             Operations = [.. page.Operations.Select(o => o.ToResource())],
             NextPageToken = page.NextCursor is { } next ? PageTokens.Encode(next) : null,
         };
-        await context.Response.WriteAsJsonAsync(list, LonghaulJson.Default.OperationList, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, list, LonghaulJson.Default.OperationList).ConfigureAwait(false);
     }
 
     public static Task KindsAsync(HttpContext context)
@@ -214,7 +214,7 @@ internal static class OperationEndpoints
         {
             Kinds = [.. registry.Handlers.Select(h => new KindInfo { Name = h.Kind, Description = h.Description, InputSchema = h.InputSchema })],
         };
-        return context.Response.WriteAsJsonAsync(kinds, LonghaulJson.Default.KindList, cancellationToken: context.RequestAborted);
+        return JsonResponses.WriteAsync(context, kinds, LonghaulJson.Default.KindList);
     }
 
     public static async Task WriteResourceAsync(HttpContext context, int status, Operation op)
@@ -225,7 +225,7 @@ internal static class OperationEndpoints
             var seconds = context.RequestServices.GetRequiredService<RetryAfterPolicy>().Seconds(op);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
-        await context.Response.WriteAsJsonAsync(op.ToResource(), LonghaulJson.Default.OperationResource, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(context, op.ToResource(), LonghaulJson.Default.OperationResource).ConfigureAwait(false);
     }
 
     private static IOperationStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IOperationStore>();

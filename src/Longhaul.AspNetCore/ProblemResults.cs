@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Longhaul.Contracts;
 using Microsoft.AspNetCore.Http;
 
@@ -22,8 +21,7 @@ internal static class ProblemResults
             Errors = errors,
         };
         context.Response.StatusCode = status;
-        context.Response.ContentType = ContentType;
-        return JsonSerializer.SerializeAsync(context.Response.Body, problem, LonghaulJson.Default.Problem, context.RequestAborted);
+        return JsonResponses.WriteAsync(context, problem, LonghaulJson.Default.Problem, ContentType);
     }
 
     public static Task NotFoundAsync(HttpContext context)
