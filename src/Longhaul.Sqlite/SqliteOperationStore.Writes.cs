@@ -8,6 +8,11 @@ public sealed partial class SqliteOperationStore
 {
     private const string InsertEvent = "INSERT INTO operation_events (operation_seq, seq, type, data, created_at) VALUES ($op, $seq, $type, $data, $now)";
 
+    private const string InsertFinalEvents = $"""
+        INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+        VALUES ($op, $seq, '{EventTypes.Status}', $data, $now), ($op, $done, '{EventTypes.Done}', NULL, $now)
+        """;
+
     private const string InsertOperation = """
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
                                 deadline_at, run_after, created_at, updated_at)
@@ -435,8 +440,9 @@ public sealed partial class SqliteOperationStore
     /// <summary>The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq).</summary>
     private static void AppendFinal(WriteScope scope, ChangedRow r, OperationStatus status, OperationError? error, long now)
     {
-        AppendEvent(scope, r.OpSeq, r.LastSeq - 1, EventTypes.Status, EventData.Status(status, r.Attempt, error), now);
-        AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Done, null, now);
+        scope.Command(InsertFinalEvents)
+            .P("$op", r.OpSeq).P("$seq", r.LastSeq - 1).P("$data", EventData.Status(status, r.Attempt, error)).P("$done", r.LastSeq).P("$now", now)
+            .ExecuteNonQuery();
     }
 
     private static void AppendEvent(WriteScope scope, long opSeq, long seq, string type, string? data, long now)
