@@ -16,7 +16,7 @@
 #   BENCH_CREATE_TOOL [auto]  wrk | dotnet (Longhaul.Bench create) | auto (wrk if installed)
 #   DRAIN_COUNT [20000]       DRAIN_CONCURRENCY [64]
 #   DRAIN_SERVE_ARGS []       extra `longhaul serve` args for the drain server
-#   DRAIN_WORKER_SLOTS [256]  Longhaul__WorkerSlots of the draining server (the default of `serve` is 32)
+#   DRAIN_WORKER_SLOTS []     Longhaul__WorkerSlots of the draining server (empty: the server default, 128)
 #   DISPATCH_RATE [100]       DISPATCH_SECONDS [20]  DISPATCH_WARMUP [2]
 #   BENCH_API_KEY []          sent as Bearer token by every client (the server must be configured for it)
 #   BENCH_SERVE_ARGS []       extra args for every `longhaul serve`
@@ -41,7 +41,7 @@ BENCH_CREATE_TOOL=${BENCH_CREATE_TOOL:-auto}
 DRAIN_COUNT=${DRAIN_COUNT:-20000}
 DRAIN_CONCURRENCY=${DRAIN_CONCURRENCY:-64}
 DRAIN_SERVE_ARGS=${DRAIN_SERVE_ARGS:-}
-DRAIN_WORKER_SLOTS=${DRAIN_WORKER_SLOTS:-256}
+DRAIN_WORKER_SLOTS=${DRAIN_WORKER_SLOTS:-}
 DISPATCH_RATE=${DISPATCH_RATE:-100}
 DISPATCH_SECONDS=${DISPATCH_SECONDS:-20}
 DISPATCH_WARMUP=${DISPATCH_WARMUP:-2}
@@ -280,9 +280,9 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   run_tool drain-create "$BENCH_BIN" drain --mode create --url "$URL" --count "$DRAIN_COUNT" --concurrency "$DRAIN_CONCURRENCY" "${bench_args[@]+"${bench_args[@]}"}"
   stop "$SERVER_PID"
   # shellcheck disable=SC2086
-  Longhaul__WorkerSlots=$DRAIN_WORKER_SLOTS start_server drain $DRAIN_SERVE_ARGS
+  Longhaul__WorkerSlots=${DRAIN_WORKER_SLOTS:-128} start_server drain $DRAIN_SERVE_ARGS
   SERVER_PID=$LAST_PID
-  log "drain: workers on, $DRAIN_WORKER_SLOTS slots"
+  log "drain: workers on, ${DRAIN_WORKER_SLOTS:-128} slots"
   run_tool drain "$BENCH_BIN" drain --mode drain --url "$URL" "${bench_args[@]+"${bench_args[@]}"}"
   DRAIN_LINE=$LINE
   stop "$SERVER_PID"
@@ -320,7 +320,7 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   printf '  %-34s %12s\n' "create, API-only server (req/s)" "$SERVER_API_RPS"
   check "create ratio API-only/baseline" "$RATIO_API" ">=" 0.5
   printf '  %-34s %12s\n' "drain: drain phase (s)" "$(field "$DRAIN_LINE" drain_s)"
-  check "drain ops/s ($DRAIN_WORKER_SLOTS slots)" "$(field "$DRAIN_LINE" drain_ops_per_s)" ">=" 8000
+  check "drain ops/s (${DRAIN_WORKER_SLOTS:-128} slots)" "$(field "$DRAIN_LINE" drain_ops_per_s)" ">=" 8000
   printf '  %-34s %12s\n' "dispatch p50 / p90 (ms)" "$(field "$DISPATCH_LINE" start_p50_ms) / $(field "$DISPATCH_LINE" start_p90_ms)"
   check "dispatch p99 (ms)" "$(field "$DISPATCH_LINE" start_p99_ms)" "<=" 10
   printf '  %-34s %12s\n' "dispatch max (ms)" "$(field "$DISPATCH_LINE" start_max_ms)"

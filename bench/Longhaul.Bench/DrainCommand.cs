@@ -44,14 +44,14 @@ internal static class DrainCommand
             return 1;
         }
 
+        if (mode == "drain")
+        {
+            return await DrainStoredAsync(client, timeoutS, pollMs);
+        }
+
         if (!pending0 || !(await ListIsEmptyAsync(client, "running")).Empty)
         {
             Console.WriteLine("drain: warning: the server already has pending/running operations; they count towards the drain.");
-        }
-
-        if (mode == "drain")
-        {
-            count = 0;
         }
 
         Console.WriteLine($"drain: creating {count} operations {BenchHttp.SleepZeroBody} with concurrency={concurrency} at {client.BaseAddress}");
@@ -109,11 +109,6 @@ internal static class DrainCommand
         {
             Console.WriteLine($"drain-create: created={created} create_errors={errors} create_s={Stats.F(createS)} create_ops_per_s={Stats.F(created / createS, 1)}");
             return errors == 0 ? 0 : 1;
-        }
-
-        if (mode == "drain")
-        {
-            return await DrainStoredAsync(client, timeoutS, pollMs);
         }
 
         if (created == 0)

@@ -8,8 +8,11 @@ public sealed class LonghaulOptions
     /// <summary>Run workers in this process. Defaults to true.</summary>
     public bool RunWorkers { get; set; } = true;
 
-    /// <summary>How many operations this process runs at once. Defaults to 32.</summary>
-    public int WorkerSlots { get; set; } = 32;
+    /// <summary>
+    /// How many operations this process runs at once. Handlers are asynchronous, so a slot is a concurrent task, not a
+    /// thread; lower it for handlers that burn CPU. Defaults to 128.
+    /// </summary>
+    public int WorkerSlots { get; set; } = 128;
 
     /// <summary>How long a claim stays valid without a heartbeat. Defaults to 30 seconds.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
