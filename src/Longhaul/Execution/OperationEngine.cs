@@ -27,6 +27,7 @@ internal sealed partial class OperationEngine : BackgroundService
     // commit and Start() would otherwise wait for the next heartbeat. Guarded by _cancelGate.
     private readonly Dictionary<string, DateTimeOffset> _earlyCancels = new(StringComparer.Ordinal);
     private readonly Lock _cancelGate = new();
+    private static readonly TimeSpan ClaimBatchWindow = TimeSpan.FromMilliseconds(50);
     private readonly AsyncSignal _wake = new();
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly IDisposable _subscription;
@@ -80,19 +81,32 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
-        // With a backlog (the last claim filled every free slot), wait until a quarter of the slots are free and
-        // claim them together: one claim per finished operation would cost a store round-trip each. Without a
-        // backlog every free slot is claimed at once, so a lone new operation starts without delay.
+        // With a backlog (the last claim filled every free slot), slots free up one by one; claiming each alone costs
+        // a store round-trip per operation. So under backlog, when fewer than a quarter of the slots are free, wait a
+        // short window for more to free up and claim them together. The window is bounded, so a slot freed among
+        // long-running operations is still filled within milliseconds; without a backlog nothing waits.
         var batch = Math.Max(1, _options.WorkerSlots / 4);
         var backlog = false;
+        DateTimeOffset? batchUntil = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = _options.WorkerSlots - _running.Count;
-            if (free <= 0 || (backlog && free < batch))
+            if (free <= 0)
             {
                 await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
                 continue;
             }
+            if (backlog && free < batch)
+            {
+                batchUntil ??= _time.GetUtcNow() + ClaimBatchWindow;
+                var left = batchUntil.Value - _time.GetUtcNow();
+                if (left > TimeSpan.Zero)
+                {
+                    await _wake.WaitAsync(left, _time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            batchUntil = null;
             IReadOnlyList<Operation> claimed;
             try
             {

@@ -10,6 +10,7 @@ internal sealed partial class MaintenanceService(
     IOperationStore store, TimeProvider time, IOptions<LonghaulOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private const int PruneBatch = 1000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,8 +26,15 @@ internal sealed partial class MaintenanceService(
                 if (time.GetUtcNow() - lastPrune >= PruneEvery)
                 {
                     lastPrune = time.GetUtcNow();
-                    var pruned = await store.PruneAsync(new PruneParams(o.Retention, 1000), stoppingToken).ConfigureAwait(false);
-                    if (pruned > 0) LogPruned(pruned);
+                    // Small batches keep each write short; loop while a batch comes back full.
+                    int pruned, total = 0;
+                    do
+                    {
+                        pruned = await store.PruneAsync(new PruneParams(o.Retention, PruneBatch), stoppingToken).ConfigureAwait(false);
+                        total += pruned;
+                    }
+                    while (pruned == PruneBatch);
+                    if (total > 0) LogPruned(total);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
