@@ -66,10 +66,16 @@ public sealed partial class PostgresOperationStore
         SELECT {Columns} FROM claimed ORDER BY priority DESC, seq
         """;
 
+    // Rows are locked in seq order first, so two batches over overlapping operations cannot deadlock each other.
     private const string Heartbeat = $"""
+        WITH mine AS (
+            SELECT o.seq FROM operations o JOIN unnest(@ids, @epochs) AS l(id, epoch) ON o.id = l.id AND o.lease_epoch = l.epoch
+            WHERE o.status = 1
+            ORDER BY o.seq
+            FOR UPDATE OF o
+        )
         UPDATE operations o SET lease_expires_at = {Now} + @lease
-        FROM unnest(@ids, @epochs) AS l(id, epoch)
-        WHERE o.id = l.id AND o.lease_epoch = l.epoch AND o.status = 1
+        FROM mine WHERE o.seq = mine.seq
         RETURNING o.id, o.cancel_requested
         """;
 

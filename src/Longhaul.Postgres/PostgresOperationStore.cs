@@ -119,21 +119,36 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         return command;
     }
 
-    /// <summary>Runs <paramref name="body"/> in one transaction; its notifications go out only after the commit.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> in one transaction; its notifications go out only after the commit. A transaction
+    /// PostgreSQL aborts as a deadlock victim or a serialization failure changed nothing, so it is run again.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<PostgresWriteScope, Task<T>> body, CancellationToken cancellationToken)
     {
-        PostgresWriteScope scope;
-        T result;
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        for (var attempt = 1; ; attempt++)
         {
-            scope = new PostgresWriteScope(connection, transaction, ClockValue());
-            result = await body(scope).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                PostgresWriteScope scope;
+                T result;
+                await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    scope = new PostgresWriteScope(connection, transaction, ClockValue());
+                    result = await body(scope).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                foreach (var (kind, id) in scope.Notifications) _notifier.Publish(kind, id);
+                return result;
+            }
+            catch (PostgresException e) when (attempt < MaxWriteAttempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // Rolled back by the server: nothing of this attempt is visible, nothing was published.
+            }
         }
-        foreach (var (kind, id) in scope.Notifications) _notifier.Publish(kind, id);
-        return result;
     }
+
+    private const int MaxWriteAttempts = 3;
 
     private static JsonElement ParseJson(string json) => JsonSerializer.Deserialize(json, LonghaulJson.Default.JsonElement);
 
