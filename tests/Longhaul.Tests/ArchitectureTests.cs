@@ -2,6 +2,7 @@ using System.Reflection;
 using Longhaul.AspNetCore;
 using Longhaul.Client;
 using Longhaul.Contracts;
+using Longhaul.Postgres;
 using Longhaul.Sqlite;
 
 namespace Longhaul.Tests;
@@ -29,13 +30,17 @@ public sealed class ArchitectureTests
         => Assert.Subset(new HashSet<string> { "Longhaul.Contracts", "Longhaul.Core" }, LonghaulReferences(typeof(SqliteOperationStore).Assembly).ToHashSet());
 
     [Fact]
+    public void PostgresStore_References_OnlyCoreAndContracts()
+        => Assert.Subset(new HashSet<string> { "Longhaul.Contracts", "Longhaul.Core" }, LonghaulReferences(typeof(PostgresOperationStore).Assembly).ToHashSet());
+
+    [Fact]
     public void AspNetCore_References_OnlyCoreAndContracts()
         => Assert.Subset(new HashSet<string> { "Longhaul.Contracts", "Longhaul.Core" }, LonghaulReferences(typeof(TenantResolver).Assembly).ToHashSet());
 
     [Fact]
     public void NoLibrary_References_TheServer()
     {
-        Assembly[] libraries = [typeof(OperationResource).Assembly, typeof(Operation).Assembly, typeof(SqliteOperationStore).Assembly, typeof(TenantResolver).Assembly, typeof(LonghaulClient).Assembly];
+        Assembly[] libraries = [typeof(OperationResource).Assembly, typeof(Operation).Assembly, typeof(SqliteOperationStore).Assembly, typeof(PostgresOperationStore).Assembly, typeof(TenantResolver).Assembly, typeof(LonghaulClient).Assembly];
         Assert.All(libraries, a => Assert.DoesNotContain("longhaul", LonghaulReferences(a), StringComparer.Ordinal));
     }
 }

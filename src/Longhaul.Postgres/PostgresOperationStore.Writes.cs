@@ -1,0 +1,537 @@
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Longhaul.Postgres;
+
+public sealed partial class PostgresOperationStore
+{
+    private const string InsertEvent = $"INSERT INTO operation_events (operation_seq, seq, type, data, created_at) VALUES (@op, @seq, @type, @data, {Now})";
+
+    /// <summary>One event per array element, all of one type (claims and reaps change many operations at once).</summary>
+    private const string InsertEvents = $"""
+        INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+        SELECT e.op, e.seq, @type, e.data::json, {Now} FROM unnest(@ops, @seqs, @datas) AS e(op, seq, data)
+        """;
+
+    private const string InsertFinalEvents = $"""
+        INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+        VALUES (@op, @seq, '{EventTypes.Status}', @data, {Now}), (@op, @done, '{EventTypes.Done}', NULL, {Now})
+        """;
+
+    private const string InsertOperation = $"""
+        INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
+                                deadline_at, run_after, created_at, updated_at)
+        VALUES (@id, @tenant, @kind, 0, @input, @metadata, @callback, @priority, @max, @timeout,
+                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now})
+        RETURNING {Columns}
+        """;
+
+    /// <summary>Serializes creations that share an idempotency key (the row may not exist yet, so a row lock cannot).</summary>
+    private const string LockIdempotencyKey = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || chr(31) || @tenant || chr(31) || @key, 0))";
+
+    private const string FindIdempotencyKey = $"""
+        SELECT request_hash, operation_id, COALESCE(in_flight_until > {Now}, false)
+        FROM idempotency_keys WHERE tenant = @tenant AND key = @key AND expires_at > {Now}
+        """;
+
+    private const string DeleteIdempotencyKey = "DELETE FROM idempotency_keys WHERE tenant = @tenant AND key = @key";
+
+    private const string InsertIdempotencyKey = $"""
+        INSERT INTO idempotency_keys (tenant, key, request_hash, operation_id, in_flight_until, expires_at)
+        VALUES (@tenant, @key, @hash, @op, {Now} + @hold, {Now} + @retention)
+        """;
+
+    private const string ReleaseIdempotencyKey = "UPDATE idempotency_keys SET in_flight_until = NULL WHERE tenant = @tenant AND key = @key";
+
+    private const string LockOperation = $"SELECT {Columns} FROM operations WHERE id = @id AND (@tenant IS NULL OR tenant = @tenant) FOR UPDATE";
+
+    private const string Claim = $"""
+        WITH ready AS (
+            SELECT seq FROM operations
+            WHERE status = 0 AND run_after <= {Now} AND kind = ANY(@kinds)
+            ORDER BY priority DESC, seq
+            LIMIT @max
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE operations o
+            SET status = 1, attempt = o.attempt + 1, lease_epoch = o.lease_epoch + 1, lease_owner = @owner,
+                lease_expires_at = {Now} + @lease, started_at = COALESCE(o.started_at, {Now}), updated_at = {Now},
+                last_event_seq = o.last_event_seq + 1
+            FROM ready WHERE o.seq = ready.seq
+            RETURNING o.*
+        )
+        SELECT {Columns} FROM claimed ORDER BY priority DESC, seq
+        """;
+
+    // Rows are locked in seq order first, so two batches over overlapping operations cannot deadlock each other.
+    private const string Heartbeat = $"""
+        WITH mine AS (
+            SELECT o.seq FROM operations o JOIN unnest(@ids, @epochs) AS l(id, epoch) ON o.id = l.id AND o.lease_epoch = l.epoch
+            WHERE o.status = 1
+            ORDER BY o.seq
+            FOR UPDATE OF o
+        )
+        UPDATE operations o SET lease_expires_at = {Now} + @lease
+        FROM mine WHERE o.seq = mine.seq
+        RETURNING o.id, o.cancel_requested
+        """;
+
+    private const string Record = $"""
+        UPDATE operations
+        SET progress = COALESCE(@progress, progress),
+            estimated_completion = CASE WHEN @progress IS NULL THEN estimated_completion ELSE @eta END,
+            checkpoint = COALESCE(@checkpoint, checkpoint), updated_at = {Now}, last_event_seq = last_event_seq + @events
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    private const string Output = $"""
+        UPDATE operations SET updated_at = {Now}, last_event_seq = last_event_seq + 1
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    private const string Complete = $"""
+        UPDATE operations
+        SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
+            lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    private const string Retry = $"""
+        UPDATE operations
+        SET status = 0, run_after = {Now} + @delay, error = @error, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
+            estimated_completion = NULL, last_event_seq = last_event_seq + 1
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        RETURNING seq, last_event_seq, attempt, run_after
+        """;
+
+    private const string HandBack = $"""
+        UPDATE operations
+        SET status = 0, attempt = attempt - 1, run_after = {Now}, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
+            estimated_completion = NULL, last_event_seq = last_event_seq + 1
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    private const string CancelPending = $"""
+        UPDATE operations
+        SET status = 4, cancel_requested = true, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
+            last_event_seq = last_event_seq + 2
+        WHERE id = @id AND status = 0
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    private const string CancelRunning = $"""
+        UPDATE operations SET cancel_requested = true, updated_at = {Now}, last_event_seq = last_event_seq + 1
+        WHERE id = @id AND status = 1 AND NOT cancel_requested
+        RETURNING seq, last_event_seq, attempt
+        """;
+
+    // Orphans: running with an expired lease (or, when asked for all leases, every running operation). Written
+    // without OR so the partial index on running leases serves both forms.
+    private const string OrphanFilter = $"status = 1 AND lease_expires_at < CASE WHEN @all THEN 'infinity'::timestamptz ELSE {Now} END";
+
+    private const string ReapCancelled = $"""
+        UPDATE operations SET status = 4, error = @error, finished_at = {Now}, updated_at = {Now}, lease_owner = NULL,
+            lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
+        WHERE {OrphanFilter} AND cancel_requested
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
+    private const string ReapExhausted = $"""
+        UPDATE operations SET status = 3, error = @error, finished_at = {Now}, updated_at = {Now}, lease_owner = NULL,
+            lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
+        WHERE {OrphanFilter} AND attempt >= max_attempts
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
+    private const string ReapRequeue = $"""
+        UPDATE operations SET status = 0, run_after = {Now}, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
+            estimated_completion = NULL, last_event_seq = last_event_seq + 1
+        WHERE {OrphanFilter}
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
+    private const string ReapDeadlines = $"""
+        UPDATE operations SET status = 3, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
+            last_event_seq = last_event_seq + 2
+        WHERE status = 0 AND deadline_at IS NOT NULL AND deadline_at <= {Now}
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
+    private const string PruneOperations = $"""
+        WITH victims AS (
+            SELECT seq, id FROM operations WHERE status >= 2 AND finished_at < {Now} - @retention
+            ORDER BY finished_at LIMIT @n FOR UPDATE SKIP LOCKED
+        ), events AS (
+            DELETE FROM operation_events WHERE operation_seq IN (SELECT seq FROM victims)
+        ), keys AS (
+            DELETE FROM idempotency_keys WHERE operation_id IN (SELECT id FROM victims)
+        )
+        DELETE FROM operations WHERE seq IN (SELECT seq FROM victims)
+        """;
+
+    private const string PruneIdempotencyKeys = $"DELETE FROM idempotency_keys WHERE expires_at <= {Now}";
+
+    private const string SelectForDelete = "SELECT seq, status FROM operations WHERE id = @id AND tenant = @tenant FOR UPDATE";
+    private const string DeleteEvents = "DELETE FROM operation_events WHERE operation_seq = @seq";
+    private const string DeleteKeysOf = "DELETE FROM idempotency_keys WHERE operation_id = @id";
+    private const string DeleteOperationRow = "DELETE FROM operations WHERE seq = @seq";
+
+    private const string InsertApiKey = "INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES (@id, @tenant, @hash, @created)";
+    private const string RevokeApiKey = $"UPDATE api_keys SET revoked_at = {Now} WHERE id = @id AND revoked_at IS NULL";
+
+    private static readonly OperationError CancelledError = new() { Code = "cancelled", Message = "The operation was cancelled." };
+    private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
+    private static readonly OperationError DeadlineError = new() { Code = "deadline_exceeded", Message = "The operation did not finish within its timeout." };
+
+    public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
+    {
+        var input = p.Operation.Input.GetRawText();
+        var metadata = ToJson(p.Operation.Metadata);
+        return WriteAsync(scope => CreateInScopeAsync(scope, p, input, metadata, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<CreateResult> CreateInScopeAsync(PostgresWriteScope scope, CreateParams p, string input, string? metadata, CancellationToken cancellationToken)
+    {
+        var op = p.Operation;
+        if (p.Idempotency is { } key)
+        {
+            await using (var command = scope.Command(LockIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            string? existingHash = null, existingId = null;
+            var inFlight = false;
+            await using (var command = scope.Command(FindIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    existingHash = reader.GetString(0);
+                    existingId = reader.GetString(1);
+                    inFlight = reader.GetBoolean(2);
+                }
+            }
+            if (existingHash is not null)
+            {
+                if (!string.Equals(existingHash, key.RequestHash, StringComparison.Ordinal)) return new CreateResult(CreateOutcome.KeyReused, null);
+                if (inFlight) return new CreateResult(CreateOutcome.KeyInFlight, null);
+                var replayed = await SelectInScopeAsync(scope, op.Tenant, existingId!, cancellationToken).ConfigureAwait(false);
+                if (replayed is not null) return new CreateResult(CreateOutcome.Replayed, replayed);
+            }
+            await ExecuteAsync(scope.Command(DeleteIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
+        }
+
+        Operation created;
+        await using (var command = scope.Command(InsertOperation)
+            .P("id", op.Id, NpgsqlDbType.Text).P("tenant", op.Tenant, NpgsqlDbType.Text).P("kind", op.Kind, NpgsqlDbType.Text)
+            .P("input", input, NpgsqlDbType.Json).P("metadata", metadata, NpgsqlDbType.Json).P("callback", op.CallbackUrl, NpgsqlDbType.Text)
+            .P("priority", op.Priority, NpgsqlDbType.Integer).P("max", op.MaxAttempts, NpgsqlDbType.Integer)
+            .P("timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null, NpgsqlDbType.Bigint))
+        {
+            created = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false))[0];
+        }
+        if (p.Idempotency is { } k)
+        {
+            await ExecuteAsync(scope.Command(InsertIdempotencyKey)
+                .P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", k.Key, NpgsqlDbType.Text).P("hash", k.RequestHash, NpgsqlDbType.Text)
+                .P("op", op.Id, NpgsqlDbType.Text).P("hold", k.HoldFor, NpgsqlDbType.Interval).P("retention", k.Retention, NpgsqlDbType.Interval),
+                cancellationToken).ConfigureAwait(false);
+        }
+        scope.Notify(StoreNotificationKind.WorkAvailable);
+        return new CreateResult(CreateOutcome.Created, created);
+    }
+
+    public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)
+        => WriteAsync(scope => ExecuteAsync(scope.Command(ReleaseIdempotencyKey).P("tenant", p.Tenant, NpgsqlDbType.Text).P("key", p.Key, NpgsqlDbType.Text), cancellationToken), cancellationToken);
+
+    public Task<CancelResult> CancelAsync(CancelParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        // The row lock orders this cancel against a concurrent claim or completion of the same operation.
+        Operation? op;
+        await using (var command = scope.Command(LockOperation).P("id", p.Id, NpgsqlDbType.Text).P("tenant", p.Tenant, NpgsqlDbType.Text))
+        {
+            var found = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+            op = found.Count == 0 ? null : found[0];
+        }
+        if (op is null) return new CancelResult(CancelOutcome.NotFound, null);
+        if (op.Done) return new CancelResult(CancelOutcome.AlreadyTerminal, op);
+        if (op.Status == OperationStatus.Pending)
+        {
+            var row = await FencedAsync(scope.Command(CancelPending).P("id", p.Id, NpgsqlDbType.Text).P("error", ToJson(CancelledError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false);
+            if (row is { } r)
+            {
+                await AppendFinalAsync(scope, r, OperationStatus.Cancelled, CancelledError, cancellationToken).ConfigureAwait(false);
+                scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
+                return new CancelResult(CancelOutcome.Cancelled, await SelectInScopeAsync(scope, p.Tenant, p.Id, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        else if (!op.CancelRequested)
+        {
+            var row = await FencedAsync(scope.Command(CancelRunning).P("id", p.Id, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
+            if (row is { } r)
+            {
+                await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Running, r.Attempt, cancelRequested: true), cancellationToken).ConfigureAwait(false);
+                scope.Notify(StoreNotificationKind.CancelRequested, p.Id);
+                scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
+            }
+        }
+        return new CancelResult(CancelOutcome.Requested, await SelectInScopeAsync(scope, p.Tenant, p.Id, cancellationToken).ConfigureAwait(false));
+    }, cancellationToken);
+
+    public Task<DeleteOutcome> DeleteAsync(DeleteParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        long seq;
+        int status;
+        await using (var command = scope.Command(SelectForDelete).P("id", p.Id, NpgsqlDbType.Text).P("tenant", p.Tenant, NpgsqlDbType.Text))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return DeleteOutcome.NotFound;
+            seq = reader.GetInt64(0);
+            status = reader.GetInt32(1);
+        }
+        if (!((OperationStatus)status).IsTerminal()) return DeleteOutcome.NotTerminal;
+        await ExecuteAsync(scope.Command(DeleteEvents).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(DeleteKeysOf).P("id", p.Id, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(DeleteOperationRow).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+        scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
+        return DeleteOutcome.Deleted;
+    }, cancellationToken);
+
+    public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken) => await WriteAsync(async scope =>
+    {
+        var claimed = new List<(long Seq, Operation Op)>();
+        await using (var command = scope.Command(Claim)
+            .P("owner", p.Owner, NpgsqlDbType.Text).P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
+            .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));
+        }
+        if (claimed.Count == 0) return [];
+        await AppendEventsAsync(scope, EventTypes.Status,
+            claimed.ConvertAll(c => (c.Seq, c.Op.LastEventSeq, EventData.Status(OperationStatus.Running, c.Op.Attempt))),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (_, op) in claimed) scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
+        return claimed.ConvertAll(c => c.Op);
+    }, cancellationToken).ConfigureAwait(false);
+
+    public Task<HeartbeatResult> HeartbeatAsync(HeartbeatParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        var renewed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        await using (var command = scope.Command(Heartbeat)
+            .P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
+            .P("ids", p.Leases.Select(l => l.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .P("epochs", p.Leases.Select(l => l.Epoch).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) renewed[reader.GetString(0)] = reader.GetBoolean(1);
+        }
+        var lost = new List<string>();
+        var cancel = new List<string>();
+        foreach (var lease in p.Leases)
+        {
+            if (!renewed.TryGetValue(lease.Id, out var cancelRequested)) lost.Add(lease.Id);
+            else if (cancelRequested) cancel.Add(lease.Id);
+        }
+        return new HeartbeatResult(lost, cancel);
+    }, cancellationToken);
+
+    public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
+    {
+        var progress = ToJson(p.Progress);
+        var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
+        var checkpoint = ToJson(p.Checkpoint);
+        return WriteAsync(async scope =>
+        {
+            var row = await FencedAsync(scope.Command(Record)
+                .P("progress", progress, NpgsqlDbType.Json).P("eta", p.EstimatedCompletion?.ToUniversalTime(), NpgsqlDbType.TimestampTz)
+                .P("checkpoint", checkpoint, NpgsqlDbType.Json).P("events", eventData is null ? 0 : 1, NpgsqlDbType.Bigint)
+                .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+            if (row is not { } r) return false;
+            if (eventData is not null)
+            {
+                await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, eventData, cancellationToken).ConfigureAwait(false);
+                scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            }
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
+    {
+        var chunk = p.Chunk.GetRawText();
+        return WriteAsync(async scope =>
+        {
+            var row = await FencedAsync(scope.Command(Output).P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+            if (row is not { } r) return false;
+            await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Output, chunk, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)
+    {
+        if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
+        var result = ToJson(p.Result);
+        var error = p.Error is null ? null : ToJson(p.Error);
+        return WriteAsync(async scope =>
+        {
+            var row = await FencedAsync(scope.Command(Complete)
+                .P("status", (int)p.Status, NpgsqlDbType.Integer).P("result", result, NpgsqlDbType.Json).P("error", error, NpgsqlDbType.Json)
+                .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+            if (row is not { } r) return false;
+            await AppendFinalAsync(scope, r, p.Status, p.Error, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        ChangedRow? row = null;
+        DateTimeOffset runAfter = default;
+        await using (var command = scope.Command(Retry)
+            .P("delay", p.Delay, NpgsqlDbType.Interval).P("error", ToJson(p.Error), NpgsqlDbType.Json)
+            .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                row = new ChangedRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), null);
+                runAfter = reader.GetFieldValue<DateTimeOffset>(3);
+            }
+        }
+        if (row is not { } r) return false;
+        await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Pending, r.Attempt, p.Error, "retry", runAfter), cancellationToken).ConfigureAwait(false);
+        scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+        return true;
+    }, cancellationToken);
+
+    public Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        var row = await FencedAsync(scope.Command(HandBack).P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+        if (row is not { } r) return false;
+        await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Pending, r.Attempt, reason: "handed_back"), cancellationToken).ConfigureAwait(false);
+        scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+        scope.Notify(StoreNotificationKind.WorkAvailable);
+        return true;
+    }, cancellationToken);
+
+    public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        var failed = 0;
+        foreach (var r in await RowsAsync(scope.Command(ReapCancelled).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(CancelledError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        {
+            await AppendFinalAsync(scope, r, OperationStatus.Cancelled, CancelledError, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+        }
+        foreach (var r in await RowsAsync(scope.Command(ReapExhausted).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(LeaseExpiredError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        {
+            await AppendFinalAsync(scope, r, OperationStatus.Failed, LeaseExpiredError, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+            failed++;
+        }
+        var requeued = await RowsAsync(scope.Command(ReapRequeue).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean), cancellationToken).ConfigureAwait(false);
+        if (requeued.Count > 0)
+        {
+            await AppendEventsAsync(scope, EventTypes.Status,
+                requeued.ConvertAll(r => (r.OpSeq, r.LastSeq, EventData.Status(OperationStatus.Pending, r.Attempt, reason: "lease_expired"))),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var r in requeued) scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+            scope.Notify(StoreNotificationKind.WorkAvailable);
+        }
+        foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("error", ToJson(DeadlineError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        {
+            await AppendFinalAsync(scope, r, OperationStatus.Failed, DeadlineError, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+            failed++;
+        }
+        return new ReapResult(requeued.Count, failed);
+    }, cancellationToken);
+
+    public Task<int> PruneAsync(PruneParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        var pruned = await ExecuteAsync(scope.Command(PruneOperations)
+            .P("retention", p.Retention, NpgsqlDbType.Interval).P("n", p.BatchSize, NpgsqlDbType.Integer), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(PruneIdempotencyKeys), cancellationToken).ConfigureAwait(false);
+        return pruned;
+    }, cancellationToken);
+
+    public Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => WriteAsync(scope =>
+        ExecuteAsync(scope.Command(InsertApiKey)
+            .P("id", key.Id, NpgsqlDbType.Text).P("tenant", key.Tenant, NpgsqlDbType.Text).P("hash", key.KeyHash, NpgsqlDbType.Text)
+            .P("created", key.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz), cancellationToken), cancellationToken);
+
+    public async Task<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken)
+        => await WriteAsync(scope => ExecuteAsync(scope.Command(RevokeApiKey).P("id", id, NpgsqlDbType.Text), cancellationToken), cancellationToken).ConfigureAwait(false) > 0;
+
+    private static async Task<Operation?> SelectInScopeAsync(PostgresWriteScope scope, string? tenant, string id, CancellationToken cancellationToken)
+    {
+        await using var command = scope.Command(SelectOperation).P("id", id, NpgsqlDbType.Text).P("tenant", tenant, NpgsqlDbType.Text);
+        var found = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs an UPDATE … RETURNING seq, last_event_seq, attempt; null when no row matched (fenced off).</summary>
+    private static async Task<ChangedRow?> FencedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new ChangedRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), null)
+                : null;
+        }
+    }
+
+    private static async Task<List<ChangedRow>> RowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<ChangedRow>();
+        await using (command)
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new ChangedRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3)));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq).</summary>
+    private static Task AppendFinalAsync(PostgresWriteScope scope, ChangedRow r, OperationStatus status, OperationError? error, CancellationToken cancellationToken)
+        => ExecuteAsync(scope.Command(InsertFinalEvents)
+            .P("op", r.OpSeq, NpgsqlDbType.Bigint).P("seq", r.LastSeq - 1, NpgsqlDbType.Bigint)
+            .P("data", EventData.Status(status, r.Attempt, error), NpgsqlDbType.Json).P("done", r.LastSeq, NpgsqlDbType.Bigint), cancellationToken);
+
+    private static Task AppendEventAsync(PostgresWriteScope scope, long opSeq, long seq, string type, string? data, CancellationToken cancellationToken)
+        => ExecuteAsync(scope.Command(InsertEvent)
+            .P("op", opSeq, NpgsqlDbType.Bigint).P("seq", seq, NpgsqlDbType.Bigint).P("type", type, NpgsqlDbType.Text)
+            .P("data", data, NpgsqlDbType.Json), cancellationToken);
+
+    /// <summary>Appends one event of <paramref name="type"/> per entry, in one statement.</summary>
+    private static Task AppendEventsAsync(PostgresWriteScope scope, string type, List<(long OpSeq, long Seq, string Data)> events, CancellationToken cancellationToken)
+        => ExecuteAsync(scope.Command(InsertEvents)
+            .P("type", type, NpgsqlDbType.Text)
+            .P("ops", events.ConvertAll(e => e.OpSeq).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+            .P("seqs", events.ConvertAll(e => e.Seq).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint)
+            .P("datas", events.ConvertAll(e => e.Data).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text), cancellationToken);
+
+    private readonly record struct ChangedRow(long OpSeq, long LastSeq, int Attempt, string? Id);
+}

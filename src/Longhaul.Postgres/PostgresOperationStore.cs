@@ -1,0 +1,204 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Longhaul.Postgres;
+
+/// <summary>
+/// The multi-node store: one PostgreSQL schema shared by every node. Claims take ready rows with
+/// <c>FOR UPDATE SKIP LOCKED</c>; every worker write is fenced by the lease epoch; all time comes from the database
+/// clock (<c>now()</c>, the transaction's start) inside the statements, never from a node.
+/// </summary>
+public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisposable
+{
+    /// <summary>
+    /// The store's clock in SQL. <c>@clock</c> is bound on every command: null in production (the database's
+    /// <c>now()</c>), the test clock's time when <see cref="PostgresStoreOptions.TestClockOverride"/> is set.
+    /// </summary>
+    private const string Now = "COALESCE(@clock, now())";
+
+    private const string Columns = """
+        seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
+        deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IStoreNotifier _notifier;
+    private readonly TimeProvider? _testClock;
+    private readonly string _schema;
+
+    public PostgresOperationStore(PostgresStoreOptions options, IStoreNotifier notifier)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("PostgresStoreOptions.ConnectionString is required.", nameof(options));
+        }
+        if (!SchemaName().IsMatch(options.Schema))
+        {
+            throw new ArgumentException(
+                $"PostgresStoreOptions.Schema '{options.Schema}' must be a lower-case identifier (letters, digits, underscores; at most 63).",
+                nameof(options));
+        }
+        _schema = options.Schema;
+        _testClock = options.TestClockOverride;
+        _notifier = notifier;
+        var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
+        // Durability is not negotiable for an accepted operation, whatever the server's default says.
+        connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
+        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+    }
+
+    public bool OwnsAllLeases => false;
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(PostgresSchema.LockMigrations, connection, transaction))
+        {
+            command.P("schema", _schema, NpgsqlDbType.Text);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await ExecuteAsync(connection, transaction, PostgresSchema.CreateSchema(_schema), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, PostgresSchema.CreateMigrationsTable, cancellationToken).ConfigureAwait(false);
+        var applied = new HashSet<int>();
+        await using (var command = new NpgsqlCommand(PostgresSchema.AppliedVersions, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) applied.Add(reader.GetInt32(0));
+        }
+        foreach (var (version, sql) in PostgresSchema.Migrations)
+        {
+            if (applied.Contains(version)) continue;
+            await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+            await using var record = new NpgsqlCommand(PostgresSchema.RecordMigration, connection, transaction);
+            record.P("v", version, NpgsqlDbType.Integer);
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = _dataSource.CreateCommand("SELECT 1 FROM schema_migrations LIMIT 1");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private object ClockValue() => _testClock is null ? DBNull.Value : _testClock.GetUtcNow().ToUniversalTime();
+
+    /// <summary>A read command on a pooled connection, with <c>@clock</c> bound.</summary>
+    private NpgsqlCommand ReadCommand(string sql)
+    {
+        var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("clock", NpgsqlDbType.TimestampTz) { Value = ClockValue() });
+        return command;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in one transaction; its notifications go out only after the commit. A transaction
+    /// PostgreSQL aborts as a deadlock victim or a serialization failure changed nothing, so it is run again.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<PostgresWriteScope, Task<T>> body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                PostgresWriteScope scope;
+                T result;
+                await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    scope = new PostgresWriteScope(connection, transaction, ClockValue());
+                    result = await body(scope).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                foreach (var (kind, id) in scope.Notifications) _notifier.Publish(kind, id);
+                return result;
+            }
+            catch (PostgresException e) when (attempt < MaxWriteAttempts && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // Rolled back by the server: nothing of this attempt is visible, nothing was published.
+            }
+        }
+    }
+
+    private const int MaxWriteAttempts = 3;
+
+    private static JsonElement ParseJson(string json) => JsonSerializer.Deserialize(json, LonghaulJson.Default.JsonElement);
+
+    private static JsonElement? Json(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : ParseJson(r.GetString(i));
+
+    private static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+
+    private static string? ToJson(JsonElement? element) => element is { } e ? e.GetRawText() : null;
+
+    private static string ToJson(OperationError error) => JsonSerializer.Serialize(error, LonghaulJson.Default.OperationError);
+
+    private static string? ToJson(ProgressInfo? progress) => progress is null ? null : JsonSerializer.Serialize(progress, LonghaulJson.Default.ProgressInfo);
+
+    /// <summary>Maps a row selected with <see cref="Columns"/>.</summary>
+    private static Operation ReadOperation(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(1),
+        Tenant = r.GetString(2),
+        Kind = r.GetString(3),
+        Status = (OperationStatus)r.GetInt32(4),
+        Input = ParseJson(r.GetString(5)),
+        Metadata = Json(r, 6),
+        CallbackUrl = r.IsDBNull(7) ? null : r.GetString(7),
+        Priority = r.GetInt32(8),
+        Attempt = r.GetInt32(9),
+        MaxAttempts = r.GetInt32(10),
+        TimeoutSeconds = r.IsDBNull(11) ? null : r.GetInt64(11) / 1000.0,
+        DeadlineAt = Time(r, 12),
+        RunAfter = r.GetFieldValue<DateTimeOffset>(13),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(14),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(15),
+        StartedAt = Time(r, 16),
+        FinishedAt = Time(r, 17),
+        Progress = r.IsDBNull(18) ? null : JsonSerializer.Deserialize(r.GetString(18), LonghaulJson.Default.ProgressInfo),
+        EstimatedCompletion = Time(r, 19),
+        CancelRequested = r.GetBoolean(20),
+        Result = Json(r, 21),
+        Error = r.IsDBNull(22) ? null : JsonSerializer.Deserialize(r.GetString(22), LonghaulJson.Default.OperationError),
+        Checkpoint = Json(r, 23),
+        LeaseOwner = r.IsDBNull(24) ? null : r.GetString(24),
+        LeaseEpoch = r.GetInt64(25),
+        LeaseExpiresAt = Time(r, 26),
+        LastEventSeq = r.GetInt64(27),
+    };
+
+    private static async Task<List<Operation>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<Operation>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(ReadOperation(reader));
+        return list;
+    }
+}

@@ -1,0 +1,89 @@
+namespace Longhaul.Postgres;
+
+/// <summary>
+/// Numbered, forward-only migrations. Never edit a shipped one: add the next. Statements are unqualified: the store's
+/// connections put its schema first on the <c>search_path</c>.
+/// </summary>
+internal static class PostgresSchema
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE operations (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                tenant text NOT NULL,
+                kind text NOT NULL,
+                status integer NOT NULL,
+                input json NOT NULL,
+                metadata json,
+                callback_url text,
+                priority integer NOT NULL DEFAULT 0,
+                attempt integer NOT NULL DEFAULT 0,
+                max_attempts integer NOT NULL,
+                timeout_ms bigint,
+                deadline_at timestamptz,
+                run_after timestamptz NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                started_at timestamptz,
+                finished_at timestamptz,
+                progress json,
+                estimated_completion timestamptz,
+                cancel_requested boolean NOT NULL DEFAULT false,
+                result json,
+                error json,
+                checkpoint json,
+                lease_owner text,
+                lease_epoch bigint NOT NULL DEFAULT 0,
+                lease_expires_at timestamptz,
+                last_event_seq bigint NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_operations_ready ON operations (priority DESC, seq) WHERE status = 0;
+            CREATE INDEX ix_operations_leases ON operations (lease_expires_at) WHERE status = 1;
+            CREATE INDEX ix_operations_deadlines ON operations (deadline_at) WHERE status = 0 AND deadline_at IS NOT NULL;
+            CREATE INDEX ix_operations_tenant ON operations (tenant, seq DESC);
+            CREATE INDEX ix_operations_tenant_status ON operations (tenant, status, seq DESC);
+            CREATE INDEX ix_operations_finished ON operations (finished_at) WHERE status >= 2;
+
+            CREATE TABLE operation_events (
+                operation_seq bigint NOT NULL,
+                seq bigint NOT NULL,
+                type text NOT NULL,
+                data json,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (operation_seq, seq)
+            );
+
+            CREATE TABLE idempotency_keys (
+                tenant text NOT NULL,
+                key text NOT NULL,
+                request_hash text NOT NULL,
+                operation_id text NOT NULL,
+                in_flight_until timestamptz,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant, key)
+            );
+            CREATE INDEX ix_idempotency_expires ON idempotency_keys (expires_at);
+            CREATE INDEX ix_idempotency_operation ON idempotency_keys (operation_id);
+
+            CREATE TABLE api_keys (
+                id text PRIMARY KEY,
+                tenant text NOT NULL,
+                key_hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz
+            );
+            """),
+    ];
+
+    /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>
+    public const string LockMigrations = "SELECT pg_advisory_xact_lock(hashtextextended('longhaul.migrate.' || @schema, 0))";
+
+    /// <summary>The one statement with a name in it: <paramref name="schema"/> is validated by the store as a plain lower-case identifier.</summary>
+    public static string CreateSchema(string schema) => $"CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET LOCAL search_path TO \"{schema}\"";
+
+    public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)";
+    public const string AppliedVersions = "SELECT version FROM schema_migrations";
+    public const string RecordMigration = "INSERT INTO schema_migrations (version, applied_at) VALUES (@v, now())";
+}

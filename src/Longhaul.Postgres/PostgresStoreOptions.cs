@@ -1,0 +1,18 @@
+namespace Longhaul.Postgres;
+
+/// <summary>Where and how the PostgreSQL store keeps its tables.</summary>
+public sealed class PostgresStoreOptions
+{
+    /// <summary>The Npgsql connection string. Required.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>The schema that holds the store's tables; created by the first migration. Defaults to <c>longhaul</c>.</summary>
+    public string Schema { get; set; } = "longhaul";
+
+    /// <summary>
+    /// Test hook only: when set, every statement uses this clock's time instead of the database's <c>now()</c>, so a
+    /// test can move the store's clock by hand. Leave it null (the default) everywhere else: production lease arithmetic
+    /// must run on the database clock.
+    /// </summary>
+    public TimeProvider? TestClockOverride { get; set; }
+}
