@@ -48,6 +48,7 @@ public static partial class LonghaulServer
 
         builder.Services.AddSingleton(new ServeContext(dataDir, Path.Combine(dataDir, ServeSettings.DatabaseFileName)));
         builder.Services.AddLonghaul(config);
+        builder.Services.AddLonghaulHttpKind(config);
         builder.Services.AddLonghaulApi(config);
         builder.Services.AddLonghaulSqlite(Path.Combine(dataDir, ServeSettings.DatabaseFileName));
         return builder;

@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Longhaul.Http;
+
+/// <summary>
+/// Built-in kind <c>http</c>: one call to a configured upstream, with the upstream's own timeout, safe retries,
+/// injected headers, a response cap, and <c>text/event-stream</c> answers forwarded event by event as output.
+/// </summary>
+internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvider time, ILogger<HttpHandler> logger) : IOperationHandler
+{
+    public const string KindName = "http";
+
+    private static readonly HashSet<string> Idempotent = new(StringComparer.Ordinal) { "GET", "HEAD", "PUT", "DELETE", "OPTIONS" };
+
+    private static readonly JsonElement Schema = JsonDocument.Parse("""
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "upstream": { "type": "string", "description": "A configured upstream (Longhaul:Upstreams:{name})." },
+            "method": { "type": "string", "description": "HTTP method, one the upstream allows." },
+            "path": { "type": "string", "description": "Path under the upstream's base URL, inside its allowed prefixes." },
+            "query": { "type": "object", "additionalProperties": { "type": ["string", "number", "boolean"] } },
+            "headers": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Injected headers win; hop-by-hop headers are dropped." },
+            "body": { "description": "A string is sent as text, anything else as JSON." },
+            "stream": { "type": "boolean", "description": "Forward an event-stream answer as output events (default true)." }
+          },
+          "required": ["upstream", "method", "path"]
+        }
+        """).RootElement.Clone();
+
+    public string Kind => KindName;
+
+    public string? Description => "Calls a configured upstream HTTP API; streamed (SSE) answers become output events.";
+
+    public JsonElement? InputSchema => Schema;
+
+    public IReadOnlyDictionary<string, string[]>? ValidateInput(JsonElement input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            errors["input"] = ["must be an object"];
+            return errors;
+        }
+        foreach (var property in input.EnumerateObject())
+        {
+            if (property.Name is not ("upstream" or "method" or "path" or "query" or "headers" or "body" or "stream"))
+                errors[$"input.{property.Name}"] = ["is not a known field"];
+        }
+        Upstream? upstream = null;
+        if (!input.TryGetProperty("upstream", out var u) || u.ValueKind != JsonValueKind.String)
+            errors["input.upstream"] = ["is required and must be a string"];
+        else if ((upstream = upstreams.Find(u.GetString()!)) is null)
+            errors["input.upstream"] = [$"is not a configured upstream (known: {string.Join(", ", upstreams.Names.Order(StringComparer.Ordinal))})"];
+
+        if (!input.TryGetProperty("method", out var m) || m.ValueKind != JsonValueKind.String)
+            errors["input.method"] = ["is required and must be a string"];
+        else if (upstream is not null && !upstream.Methods.Contains(m.GetString()!.ToUpperInvariant()))
+            errors["input.method"] = [$"is not allowed for this upstream (allowed: {string.Join(", ", upstream.Methods.Order(StringComparer.Ordinal))})"];
+
+        if (!input.TryGetProperty("path", out var p) || p.ValueKind != JsonValueKind.String)
+            errors["input.path"] = ["is required and must be a string"];
+        else if (PathProblem(p.GetString()!, upstream) is { } problem)
+            errors["input.path"] = [problem];
+
+        if (input.TryGetProperty("query", out var q) && q.ValueKind != JsonValueKind.Null)
+        {
+            if (q.ValueKind != JsonValueKind.Object || q.EnumerateObject().Any(x => x.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)))
+                errors["input.query"] = ["must be an object of strings, numbers or booleans"];
+        }
+        if (input.TryGetProperty("headers", out var h) && h.ValueKind != JsonValueKind.Null)
+        {
+            if (h.ValueKind != JsonValueKind.Object)
+                errors["input.headers"] = ["must be an object of strings"];
+            else
+            {
+                foreach (var header in h.EnumerateObject())
+                {
+                    if (!HttpHeaderRules.IsToken(header.Name))
+                        errors[$"input.headers.{header.Name}"] = ["is not a valid header name"];
+                    else if (header.Value.ValueKind != JsonValueKind.String || !HttpHeaderRules.IsValidValue(header.Value.GetString()!))
+                        errors[$"input.headers.{header.Name}"] = ["must be a string without line breaks"];
+                }
+            }
+        }
+        if (input.TryGetProperty("stream", out var s) && s.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            errors["input.stream"] = ["must be a boolean"];
+        return errors.Count == 0 ? null : errors;
+    }
+
+    private static string? PathProblem(string path, Upstream? upstream)
+    {
+        if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal) || path.Contains("://", StringComparison.Ordinal))
+            return "must be a path starting with a single '/', not an absolute URL";
+        if (path.Any(c => c is '?' or '#' or '\\' || char.IsControl(c) || c == ' '))
+            return "must not contain '?', '#', '\\', spaces or control characters (put parameters in input.query)";
+        string decoded;
+        try
+        {
+            decoded = Uri.UnescapeDataString(path);
+        }
+        catch (UriFormatException)
+        {
+            return "is not a valid path";
+        }
+        if (decoded.Split('/').Any(segment => segment is ".." or ".") || decoded.Contains('\\', StringComparison.Ordinal) || decoded.Contains("//", StringComparison.Ordinal))
+            return "must not contain '.' or '..' segments or empty segments, also not percent-encoded";
+        if (upstream is not null && !upstream.PathPrefixes.Any(prefix => path.StartsWith(prefix, StringComparison.Ordinal)))
+            return $"is outside the upstream's allowed prefixes ({string.Join(", ", upstream.PathPrefixes)})";
+        return null;
+    }
+
+    public async Task<object?> ExecuteAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var input = context.Input;
+        var upstream = upstreams.Find(input.GetProperty("upstream").GetString()!)
+            ?? throw new PermanentFailureException("unknown_upstream", "The upstream is no longer configured.");
+        var method = input.GetProperty("method").GetString()!.ToUpperInvariant();
+        var query = input.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.Object
+            ? q.EnumerateObject().Select(x => KeyValuePair.Create(x.Name, x.Value.ValueKind == JsonValueKind.String ? x.Value.GetString()! : x.Value.GetRawText())).ToList()
+            : [];
+        var uri = upstream.BuildUri(input.GetProperty("path").GetString()!, query);
+        var forward = !input.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
+        var options = upstream.Options;
+
+        using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked.Token;
+        var acquired = false;
+        try
+        {
+            await upstream.Slots.WaitAsync(token).ConfigureAwait(false);
+            acquired = true;
+            for (var retry = 0; ; retry++)
+            {
+                var canRetry = retry < options.Retry.MaxRetries;
+                HttpResponseMessage response;
+                try
+                {
+                    using var request = BuildRequest(upstream, method, uri, input);
+                    response = await upstream.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (!token.IsCancellationRequested)
+                {
+                    // Connection failures happen before anything was sent: always safe to retry.
+                    var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError;
+                    if (canRetry && (notSent || Idempotent.Contains(method)))
+                    {
+                        await BackOffAsync(upstream, retry, null, ex.HttpRequestError.ToString(), token).ConfigureAwait(false);
+                        continue;
+                    }
+                    throw new PermanentFailureException(notSent ? "upstream_unreachable" : "upstream_failed",
+                        $"The call to upstream '{upstream.Name}' failed: {ex.HttpRequestError}.", Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = ex.HttpRequestError.ToString() }));
+                }
+                using (response)
+                {
+                    var status = (int)response.StatusCode;
+                    if (canRetry && (status is 429 or 503 || (Idempotent.Contains(method) && status is 500 or 502 or 504)))
+                    {
+                        var retryAfter = RetryAfter(response);
+                        if (retryAfter is null || retryAfter <= options.Retry.MaxDelay)
+                        {
+                            await BackOffAsync(upstream, retry, retryAfter, status.ToString(CultureInfo.InvariantCulture), token).ConfigureAwait(false);
+                            continue;
+                        }
+                    }
+                    var isStream = response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+                    try
+                    {
+                        return isStream
+                            ? await ReadStreamAsync(context, upstream, response, forward, token).ConfigureAwait(false)
+                            : await ReadBodyAsync(upstream, response, method, token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
+                    {
+                        if (!isStream && canRetry && Idempotent.Contains(method))
+                        {
+                            await BackOffAsync(upstream, retry, null, "body", token).ConfigureAwait(false);
+                            continue;
+                        }
+                        throw new PermanentFailureException(isStream ? "upstream_stream_interrupted" : "upstream_failed",
+                            $"The connection to upstream '{upstream.Name}' broke while reading its answer.", Details(new JsonObject { ["upstream"] = upstream.Name, ["status"] = status }));
+                    }
+                }
+            }
+        }
+        catch (ResponseTooLargeException ex)
+        {
+            throw new PermanentFailureException("upstream_response_too_large", ex.Message,
+                Details(new JsonObject { ["upstream"] = upstream.Name, ["max_response_bytes"] = ex.Limit }));
+        }
+        catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is not PermanentFailureException)
+        {
+            LogTimeout(logger, upstream.Name, options.RequestTimeout.TotalSeconds);
+            throw new PermanentFailureException("upstream_timeout",
+                $"Upstream '{upstream.Name}' did not answer within its request timeout of {options.RequestTimeout.TotalSeconds:0.###} s.",
+                Details(new JsonObject { ["upstream"] = upstream.Name, ["timeout_seconds"] = options.RequestTimeout.TotalSeconds }));
+        }
+        finally
+        {
+            if (acquired) upstream.Slots.Release();
+        }
+    }
+
+    private static HttpRequestMessage BuildRequest(Upstream upstream, string method, Uri uri, JsonElement input)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), uri);
+        if (input.TryGetProperty("body", out var body) && body.ValueKind != JsonValueKind.Null && body.ValueKind != JsonValueKind.Undefined)
+        {
+            request.Content = body.ValueKind == JsonValueKind.String
+                ? new ByteArrayContent(Encoding.UTF8.GetBytes(body.GetString()!)) { Headers = { ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" } } }
+                : new ByteArrayContent(Encoding.UTF8.GetBytes(body.GetRawText())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+        }
+        if (input.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
+        {
+            var connectionListed = headers.EnumerateObject()
+                .Where(h => h.NameEquals("Connection") || string.Equals(h.Name, "Connection", StringComparison.OrdinalIgnoreCase))
+                .SelectMany(h => (h.Value.GetString() ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var header in headers.EnumerateObject())
+            {
+                if (HttpHeaderRules.Dropped.Contains(header.Name) || connectionListed.Contains(header.Name) || upstream.IsInjected(header.Name)) continue;
+                Set(request, header.Name, header.Value.GetString()!);
+            }
+        }
+        foreach (var (name, value) in upstream.InjectedHeaders) Set(request, name, value);
+        return request;
+    }
+
+    private static void Set(HttpRequestMessage request, string name, string value)
+    {
+        request.Headers.Remove(name);
+        if (request.Headers.TryAddWithoutValidation(name, value)) return;
+        if (request.Content is null) return; // A content header without a body.
+        request.Content.Headers.Remove(name);
+        request.Content.Headers.TryAddWithoutValidation(name, value);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+        return null;
+    }
+
+    private async Task BackOffAsync(Upstream upstream, int retry, TimeSpan? retryAfter, string reason, CancellationToken cancellationToken)
+    {
+        var retryOptions = upstream.Options.Retry;
+        var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(retryOptions.MaxDelay.Ticks, retryOptions.BaseDelay.Ticks * (1L << Math.Min(retry, 20))));
+        LogRetry(logger, upstream.Name, retry + 1, reason, delay.TotalMilliseconds);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonObject> ReadBodyAsync(Upstream upstream, HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        JsonNode? body = null;
+        string? encoding = null;
+        if (method != "HEAD")
+        {
+            using var buffer = new MemoryStream();
+            await using (var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes))
+                await capped.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            (body, encoding) = Decode(buffer.ToArray(), response.Content.Headers.ContentType);
+        }
+        var result = new JsonObject
+        {
+            ["status"] = status,
+            ["headers"] = Headers(response),
+            ["body"] = body,
+        };
+        if (encoding is not null) result["body_encoding"] = encoding;
+        if (response.IsSuccessStatusCode) return result;
+        throw new PermanentFailureException("upstream_status", $"Upstream '{upstream.Name}' answered {status} {response.ReasonPhrase}.", Details(result));
+    }
+
+    private static (JsonNode? Body, string? Encoding) Decode(byte[] bytes, MediaTypeHeaderValue? contentType)
+    {
+        if (bytes.Length == 0) return (null, null);
+        var media = contentType?.MediaType ?? "";
+        Encoding text;
+        try
+        {
+            text = contentType?.CharSet is { Length: > 0 } charset ? Encoding.GetEncoding(charset.Trim('"')) : Encoding.UTF8;
+        }
+        catch (ArgumentException)
+        {
+            text = Encoding.UTF8;
+        }
+        if (media == "application/json" || media.EndsWith("+json", StringComparison.Ordinal))
+        {
+            try
+            {
+                return (JsonNode.Parse(bytes), null);
+            }
+            catch (JsonException)
+            {
+                // Not JSON after all: keep it as text.
+            }
+        }
+        var isText = media.StartsWith("text/", StringComparison.Ordinal) || media.EndsWith("+xml", StringComparison.Ordinal) || media.EndsWith("+json", StringComparison.Ordinal)
+            || media is "application/json" or "application/xml" or "application/javascript" or "application/x-www-form-urlencoded" or ""
+            || contentType?.CharSet is not null;
+        if (isText)
+        {
+            try
+            {
+                var decoded = new UTF8Encoding(false, true).GetString(bytes);
+                return (JsonValue.Create(ReferenceEquals(text, Encoding.UTF8) ? decoded : text.GetString(bytes)), null);
+            }
+            catch (DecoderFallbackException)
+            {
+                if (!ReferenceEquals(text, Encoding.UTF8)) return (JsonValue.Create(text.GetString(bytes)), null);
+            }
+        }
+        return (JsonValue.Create(Convert.ToBase64String(bytes)), "base64");
+    }
+
+    private async Task<JsonObject> ReadStreamAsync(OperationContext context, Upstream upstream, HttpResponseMessage response, bool forward, CancellationToken cancellationToken)
+    {
+        var assembler = new StreamAssembler();
+        await using var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes);
+        using var text = new StreamReader(capped, Encoding.UTF8);
+        var reader = new SseReader(text);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+        {
+            var (data, delta) = assembler.Add(message);
+            if (forward)
+            {
+                var chunk = new JsonObject
+                {
+                    ["event"] = message.Event ?? "message",
+                    ["data"] = data is { } d ? JsonNode.Parse(d.GetRawText()) : JsonValue.Create(message.Data),
+                };
+                if (delta is not null) chunk["text"] = delta;
+                await context.WriteOutputAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+            if (assembler.Error is { } error)
+            {
+                throw new PermanentFailureException("upstream_stream_error", $"Upstream '{upstream.Name}' sent an error event in its stream.",
+                    Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = JsonNode.Parse(error.GetRawText()), ["text"] = assembler.Text }));
+            }
+        }
+        LogStreamed(logger, upstream.Name, assembler.Events);
+        return new JsonObject
+        {
+            ["status"] = (int)response.StatusCode,
+            ["headers"] = Headers(response),
+            ["body"] = null,
+            ["format"] = assembler.Format ?? "sse",
+            ["model"] = assembler.Model,
+            ["text"] = assembler.Text,
+            ["usage"] = assembler.Usage,
+            ["stop_reason"] = assembler.StopReason,
+            ["events"] = assembler.Events,
+        };
+    }
+
+    private static JsonObject Headers(HttpResponseMessage response)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, value) in HttpHeaderRules.SelectSafe(response)) headers[name] = value;
+        return headers;
+    }
+
+    private static JsonElement Details(JsonObject details) => JsonSerializer.SerializeToElement(details);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream {Upstream}: retry {Retry} after {Reason}, waiting {DelayMs} ms")]
+    private static partial void LogRetry(ILogger logger, string upstream, int retry, string reason, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: no answer within {Seconds} s")]
+    private static partial void LogTimeout(ILogger logger, string upstream, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream {Upstream}: stream ended after {Events} events")]
+    private static partial void LogStreamed(ILogger logger, string upstream, int events);
+}

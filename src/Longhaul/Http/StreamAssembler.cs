@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Longhaul.Http;
+
+/// <summary>
+/// Builds the answer of a streamed LLM call: the text deltas and usage numbers of the Anthropic Messages format
+/// (<c>content_block_delta</c>/<c>text_delta</c>, <c>message_start</c>/<c>message_delta</c> usage) and of the OpenAI
+/// Chat Completions format (<c>choices[0].delta.content</c>, a final <c>usage</c> chunk, <c>[DONE]</c>).
+/// </summary>
+internal sealed class StreamAssembler
+{
+    private readonly StringBuilder _text = new();
+    private JsonObject? _usage;
+
+    public string? Format { get; private set; }
+
+    public string? Model { get; private set; }
+
+    public string? StopReason { get; private set; }
+
+    public int Events { get; private set; }
+
+    public string Text => _text.ToString();
+
+    public JsonObject? Usage => _usage;
+
+    /// <summary>An Anthropic <c>error</c> event's data, when one arrived.</summary>
+    public JsonElement? Error { get; private set; }
+
+    /// <summary>Takes one event; returns its data as JSON (or null when it is not JSON) and its text delta.</summary>
+    public (JsonElement? Data, string? Text) Add(SseMessage message)
+    {
+        Events++;
+        JsonElement? data = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(message.Data);
+            data = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return (null, null); // e.g. OpenAI's "[DONE]".
+        }
+        var d = data.Value;
+        if (d.ValueKind != JsonValueKind.Object) return (data, null);
+        var type = d.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : message.Event;
+        string? text = null;
+        switch (type)
+        {
+            case "message_start":
+                Format = "anthropic";
+                if (d.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object)
+                {
+                    if (m.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String) Model = model.GetString();
+                    if (m.TryGetProperty("usage", out var u)) MergeUsage(u);
+                }
+                break;
+            case "content_block_delta":
+                Format = "anthropic";
+                if (d.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                    && delta.TryGetProperty("type", out var dt) && dt.ValueEquals("text_delta")
+                    && delta.TryGetProperty("text", out var dtext) && dtext.ValueKind == JsonValueKind.String)
+                    text = dtext.GetString();
+                break;
+            case "message_delta":
+                Format = "anthropic";
+                if (d.TryGetProperty("delta", out var md) && md.ValueKind == JsonValueKind.Object
+                    && md.TryGetProperty("stop_reason", out var sr) && sr.ValueKind == JsonValueKind.String)
+                    StopReason = sr.GetString();
+                if (d.TryGetProperty("usage", out var mu)) MergeUsage(mu);
+                break;
+            case "error":
+                Error = d;
+                break;
+            default:
+                if (d.TryGetProperty("choices", out var choices) || d.TryGetProperty("object", out _))
+                {
+                    Format ??= "openai";
+                    if (d.TryGetProperty("model", out var om) && om.ValueKind == JsonValueKind.String) Model = om.GetString();
+                    if (choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+                    {
+                        var choice = choices[0];
+                        if (choice.TryGetProperty("delta", out var od) && od.ValueKind == JsonValueKind.Object
+                            && od.TryGetProperty("content", out var oc) && oc.ValueKind == JsonValueKind.String)
+                            text = oc.GetString();
+                        if (choice.TryGetProperty("finish_reason", out var fr) && fr.ValueKind == JsonValueKind.String)
+                            StopReason = fr.GetString();
+                    }
+                    if (d.TryGetProperty("usage", out var ou)) MergeUsage(ou);
+                }
+                break;
+        }
+        if (!string.IsNullOrEmpty(text)) _text.Append(text);
+        return (data, text);
+    }
+
+    private void MergeUsage(JsonElement usage)
+    {
+        if (usage.ValueKind != JsonValueKind.Object) return;
+        _usage ??= [];
+        foreach (var property in usage.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.Null && _usage.ContainsKey(property.Name)) continue;
+            _usage[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+    }
+}

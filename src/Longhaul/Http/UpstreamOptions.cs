@@ -1,0 +1,32 @@
+namespace Longhaul.Http;
+
+/// <summary>One upstream of the <c>http</c> kind (<c>Longhaul:Upstreams:{name}</c>).</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>Absolute http(s) URL every request path is appended to.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Bound on the whole call, retries and the streamed body included. Defaults to 10 minutes.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Bound on opening a TCP/TLS connection. Defaults to 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Headers the server adds to every request; values may reference <c>${env:NAME}</c>. Clients cannot override them.</summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Methods clients may use; empty means GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS.</summary>
+    public List<string> AllowedMethods { get; set; } = [];
+
+    /// <summary>Path prefixes clients may call; empty means <c>/</c> (everything under the base URL).</summary>
+    public List<string> AllowedPathPrefixes { get; set; } = [];
+
+    /// <summary>Calls to this upstream in flight at once in this process; further calls wait. Defaults to 64.</summary>
+    public int MaxConcurrentCalls { get; set; } = 64;
+
+    /// <summary>Largest response body read (after decompression), streamed or not. Defaults to 16 MiB.</summary>
+    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Retries of safe failures inside one attempt.</summary>
+    public UpstreamRetryOptions Retry { get; set; } = new();
+}

@@ -1,0 +1,27 @@
+using Longhaul.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul;
+
+public static class LonghaulHttpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the built-in kind <c>http</c> with the upstreams of <c>Longhaul:Upstreams</c>, validated at start-up.
+    /// Without upstreams the kind is still listed, and every input is refused with a field error.
+    /// </summary>
+    public static IServiceCollection AddLonghaulHttpKind(this IServiceCollection services, IConfiguration? configuration = null, Action<HttpKindOptions>? configure = null)
+    {
+        var options = services.AddOptions<HttpKindOptions>();
+        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulOptions.SectionName));
+        if (configure is not null) options.Configure(configure);
+        services.AddSingleton<IValidateOptions<HttpKindOptions>, HttpKindOptionsValidator>();
+        options.ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UpstreamRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, HttpHandler>());
+        return services;
+    }
+}
