@@ -1,4 +1,4 @@
-using Longhaul.Http;
+using Longhaul.Kinds.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

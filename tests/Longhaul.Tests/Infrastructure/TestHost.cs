@@ -6,6 +6,7 @@ using Longhaul.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -39,11 +40,20 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>A client with the first tenant's key (or none in development mode).</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<TestHost> StartAsync(
+    public static Task<TestHost> StartAsync(
         Action<LonghaulOptions>? engine = null, Action<LonghaulApiOptions>? api = null, params string[] tenants)
+        => StartCoreAsync(engine, api, null, tenants);
+
+    /// <summary>A host with extra configuration keys (e.g. <c>Longhaul:Upstreams:…</c>), read as if from appsettings.json.</summary>
+    public static Task<TestHost> StartWithSettingsAsync(IReadOnlyDictionary<string, string?> settings, params string[] tenants)
+        => StartCoreAsync(null, null, settings, tenants);
+
+    private static async Task<TestHost> StartCoreAsync(
+        Action<LonghaulOptions>? engine, Action<LonghaulApiOptions>? api, IReadOnlyDictionary<string, string?>? settings, string[] tenants)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "longhaul-tests", Guid.NewGuid().ToString("N"));
         var builder = LonghaulServer.CreateBuilder(new ServeSettings { Urls = "http://127.0.0.1:0", DataDir = dataDir });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddOperationHandler<GateHandler>();
         builder.Services.AddOperationHandler<StubbornHandler>();

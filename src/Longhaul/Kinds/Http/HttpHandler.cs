@@ -6,7 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>
 /// Built-in kind <c>http</c>: one call to a configured upstream, with the upstream's own timeout, safe retries,
@@ -165,7 +165,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
                     if (canRetry && (status is 429 or 503 || (Idempotent.Contains(method) && status is 500 or 502 or 504)))
                     {
                         var retryAfter = RetryAfter(response);
-                        if (retryAfter is null || retryAfter <= options.Retry.MaxDelay)
+                        if (retryAfter is null || retryAfter <= options.EffectiveRetryMaxDelay)
                         {
                             await BackOffAsync(upstream, retry, retryAfter, status.ToString(CultureInfo.InvariantCulture), token).ConfigureAwait(false);
                             continue;
@@ -258,7 +258,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
     private async Task BackOffAsync(Upstream upstream, int retry, TimeSpan? retryAfter, string reason, CancellationToken cancellationToken)
     {
         var retryOptions = upstream.Options.Retry;
-        var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(retryOptions.MaxDelay.Ticks, retryOptions.BaseDelay.Ticks * (1L << Math.Min(retry, 20))));
+        var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(upstream.Options.EffectiveRetryMaxDelay.Ticks, retryOptions.BaseDelay.Ticks * (1L << Math.Min(retry, 20))));
         LogRetry(logger, upstream.Name, retry + 1, reason, delay.TotalMilliseconds);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }

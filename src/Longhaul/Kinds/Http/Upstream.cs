@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>A configured upstream at run time: its client, its concurrency slots and its resolved (secret) headers.</summary>
 internal sealed class Upstream : IDisposable
@@ -22,7 +22,7 @@ internal sealed class Upstream : IDisposable
         {
             AllowAutoRedirect = false,
             UseCookies = false,
-            ConnectTimeout = options.ConnectTimeout,
+            ConnectTimeout = options.EffectiveConnectTimeout,
             AutomaticDecompression = DecompressionMethods.All,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>
 /// Builds the answer of a streamed LLM call: the text deltas and usage numbers of the Anthropic Messages format
@@ -92,7 +92,8 @@ internal sealed class StreamAssembler
                 }
                 break;
         }
-        if (!string.IsNullOrEmpty(text)) _text.Append(text);
+        if (string.IsNullOrEmpty(text)) return (data, null);
+        _text.Append(text);
         return (data, text);
     }
 

@@ -1,4 +1,4 @@
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>Retries of an upstream call (<c>Longhaul:Upstreams:{name}:Retry</c>).</summary>
 public sealed class UpstreamRetryOptions
@@ -9,6 +9,6 @@ public sealed class UpstreamRetryOptions
     /// <summary>First backoff when the upstream gives no <c>Retry-After</c>; doubles per retry. Defaults to 1 second.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest wait before a retry; a larger <c>Retry-After</c> is not waited for. Defaults to 30 seconds.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest wait before a retry; a larger <c>Retry-After</c> is not waited for. Defaults to 30 seconds or half the request timeout, whichever is shorter.</summary>
+    public TimeSpan? MaxDelay { get; set; }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>Resolves <c>${env:NAME}</c> references in configured header values.</summary>
 internal static partial class EnvironmentReferences

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>Start-up validation of <c>Longhaul:Upstreams</c>; every message names the setting.</summary>
 internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine) : IValidateOptions<HttpKindOptions>
@@ -25,8 +25,8 @@ internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine)
                 errors.Add($"{key}:BaseUrl must not contain a query, a fragment or credentials.");
             if (u.RequestTimeout <= TimeSpan.Zero || u.RequestTimeout >= maxTimeout)
                 errors.Add($"{key}:RequestTimeout ({u.RequestTimeout}) must be positive and below Longhaul:MaxTimeout ({maxTimeout}).");
-            if (u.ConnectTimeout <= TimeSpan.Zero || u.ConnectTimeout > u.RequestTimeout)
-                errors.Add($"{key}:ConnectTimeout ({u.ConnectTimeout}) must be positive and not above {key}:RequestTimeout ({u.RequestTimeout}).");
+            if (u.EffectiveConnectTimeout <= TimeSpan.Zero || u.EffectiveConnectTimeout > u.RequestTimeout)
+                errors.Add($"{key}:ConnectTimeout ({u.EffectiveConnectTimeout}) must be positive and not above {key}:RequestTimeout ({u.RequestTimeout}).");
             foreach (var (header, value) in u.Headers)
             {
                 if (!HttpHeaderRules.IsToken(header) || HttpHeaderRules.Dropped.Contains(header))
@@ -52,10 +52,10 @@ internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine)
                 errors.Add($"{key}:MaxResponseBytes must be between 1 and 268435456 (is {u.MaxResponseBytes}).");
             if (u.Retry.MaxRetries is < 0 or > 10)
                 errors.Add($"{key}:Retry:MaxRetries must be between 0 and 10 (is {u.Retry.MaxRetries}).");
-            if (u.Retry.BaseDelay < TimeSpan.Zero || u.Retry.MaxDelay < u.Retry.BaseDelay)
+            if (u.Retry.BaseDelay < TimeSpan.Zero || (u.Retry.MaxDelay is { } maxDelay && maxDelay < u.Retry.BaseDelay))
                 errors.Add($"{key}:Retry:BaseDelay must not be negative and not above {key}:Retry:MaxDelay.");
-            if (u.Retry.MaxDelay >= u.RequestTimeout)
-                errors.Add($"{key}:Retry:MaxDelay ({u.Retry.MaxDelay}) must be below {key}:RequestTimeout ({u.RequestTimeout}).");
+            if (u.EffectiveRetryMaxDelay >= u.RequestTimeout)
+                errors.Add($"{key}:Retry:MaxDelay ({u.EffectiveRetryMaxDelay}) must be below {key}:RequestTimeout ({u.RequestTimeout}).");
         }
         return errors;
     }

@@ -1,4 +1,4 @@
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>One upstream of the <c>http</c> kind (<c>Longhaul:Upstreams:{name}</c>).</summary>
 public sealed class UpstreamOptions
@@ -9,8 +9,8 @@ public sealed class UpstreamOptions
     /// <summary>Bound on the whole call, retries and the streamed body included. Defaults to 10 minutes.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Bound on opening a TCP/TLS connection. Defaults to 10 seconds.</summary>
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Bound on opening a TCP/TLS connection. Defaults to 10 seconds or the request timeout, whichever is shorter.</summary>
+    public TimeSpan? ConnectTimeout { get; set; }
 
     /// <summary>Headers the server adds to every request; values may reference <c>${env:NAME}</c>. Clients cannot override them.</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -29,4 +29,10 @@ public sealed class UpstreamOptions
 
     /// <summary>Retries of safe failures inside one attempt.</summary>
     public UpstreamRetryOptions Retry { get; set; } = new();
+
+    internal TimeSpan EffectiveConnectTimeout => ConnectTimeout ?? Min(TimeSpan.FromSeconds(10), RequestTimeout);
+
+    internal TimeSpan EffectiveRetryMaxDelay => Retry.MaxDelay ?? Min(TimeSpan.FromSeconds(30), RequestTimeout / 2);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

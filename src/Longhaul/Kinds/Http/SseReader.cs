@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>Parses a <c>text/event-stream</c> body (WHATWG HTML §9.2) into events; comments and <c>retry:</c> are skipped.</summary>
 internal sealed class SseReader(TextReader reader)

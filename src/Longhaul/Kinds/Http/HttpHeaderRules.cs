@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>Which headers travel between client, Longhaul and upstream.</summary>
 internal static class HttpHeaderRules

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>The configured upstreams, built once from validated options.</summary>
 internal sealed class UpstreamRegistry : IDisposable

@@ -1,4 +1,4 @@
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>The upstreams the <c>http</c> kind may call, bound from <c>Longhaul:Upstreams:{name}</c>.</summary>
 public sealed class HttpKindOptions

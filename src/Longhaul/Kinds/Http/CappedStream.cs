@@ -1,4 +1,4 @@
-namespace Longhaul.Http;
+namespace Longhaul.Kinds.Http;
 
 /// <summary>A read-only wrapper that throws <see cref="ResponseTooLargeException"/> past a byte limit.</summary>
 internal sealed class CappedStream(Stream inner, long limit) : Stream
