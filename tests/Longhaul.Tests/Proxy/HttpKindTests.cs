@@ -210,6 +210,21 @@ public sealed class HttpKindTests
     }
 
     [Fact]
+    public async Task ConnectionRefused_IsRetried_ThenFails_WithUpstreamUnreachable()
+    {
+        var closed = await FakeUpstream.StartAsync((context, _) => Task.CompletedTask);
+        var settings = Upstream("gone", closed, ("Retry:BaseDelay", "00:00:00.010"), ("Retry:MaxRetries", "2"));
+        await closed.DisposeAsync(); // Nothing listens on that port any more.
+        await using var host = await TestHost.StartWithSettingsAsync(settings);
+
+        var op = await host.Client.CreateOkAsync("http", new { upstream = "gone", method = "POST", path = "/x", body = new { } });
+        var done = await host.Client.WaitDoneAsync(op.Id());
+
+        Assert.Equal("failed", done.Status());
+        Assert.Equal("upstream_unreachable", Error(done).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task NonRetryableStatus_Fails_WithTheUpstreamsAnswerInDetails()
     {
         await using var fake = await FakeUpstream.StartAsync(async (context, _) =>
