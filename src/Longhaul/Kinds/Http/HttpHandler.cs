@@ -159,6 +159,18 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
                     throw new PermanentFailureException(notSent ? "upstream_unreachable" : "upstream_failed",
                         $"The call to upstream '{upstream.Name}' failed: {ex.HttpRequestError}.", Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = ex.HttpRequestError.ToString() }));
                 }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    // SocketsHttpHandler's ConnectTimeout surfaces as a cancellation nobody asked for: nothing was sent.
+                    if (canRetry)
+                    {
+                        await BackOffAsync(upstream, retry, null, "connect timeout", token).ConfigureAwait(false);
+                        continue;
+                    }
+                    throw new PermanentFailureException("upstream_unreachable",
+                        $"Upstream '{upstream.Name}' could not be connected to within {options.EffectiveConnectTimeout.TotalSeconds:0.###} s.",
+                        Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = "ConnectTimeout" }));
+                }
                 using (response)
                 {
                     var status = (int)response.StatusCode;
