@@ -27,6 +27,7 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     private readonly string _nodeTag = Guid.NewGuid().ToString("N")[..8];
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresStoreNotifier> _logger;
+    private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresStoreNotifier(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStoreNotifier> logger)
     {
@@ -46,6 +47,9 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     }
 
     public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener) => _local.Subscribe(listener);
+
+    /// <summary>Completes once the current listening connection has run LISTEN (a new one after each failure); for tests.</summary>
+    internal Task Listening => Volatile.Read(ref _listening).Task;
 
     public override void Dispose()
     {
@@ -69,6 +73,7 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
+                Volatile.Read(ref _listening).TrySetResult();
                 if (reconnect)
                 {
                     LogReconnected(_channel);
@@ -89,6 +94,7 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
             {
                 LogListenFailed(ex, ReconnectDelay.TotalSeconds);
                 reconnect = true;
+                if (Listening.IsCompleted) Volatile.Write(ref _listening, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 try
                 {
                     await Task.Delay(ReconnectDelay, _time, stoppingToken).ConfigureAwait(false);
