@@ -24,7 +24,15 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
         v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
+        endpoints.MapLonghaulHealth();
+        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
+        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
+        return endpoints;
+    }
 
+    /// <summary>Maps only <c>/healthz</c> (the process is up) and <c>/readyz</c> (the store answers): all a worker-only node serves.</summary>
+    public static IEndpointRouteBuilder MapLonghaulHealth(this IEndpointRouteBuilder endpoints)
+    {
         endpoints.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("{\"status\":\"ok\"}"));
         endpoints.MapGet("/readyz", async (HttpContext context) =>
         {
@@ -32,8 +40,6 @@ public static class LonghaulEndpointRouteBuilderExtensions
             if (ready) await context.Response.WriteAsync("{\"status\":\"ready\"}").ConfigureAwait(false);
             else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
         });
-        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
-        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
         return endpoints;
     }
 }

@@ -10,6 +10,16 @@ public sealed class PostgresStoreOptions
     public string Schema { get; set; } = "longhaul";
 
     /// <summary>
+    /// Send and receive LISTEN/NOTIFY wake-ups between nodes. A hint only: with it off (for example behind a
+    /// transaction-pooling proxy, where LISTEN does not work) every node still finds work, events and cancellations by
+    /// polling, only later. Defaults to true.
+    /// </summary>
+    public bool Notifications { get; set; } = true;
+
+    /// <summary>Apply pending migrations when a server starts (<c>longhaul migrate</c> always does). Defaults to true.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
     /// Test hook only: when set, every statement uses this clock's time instead of the database's <c>now()</c>, so a
     /// test can move the store's clock by hand. Leave it null (the default) everywhere else: production lease arithmetic
     /// must run on the database clock.

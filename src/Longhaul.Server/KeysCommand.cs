@@ -11,8 +11,9 @@ internal static class KeysCommand
         var command = new Command("keys", "Manage API keys. Once any key exists, every /v1 call needs one.");
 
         var tenant = new Option<string>("--tenant") { Description = "The tenant the key acts for.", Required = true };
-        var dataDir = CommonOptions.DataDir();
-        var create = new Command("create", "Create a key; it is printed once and only its hash is stored.") { tenant, dataDir };
+        var createStore = new StoreArguments();
+        var create = new Command("create", "Create a key; it is printed once and only its hash is stored.") { tenant };
+        createStore.AddTo(create);
         create.SetAction(async (result, cancellationToken) =>
         {
             var name = result.GetValue(tenant)!;
@@ -21,7 +22,8 @@ internal static class KeysCommand
                 await Console.Error.WriteLineAsync("longhaul: --tenant must be 1-63 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.").ConfigureAwait(false);
                 return 2;
             }
-            await using var store = await StoreFactory.OpenAsync(result.GetValue(dataDir), cancellationToken).ConfigureAwait(false);
+            await using var opened = await createStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+            var store = opened.Store;
             var key = ApiKeys.NewKey();
             var id = ApiKeys.NewId();
             await store.CreateApiKeyAsync(new ApiKeyRecord(id, name, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow(), null), cancellationToken).ConfigureAwait(false);
@@ -30,12 +32,13 @@ internal static class KeysCommand
             return 0;
         });
 
-        var listDataDir = CommonOptions.DataDir();
-        var list = new Command("list", "List keys (ids and tenants; never the keys).") { listDataDir };
+        var listStore = new StoreArguments();
+        var list = new Command("list", "List keys (ids and tenants; never the keys).");
+        listStore.AddTo(list);
         list.SetAction(async (result, cancellationToken) =>
         {
-            await using var store = await StoreFactory.OpenAsync(result.GetValue(listDataDir), cancellationToken).ConfigureAwait(false);
-            foreach (var k in await store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
+            await using var opened = await listStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+            foreach (var k in await opened.Store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
             {
                 Console.WriteLine($"{k.Id}\t{k.Tenant}\tcreated {k.CreatedAt:u}\t{(k.RevokedAt is { } r ? $"revoked {r:u}" : "active")}");
             }
@@ -43,12 +46,13 @@ internal static class KeysCommand
         });
 
         var keyId = new Argument<string>("id") { Description = "The key id (key_…)." };
-        var revokeDataDir = CommonOptions.DataDir();
-        var revoke = new Command("revoke", "Revoke a key; servers stop accepting it within seconds.") { keyId, revokeDataDir };
+        var revokeStore = new StoreArguments();
+        var revoke = new Command("revoke", "Revoke a key; servers stop accepting it within seconds.") { keyId };
+        revokeStore.AddTo(revoke);
         revoke.SetAction(async (result, cancellationToken) =>
         {
-            await using var store = await StoreFactory.OpenAsync(result.GetValue(revokeDataDir), cancellationToken).ConfigureAwait(false);
-            var ok = await store.RevokeApiKeyAsync(result.GetValue(keyId)!, cancellationToken).ConfigureAwait(false);
+            await using var opened = await revokeStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
+            var ok = await opened.Store.RevokeApiKeyAsync(result.GetValue(keyId)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(ok ? "Revoked." : "No such active key.");
             return ok ? 0 : 1;
         });

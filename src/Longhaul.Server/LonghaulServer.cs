@@ -1,4 +1,5 @@
 using Longhaul.AspNetCore;
+using Longhaul.Postgres;
 using Longhaul.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +15,7 @@ namespace Longhaul.Server;
 /// <summary>The composition root of <c>longhaul serve</c>; tests build the same app in-process.</summary>
 public static partial class LonghaulServer
 {
-    /// <summary>A builder with the API, the workers and the SQLite store wired up from configuration and <paramref name="settings"/>.</summary>
+    /// <summary>A builder with the API, the workers and the store (SQLite or PostgreSQL) wired up from configuration and <paramref name="settings"/>.</summary>
     public static WebApplicationBuilder CreateBuilder(ServeSettings settings, string[]? args = null)
     {
         // Configuration is read once at start: no file watchers on appsettings.json.
@@ -27,8 +28,12 @@ public static partial class LonghaulServer
         builder.Configuration.AddEnvironmentVariables();
         var config = builder.Configuration;
         var urls = settings.Urls ?? config["Longhaul:Urls"] ?? ServeSettings.DefaultUrls;
-        var dataDir = Path.GetFullPath(settings.DataDir ?? config["Longhaul:DataDir"] ?? ServeSettings.DefaultDataDir);
-        Directory.CreateDirectory(dataDir);
+        var store = StoreSelection.Resolve(config, settings.Store, settings.Connection, settings.DataDir, settings.NoMigrate);
+        var role = ParseRole(settings.Role ?? config["Longhaul:Role"]);
+        if (role != ServeRole.All && store.Postgres is null)
+        {
+            throw new InvalidOperationException("--role api and --role worker need a store the nodes share: add --store postgres.");
+        }
 
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k =>
@@ -46,23 +51,45 @@ public static partial class LonghaulServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
-        builder.Services.AddSingleton(new ServeContext(dataDir, Path.Combine(dataDir, ServeSettings.DatabaseFileName)));
-        builder.Services.AddLonghaul(config);
+        builder.Services.AddSingleton(new ServeContext(store.Describe(), role, store.DataDir));
+        builder.Services.AddLonghaul(config, o =>
+        {
+            if (role == ServeRole.Api) o.RunWorkers = false;
+            o.MigrateOnStart = store.Postgres?.MigrateOnStart ?? true;
+        });
         builder.Services.AddLonghaulHttpKind(config);
         builder.Services.AddLonghaulApi(config);
-        builder.Services.AddLonghaulSqlite(Path.Combine(dataDir, ServeSettings.DatabaseFileName));
+        if (store.Postgres is { } postgres)
+        {
+            builder.Services.AddLonghaulPostgres(postgres);
+        }
+        else
+        {
+            Directory.CreateDirectory(store.DataDir!);
+            builder.Services.AddLonghaulSqlite(store.DatabasePath!);
+        }
         return builder;
     }
 
-    /// <summary>Builds the app: the data-directory lock, the pipeline and the start-up report.</summary>
+    /// <summary>Builds the app: the data-directory lock (SQLite), the pipeline for the role and the start-up report.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
         var context = app.Services.GetRequiredService<ServeContext>();
-        var dirLock = DataDirectoryLock.Acquire(context.DataDir);
-        app.Lifetime.ApplicationStopped.Register(dirLock.Dispose);
-        app.UseLonghaul();
-        app.MapLonghaul();
+        if (context.DataDir is { } dataDir)
+        {
+            var dirLock = DataDirectoryLock.Acquire(dataDir);
+            app.Lifetime.ApplicationStopped.Register(dirLock.Dispose);
+        }
+        if (context.Role == ServeRole.Worker)
+        {
+            app.MapLonghaulHealth();
+        }
+        else
+        {
+            app.UseLonghaul();
+            app.MapLonghaul();
+        }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
         return app;
     }
@@ -74,8 +101,15 @@ public static partial class LonghaulServer
         var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulOptions>>().Value;
         var kinds = app.Services.GetRequiredService<OperationHandlerRegistry>().Kinds;
         LogListening(logger, string.Join(", ", addresses));
-        LogStore(logger, context.DatabasePath);
+        LogStore(logger, context.StoreDescription);
+        LogRole(logger, context.Role.ToString().ToLowerInvariant(), context.Role switch
+        {
+            ServeRole.Api => "the API only; this node never claims work",
+            ServeRole.Worker => "workers only; HTTP serves /healthz and /readyz",
+            _ => "the API and workers",
+        });
         LogKinds(logger, string.Join(", ", kinds), options.RunWorkers ? options.WorkerSlots : 0);
+        if (context.Role == ServeRole.Worker) return;
         var anyKeys = app.Services.GetRequiredService<TenantResolver>().AnyKeysAsync(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         if (!anyKeys) LogNoKeys(logger);
     }
@@ -83,8 +117,19 @@ public static partial class LonghaulServer
     [LoggerMessage(Level = LogLevel.Information, Message = "Longhaul listening on {Addresses}")]
     private static partial void LogListening(ILogger logger, string addresses);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Store: SQLite at {Path}")]
-    private static partial void LogStore(ILogger logger, string path);
+    private static ServeRole ParseRole(string? role) => (role ?? "all").Trim().ToLowerInvariant() switch
+    {
+        "all" => ServeRole.All,
+        "api" => ServeRole.Api,
+        "worker" => ServeRole.Worker,
+        _ => throw new InvalidOperationException($"Unknown role '{role}': use all, api or worker (--role or Longhaul:Role)."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store: {Store}")]
+    private static partial void LogStore(ILogger logger, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Role: {Role} ({Meaning})")]
+    private static partial void LogRole(ILogger logger, string role, string meaning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kinds: {Kinds}; worker slots: {Slots}")]
     private static partial void LogKinds(ILogger logger, string kinds, int slots);

@@ -1,4 +1,4 @@
 namespace Longhaul.Server;
 
-/// <summary>The resolved data directory and database file of this server.</summary>
-public sealed record ServeContext(string DataDir, string DatabasePath);
+/// <summary>The resolved store and role of this server; <see cref="DataDir"/> is set for SQLite only.</summary>
+public sealed record ServeContext(string StoreDescription, ServeRole Role, string? DataDir);

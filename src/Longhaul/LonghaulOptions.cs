@@ -9,6 +9,12 @@ public sealed class LonghaulOptions
     public bool RunWorkers { get; set; } = true;
 
     /// <summary>
+    /// Create or upgrade the store's schema at start-up. Turn it off where a separate <c>longhaul migrate</c> step owns
+    /// schema changes. Defaults to true.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
     /// How many operations this process runs at once. Handlers are asynchronous, so a slot is a concurrent task, not a
     /// thread; lower it for handlers that burn CPU. Defaults to 128.
     /// </summary>

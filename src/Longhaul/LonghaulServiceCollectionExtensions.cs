@@ -27,6 +27,7 @@ public static class LonghaulServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStoreNotifier, InProcessStoreNotifier>();
+        services.TryAddSingleton<IMaintenanceLeadership, SingleNodeLeadership>();
         services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
         services.TryAddSingleton<OperationHandlerRegistry>();
         services.TryAddSingleton<OperationSignals>();

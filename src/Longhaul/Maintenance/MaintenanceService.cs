@@ -5,9 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace Longhaul.Maintenance;
 
-/// <summary>The reaper (expired leases, missed deadlines) every sweep, and retention pruning once a minute.</summary>
+/// <summary>
+/// The reaper (expired leases, missed deadlines) every sweep, and retention pruning once a minute, on the node
+/// <see cref="IMaintenanceLeadership"/> elects (every node for a single-node store).
+/// </summary>
 internal sealed partial class MaintenanceService(
-    IOperationStore store, TimeProvider time, IOptions<LonghaulOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
+    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private const int PruneBatch = 1000;
@@ -21,6 +24,7 @@ internal sealed partial class MaintenanceService(
             try
             {
                 await Task.Delay(o.ReaperInterval, time, stoppingToken).ConfigureAwait(false);
+                if (!await leadership.IsLeaderAsync(stoppingToken).ConfigureAwait(false)) continue;
                 var reaped = await store.ReapAsync(new ReapParams(), stoppingToken).ConfigureAwait(false);
                 if (reaped.Requeued + reaped.Failed > 0) LogReaped(reaped.Requeued, reaped.Failed);
                 if (time.GetUtcNow() - lastPrune >= PruneEvery)

@@ -1,15 +1,16 @@
 using Longhaul.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Longhaul.Maintenance;
 
 /// <summary>Before anything else starts: migrate the schema, and on a single-owner store take back the leases of the previous life.</summary>
-internal sealed partial class StoreInitializer(IOperationStore store, ILogger<StoreInitializer> logger) : IHostedService
+internal sealed partial class StoreInitializer(IOperationStore store, IOptions<LonghaulOptions> options, ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Value.MigrateOnStart) await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (store.OwnsAllLeases)
         {
             var reaped = await store.ReapAsync(new ReapParams(AllLeasesOf: true), cancellationToken).ConfigureAwait(false);

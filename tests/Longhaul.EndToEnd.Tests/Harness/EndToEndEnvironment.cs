@@ -50,6 +50,18 @@ internal sealed class EndToEndEnvironment : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Starts <c>longhaul serve</c> with <paramref name="serveArgs"/> (no data directory added) and awaits its readiness.</summary>
+    public async Task<LonghaulServerProcess> StartNodeAsync(IReadOnlyDictionary<string, string>? environment, params string[] serveArgs)
+    {
+        var server = await LonghaulServerProcess.StartAsync(serveArgs, environment, Root, Ct);
+        lock (_processes)
+        {
+            _processes.Add(server.Process);
+            _servers.Add(server);
+        }
+        return server;
+    }
+
     /// <summary>Starts <c>longhaul</c> with any arguments (the caller adds <c>--data-dir</c> where wanted).</summary>
     public LonghaulProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {

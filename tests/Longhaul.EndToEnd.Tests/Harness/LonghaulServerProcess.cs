@@ -29,13 +29,17 @@ internal sealed class LonghaulServerProcess : IAsyncDisposable
     public string Output => Process.Output;
 
     /// <summary>Starts <c>serve</c> on <paramref name="dataDir"/>; retries with another port if the chosen one got taken meanwhile.</summary>
-    public static async Task<LonghaulServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
+    public static Task<LonghaulServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
+        => StartAsync(["--data-dir", dataDir], environment, workingDirectory, cancellationToken);
+
+    /// <summary>Starts <c>serve --urls … {serveArgs}</c>; retries with another port if the chosen one got taken meanwhile.</summary>
+    public static async Task<LonghaulServerProcess> StartAsync(IReadOnlyList<string> serveArgs, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
             var url = $"http://127.0.0.1:{port}";
-            var process = LonghaulProcess.Start(["serve", "--urls", url, "--data-dir", dataDir], environment, workingDirectory);
+            var process = LonghaulProcess.Start(["serve", "--urls", url, .. serveArgs], environment, workingDirectory);
             try
             {
                 await process.WaitForLineAsync(l => l.Contains(ListeningLine, StringComparison.Ordinal), StartTimeout, cancellationToken);

@@ -1,0 +1,31 @@
+using Longhaul.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Longhaul.Postgres;
+
+public static class PostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Uses the PostgreSQL store: shared by many nodes, with one maintenance leader at a time and, unless
+    /// <see cref="PostgresStoreOptions.Notifications"/> is off, LISTEN/NOTIFY wake-ups between nodes.
+    /// </summary>
+    public static IServiceCollection AddLonghaulPostgres(this IServiceCollection services, PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(sp => new PostgresOperationStore(options, sp.GetRequiredService<IStoreNotifier>()));
+        services.AddSingleton<IOperationStore>(sp => sp.GetRequiredService<PostgresOperationStore>());
+        services.RemoveAll<IMaintenanceLeadership>();
+        services.AddSingleton<IMaintenanceLeadership>(sp => new PostgresMaintenanceLeadership(options, sp.GetRequiredService<ILogger<PostgresMaintenanceLeadership>>()));
+        if (options.Notifications)
+        {
+            services.RemoveAll<IStoreNotifier>();
+            services.AddSingleton(sp => new PostgresStoreNotifier(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<PostgresStoreNotifier>>()));
+            services.AddSingleton<IStoreNotifier>(sp => sp.GetRequiredService<PostgresStoreNotifier>());
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PostgresStoreNotifier>());
+        }
+        return services;
+    }
+}
