@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Longhaul.Contracts;
 
-namespace Longhaul.Sqlite;
+namespace Longhaul.Storage;
 
-/// <summary>Builds the JSON <c>data</c> of stored events.</summary>
-internal static class EventData
+/// <summary>Builds the JSON <c>data</c> of stored events, the same for every store.</summary>
+public static class EventData
 {
     public static string Status(OperationStatus status, long attempt, OperationError? error = null, string? reason = null, DateTimeOffset? retryAt = null, bool? cancelRequested = null)
         => Write(w =>
