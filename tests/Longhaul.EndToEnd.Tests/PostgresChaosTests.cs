@@ -17,6 +17,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
 {
     private const int MaxAttempts = 3;
     private const int Steps = 5;
+    private const int PoolSize = 20;
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan KillEvery = TimeSpan.FromSeconds(3);
     private readonly EndToEndEnvironment _env = new();
@@ -37,7 +38,10 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
         var chaosFor = TimeSpan.FromSeconds(Setting("LONGHAUL_CHAOS_SECONDS", 15));
         var environment = _schema.Environment(
             ("Longhaul__LeaseDuration", "00:00:05"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"),
-            ("Longhaul__RetryBaseDelay", "00:00:00.200"), ("Longhaul__RetryMaxDelay", "00:00:01"));
+            ("Longhaul__RetryBaseDelay", "00:00:00.200"), ("Longhaul__RetryMaxDelay", "00:00:01"),
+            // Three nodes with Npgsql's default pool of 100 each overrun PostgreSQL's default max_connections (100, shared
+            // with the tests running beside this one): size the pools so the nodes fit, as a deployment must.
+            ("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size={PoolSize}"));
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         var workers = new[] { await _env.StartNodeAsync(environment, "--role", "worker"), await _env.StartNodeAsync(environment, "--role", "worker") };
 
@@ -100,7 +104,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
 
         var figures = string.Create(CultureInfo.InvariantCulture,
             $"chaos: {count} operations, {kills} worker SIGKILLs over {chaosFor.TotalSeconds:F0} s; all done {settled.TotalSeconds:F1} s after the chaos; " +
-            $"{succeeded} succeeded, {failed} failed (attempts exhausted), {retried} ran more than once, {resumed} resumed from a checkpoint; {problems.Count} problems");
+            $"{succeeded} succeeded, {failed} failed with every attempt used ({plans.Count(p => p.FailAttempts >= MaxAttempts)} planned to fail every attempt, the rest by planned failures plus killed workers), {retried} ran more than once, {resumed} resumed from a checkpoint; {problems.Count} problems");
         output.WriteLine(figures);
         Console.WriteLine(figures);
         Assert.True(kills >= 1, figures);
