@@ -12,6 +12,8 @@ namespace Longhaul.EndToEnd.Tests.Harness;
 internal sealed partial class LonghaulProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigStop = 19; // Linux numbering (x64 and arm64).
+    private const int SigCont = 18;
 
     private readonly Process _process;
     private readonly object _gate = new();
@@ -193,6 +195,22 @@ internal sealed partial class LonghaulProcess : IAsyncDisposable
         Note("test: SIGTERM");
         if (SendSignal(_process.Id, SigTerm) != 0 && !HasExited)
             throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    /// <summary>SIGSTOP: freezes the process (no code runs, its sockets stay open) until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        Note("test: SIGSTOP");
+        if (SendSignal(_process.Id, SigStop) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    /// <summary>SIGCONT: lets a paused process run again.</summary>
+    public void Resume()
+    {
+        Note("test: SIGCONT");
+        if (SendSignal(_process.Id, SigCont) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGCONT) failed: errno {Marshal.GetLastPInvokeError()}.");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Longhaul.EndToEnd.Tests.Harness;
+
+namespace Longhaul.EndToEnd.Tests;
+
+/// <summary>
+/// Chaos on PostgreSQL with real processes: one API node, two worker nodes, a client driving many <c>sleep</c>
+/// operations while a random worker is SIGKILLed and restarted every 3 s. Afterwards every operation is finished,
+/// none twice, and every interrupted one resumed from its checkpoint. Size by <c>LONGHAUL_CHAOS_OPERATIONS</c> and
+/// <c>LONGHAUL_CHAOS_SECONDS</c> (docs/chaos.md has the full run).
+/// </summary>
+public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposable
+{
+    private const int MaxAttempts = 3;
+    private const int Steps = 5;
+    private const int PoolSize = 20;
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan KillEvery = TimeSpan.FromSeconds(3);
+    private readonly EndToEndEnvironment _env = new();
+    private PostgresTestSchema? _schema;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _env.DisposeAsync();
+        if (_schema is not null) await _schema.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task WorkersSigkilledAndRestartedEveryThreeSeconds_ManySleeps_EachFinishesOnceAndResumesFromCheckpoint()
+    {
+        var ct = EndToEndEnvironment.Ct;
+        _schema = PostgresTestSchema.CreateOrSkip();
+        var count = Setting("LONGHAUL_CHAOS_OPERATIONS", 200);
+        var chaosFor = TimeSpan.FromSeconds(Setting("LONGHAUL_CHAOS_SECONDS", 15));
+        var environment = _schema.Environment(
+            ("Longhaul__LeaseDuration", "00:00:05"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"),
+            ("Longhaul__RetryBaseDelay", "00:00:00.200"), ("Longhaul__RetryMaxDelay", "00:00:01"),
+            // Three nodes with Npgsql's default pool of 100 each overrun PostgreSQL's default max_connections (100, shared
+            // with the tests running beside this one): size the pools so the nodes fit, as a deployment must.
+            ("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size={PoolSize}"));
+        var api = await _env.StartNodeAsync(environment, "--role", "api");
+        var workers = new[] { await _env.StartNodeAsync(environment, "--role", "worker"), await _env.StartNodeAsync(environment, "--role", "worker") };
+
+        // The plan: seconds 0–3 (fixed seed), 5 steps; one in ten fails its first attempt, one in fifty all three.
+        var random = new Random(count);
+        var plans = Enumerable.Range(0, count).Select(i => new Plan(
+            Math.Round(random.NextDouble() * 3, 2), i % 10 == 3 ? 1 : i % 50 == 7 ? MaxAttempts : 0)).ToList();
+
+        var clock = Stopwatch.StartNew();
+        using var chaosStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var kills = 0;
+        var chaos = Task.Run(async () =>
+        {
+            // The kill cadence is the load, not a wait for state.
+            using var timer = new PeriodicTimer(KillEvery);
+            while (clock.Elapsed < chaosFor && await timer.WaitForNextTickAsync(chaosStop.Token))
+            {
+                var victim = Random.Shared.Next(workers.Length);
+                workers[victim].Process.Kill();
+                await workers[victim].Process.WaitForExitAsync(TimeSpan.FromSeconds(10), chaosStop.Token);
+                kills++;
+                workers[victim] = await _env.StartNodeAsync(environment, "--role", "worker");
+            }
+        }, ct);
+
+        // The client: creates spread over the first half of the chaos window, a few requests at a time.
+        var ids = new string[count];
+        var spacing = chaosFor / 2 / Math.Max(1, count);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (i, token) =>
+        {
+            var due = spacing * i - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, token); // Pacing of the load, not a wait for state.
+            ids[i] = await CreateAsync(api, plans[i], token);
+        });
+        await chaos;
+        var chaosEnded = clock.Elapsed;
+
+        // Within lease + 60 s of the last kill every operation is done.
+        var deadline = Lease + TimeSpan.FromSeconds(60);
+        var finals = new JsonNode[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, _) =>
+        {
+            finals[i] = await _env.WaitUntilDoneAsync(api, ids[i], deadline - (clock.Elapsed - chaosEnded));
+        });
+        var settled = clock.Elapsed - chaosEnded;
+
+        var logs = new IReadOnlyList<SseEvent>[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, _) =>
+        {
+            logs[i] = await _env.ReadFullLogAsync(api, ids[i]);
+        });
+
+        var problems = new List<string>();
+        int succeeded = 0, failed = 0, retried = 0, resumed = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var problem = Check(plans[i], finals[i], logs[i], ref succeeded, ref failed, ref retried, ref resumed);
+            if (problem is not null) problems.Add($"{ids[i]} {plans[i]}: {problem}\n  {finals[i].ToJsonString()}\n  {string.Join("\n  ", logs[i])}");
+        }
+
+        var figures = string.Create(CultureInfo.InvariantCulture,
+            $"chaos: {count} operations, {kills} worker SIGKILLs over {chaosFor.TotalSeconds:F0} s; all done {settled.TotalSeconds:F1} s after the chaos; " +
+            $"{succeeded} succeeded, {failed} failed with every attempt used ({plans.Count(p => p.FailAttempts >= MaxAttempts)} planned to fail every attempt, the rest by planned failures plus killed workers), {retried} ran more than once, {resumed} resumed from a checkpoint; {problems.Count} problems");
+        output.WriteLine(figures);
+        Console.WriteLine(figures);
+        Assert.True(kills >= 1, figures);
+        Assert.True(problems.Count == 0, $"{figures}\n{string.Join('\n', problems.Take(10))}\n{Tail(_env.Logs)}");
+    }
+
+    /// <summary>Null when the operation's end and event log are as promised; otherwise what is wrong.</summary>
+    private static string? Check(Plan plan, JsonNode op, IReadOnlyList<SseEvent> log, ref int succeeded, ref int failed, ref int retried, ref int resumed)
+    {
+        var status = op["status"]!.GetValue<string>();
+        var attempt = op["attempt"]!.GetValue<int>();
+        if (log.Count(e => e.Type == "done") != 1) return "not exactly one done event";
+        if (log[^1].Type != "done") return "events after done";
+        var finalStatuses = log.Where(e => e.Type == "status" && e.Json!["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled").ToList();
+        if (finalStatuses.Count != 1 || finalStatuses[0].Json!["status"]!.GetValue<string>() != status) return "not exactly one final status event";
+        if (attempt > 1) retried++;
+
+        // Interruptions the worker did not choose: an attempt ended by an expired lease.
+        var lost = log.Count(e => e.Type == "status" && e.Data.Contains("\"lease_expired\"", StringComparison.Ordinal));
+        if (status == "failed")
+        {
+            failed++;
+            // Only where every attempt ended in a planned failure or a killed worker: the planned failures retried
+            // (handler_error) plus the leases lost plus the last attempt (attempts_exhausted or worker_lost).
+            var code = op["error"]!["code"]!.GetValue<string>();
+            if (code is not ("attempts_exhausted" or "worker_lost")) return $"failed with {code}";
+            var plannedRetries = log.Count(e => e.Type == "status" && e.Data.Contains("\"handler_error\"", StringComparison.Ordinal));
+            if (attempt != MaxAttempts || plannedRetries + lost + 1 != MaxAttempts) return "failed with attempts left";
+            if (plan.FailAttempts == 0 && code == "attempts_exhausted") return "failed by a handler error that was not planned";
+            return null;
+        }
+        if (status != "succeeded") return $"ended {status}";
+        if (plan.FailAttempts >= MaxAttempts) return "succeeded although every attempt was planned to fail";
+        succeeded++;
+
+        // The final attempt resumed from the last checkpoint before it (every sleep progress event is a checkpoint).
+        var lastStart = log.ToList().FindLastIndex(e => e.Type == "status" && e.Json!["status"]!.GetValue<string>() == "running");
+        var checkpoint = log.Take(lastStart).Where(e => e.Type == "progress").Select(e => e.ProgressCurrent!.Value).DefaultIfEmpty(0).Max();
+        var result = op["result"]!;
+        if (result["attempts"]!.GetValue<int>() != attempt) return "result.attempts is not the final attempt";
+        if (result["steps_completed"]!.GetValue<int>() != Steps) return "not every step completed";
+        if (result["resumed_from_step"]!.GetValue<long>() != checkpoint) return $"resumed from step {result["resumed_from_step"]} instead of checkpoint {checkpoint}";
+        if (checkpoint > 0) resumed++;
+        // Progress never goes back within an attempt and never repeats a checkpointed step across attempts.
+        var afterStart = log.Skip(lastStart + 1).Where(e => e.Type == "progress").Select(e => e.ProgressCurrent!.Value).ToList();
+        return afterStart.SequenceEqual(Enumerable.Range((int)checkpoint + 1, afterStart.Count).Select(s => (long)s)) ? null : "progress of the final attempt is not the steps after its checkpoint";
+    }
+
+    private static async Task<string> CreateAsync(LonghaulServerProcess api, Plan plan, CancellationToken cancellationToken)
+    {
+        var input = new JsonObject { ["seconds"] = plan.Seconds, ["steps"] = Steps };
+        if (plan.FailAttempts > 0) input["fail_attempts"] = plan.FailAttempts;
+        var json = new JsonObject { ["kind"] = "sleep", ["input"] = input, ["options"] = new JsonObject { ["max_attempts"] = MaxAttempts } }.ToJsonString();
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await api.Http.PostAsync("/v1/operations", content, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /v1/operations answered {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!["id"]!.GetValue<string>();
+    }
+
+    private static int Setting(string name, int fallback)
+        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+
+    private static string Tail(string text) => text.Length <= 20_000 ? text : text[^20_000..];
+
+    private sealed record Plan(double Seconds, int FailAttempts);
+}
