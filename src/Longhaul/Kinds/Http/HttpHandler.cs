@@ -248,6 +248,14 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
 
     private static void Set(HttpRequestMessage request, string name, string value)
     {
+        if (HttpHeaderRules.IsContentHeader(name))
+        {
+            // HttpRequestHeaders.Remove throws on content header names: they live on the content only.
+            if (request.Content is null) return; // A content header without a body.
+            request.Content.Headers.Remove(name);
+            request.Content.Headers.TryAddWithoutValidation(name, value);
+            return;
+        }
         request.Headers.Remove(name);
         if (request.Headers.TryAddWithoutValidation(name, value)) return;
         if (request.Content is null) return; // A content header without a body.
