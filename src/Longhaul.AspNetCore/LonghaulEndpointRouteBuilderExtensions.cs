@@ -24,6 +24,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
         v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
+        v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         endpoints.MapLonghaulHealth();
         // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown

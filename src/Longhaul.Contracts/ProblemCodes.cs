@@ -22,4 +22,5 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string UpstreamNotFound = "upstream_not_found";
     public const string UpstreamError = "upstream_error";
+    public const string ShuttingDown = "shutting_down";
 }
