@@ -14,7 +14,7 @@ internal sealed class HoldProbe(HttpClient client, Uri baseUri, TextWriter log)
 {
     public sealed record Budget(string Mode, double Survived, double? CutAt, double? CutAfter);
 
-    public sealed class UnauthorizedException(string message) : Exception(message);
+    public sealed class ProbeAbortedException(string message) : Exception(message);
 
     public async Task<Budget> SearchAsync(string mode, double max, CancellationToken cancellationToken)
     {
@@ -61,12 +61,12 @@ internal sealed class HoldProbe(HttpClient client, Uri baseUri, TextWriter log)
         {
             using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
-                throw new UnauthorizedException("the server answered 401: pass --api-key");
+                throw new ProbeAbortedException("the server answered 401: pass --api-key");
             var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             ok = response.IsSuccessStatusCode && body.EndsWith($"held {s}\n", StringComparison.Ordinal);
             outcome = ok ? "held" : $"cut ({(int)response.StatusCode})";
             if (response.StatusCode == HttpStatusCode.BadRequest && body.Contains("\"seconds\"", StringComparison.Ordinal))
-                throw new UnauthorizedException($"the server refuses a hold of {s} s (Longhaul:Http:DiagnosticsHoldMax): lower --max");
+                throw new ProbeAbortedException($"the server refuses a hold of {s} s (Longhaul:Http:DiagnosticsHoldMax): lower --max");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

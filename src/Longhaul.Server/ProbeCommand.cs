@@ -39,7 +39,7 @@ internal static class ProbeCommand
                 silent = await probe.SearchAsync("silent", maxSeconds, cancellationToken).ConfigureAwait(false);
                 drip = await probe.SearchAsync("drip", maxSeconds, cancellationToken).ConfigureAwait(false);
             }
-            catch (HoldProbe.UnauthorizedException ex)
+            catch (HoldProbe.ProbeAbortedException ex)
             {
                 await Console.Error.WriteLineAsync($"longhaul probe: {ex.Message}").ConfigureAwait(false);
                 return 1;
