@@ -158,7 +158,7 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
 
     private static Outcome Fail(Func<HttpContext, Task> problem, byte[]? body = null) => new(null, body ?? [], problem);
 
-    private static bool IsJson(string? contentType)
+    internal static bool IsJson(string? contentType)
     {
         if (contentType is null) return false;
         var parts = contentType.Split(';', StringSplitOptions.TrimEntries);
@@ -176,7 +176,7 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
     }
 
     /// <summary>Reads the body, or null when it is larger than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext context, int limit)
     {
         var declared = context.Request.ContentLength;
         if (declared > limit) return null;

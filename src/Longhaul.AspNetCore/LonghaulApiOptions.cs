@@ -29,6 +29,15 @@ public sealed class LonghaulApiOptions
     /// <summary>Upper bound of <c>Retry-After</c>. Defaults to 30 seconds.</summary>
     public TimeSpan RetryAfterMax { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The idle budget of the chain in front of Longhaul (load balancers, proxies): the shortest time a silent
+    /// response survives. Long-polls and keep-alives must stay below it. Measure it with <c>longhaul probe</c>. Defaults to 60 seconds.
+    /// </summary>
+    public TimeSpan ChainIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cap on <c>GET /v1/diagnostics/hold?seconds=</c>. Defaults to 600 seconds.</summary>
+    public TimeSpan DiagnosticsHoldMax { get; set; } = TimeSpan.FromSeconds(600);
+
     /// <summary>Largest <c>page_size</c> of list calls. Defaults to 100.</summary>
     public int MaxPageSize { get; set; } = 100;
 
@@ -42,6 +51,15 @@ public sealed class LonghaulApiOptions
         if (KeepAliveInterval <= TimeSpan.Zero) errors.Add("Longhaul:Http:KeepAliveInterval must be positive.");
         if (RetryAfterMin < TimeSpan.FromSeconds(1) || RetryAfterMax < RetryAfterMin)
             errors.Add("Longhaul:Http:RetryAfterMin must be at least 1 second and not above Longhaul:Http:RetryAfterMax.");
+        if (ChainIdleTimeout <= TimeSpan.Zero) errors.Add("Longhaul:Http:ChainIdleTimeout must be positive.");
+        else
+        {
+            if (LongPollMax >= ChainIdleTimeout)
+                errors.Add($"Longhaul:Http:LongPollMax ({LongPollMax}) must be below Longhaul:Http:ChainIdleTimeout ({ChainIdleTimeout}): a silent long-poll would be cut by the chain in front of Longhaul.");
+            if (KeepAliveInterval >= ChainIdleTimeout)
+                errors.Add($"Longhaul:Http:KeepAliveInterval ({KeepAliveInterval}) must be below Longhaul:Http:ChainIdleTimeout ({ChainIdleTimeout}): event streams would be cut between keep-alives.");
+        }
+        if (DiagnosticsHoldMax <= TimeSpan.Zero) errors.Add("Longhaul:Http:DiagnosticsHoldMax must be positive.");
         if (MaxPageSize is < 1 or > 1000) errors.Add("Longhaul:Http:MaxPageSize must be between 1 and 1000.");
         return errors;
     }

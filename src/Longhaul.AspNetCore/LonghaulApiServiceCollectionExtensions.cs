@@ -18,6 +18,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<RetryAfterPolicy>();
         services.AddSingleton<OperationWaiter>();
         services.AddSingleton<CreateRequestParser>();
+        services.AddSingleton<PrometheusMetrics>();
         return services;
     }
 

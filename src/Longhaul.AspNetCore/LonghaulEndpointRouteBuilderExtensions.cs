@@ -24,7 +24,16 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
         v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
+        v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
+        v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         endpoints.MapLonghaulHealth();
+        // Created now so that the listener sees every measurement from the start.
+        var metrics = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
+        endpoints.MapGet("/metrics", (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            return context.Response.WriteAsync(metrics.Render());
+        });
         // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
         // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
         return endpoints;

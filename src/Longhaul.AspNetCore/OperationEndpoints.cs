@@ -230,7 +230,7 @@ internal static class OperationEndpoints
 
     private static IOperationStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IOperationStore>();
 
-    private static bool IsValidIdempotencyKey(string? key)
+    internal static bool IsValidIdempotencyKey(string? key)
         => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
 
     /// <summary>The <c>wait=N</c> of a <c>Prefer</c> header (RFC 7240), capped; null when absent or unusable.</summary>

@@ -20,4 +20,7 @@ public static class ProblemCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string StoreUnavailable = "store_unavailable";
     public const string InternalError = "internal_error";
+    public const string UpstreamNotFound = "upstream_not_found";
+    public const string UpstreamError = "upstream_error";
+    public const string ShuttingDown = "shutting_down";
 }

@@ -5,6 +5,7 @@ var root = new RootCommand("Longhaul: durable operations for long work behind HT
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(ProbeCommand.Create());
 // System.CommandLine must not handle SIGTERM/SIGINT: its 2 s ProcessTerminationTimeout would end `serve` with exit
 // code 143 in the middle of the host's graceful shutdown (grace period, hand-back). The generic host handles them.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -21,6 +21,7 @@ public static class LonghaulHttpServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamRegistry>();
+        services.TryAddSingleton<HttpKindMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, HttpHandler>());
         return services;
     }

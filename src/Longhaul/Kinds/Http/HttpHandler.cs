@@ -12,7 +12,7 @@ namespace Longhaul.Kinds.Http;
 /// Built-in kind <c>http</c>: one call to a configured upstream, with the upstream's own timeout, safe retries,
 /// injected headers, a response cap, and <c>text/event-stream</c> answers forwarded event by event as output.
 /// </summary>
-internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvider time, ILogger<HttpHandler> logger) : IOperationHandler
+internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMetrics metrics, TimeProvider time, ILogger<HttpHandler> logger) : IOperationHandler
 {
     public const string KindName = "http";
 
@@ -134,6 +134,8 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
         var acquired = false;
+        var started = time.GetTimestamp();
+        var outcome = "error";
         try
         {
             await upstream.Slots.WaitAsync(token).ConfigureAwait(false);
@@ -183,6 +185,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
                             continue;
                         }
                     }
+                    outcome = status.ToString(CultureInfo.InvariantCulture);
                     var isStream = response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == "text/event-stream";
                     try
                     {
@@ -210,6 +213,8 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is not PermanentFailureException)
         {
+            outcome = "timeout";
+            metrics.Timeouts.Add(1, new KeyValuePair<string, object?>("upstream", upstream.Name));
             LogTimeout(logger, upstream.Name, options.RequestTimeout.TotalSeconds);
             throw new PermanentFailureException("upstream_timeout",
                 $"Upstream '{upstream.Name}' did not answer within its request timeout of {options.RequestTimeout.TotalSeconds:0.###} s.",
@@ -218,6 +223,9 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
         finally
         {
             if (acquired) upstream.Slots.Release();
+            if (cancellationToken.IsCancellationRequested) outcome = "cancelled";
+            metrics.Duration.Record(time.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("upstream", upstream.Name), new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 
@@ -248,6 +256,14 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
 
     private static void Set(HttpRequestMessage request, string name, string value)
     {
+        if (HttpHeaderRules.IsContentHeader(name))
+        {
+            // HttpRequestHeaders.Remove throws on content header names: they live on the content only.
+            if (request.Content is null) return; // A content header without a body.
+            request.Content.Headers.Remove(name);
+            request.Content.Headers.TryAddWithoutValidation(name, value);
+            return;
+        }
         request.Headers.Remove(name);
         if (request.Headers.TryAddWithoutValidation(name, value)) return;
         if (request.Content is null) return; // A content header without a body.
@@ -271,6 +287,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, TimeProvid
     {
         var retryOptions = upstream.Options.Retry;
         var delay = retryAfter ?? TimeSpan.FromTicks(Math.Min(upstream.Options.EffectiveRetryMaxDelay.Ticks, retryOptions.BaseDelay.Ticks * (1L << Math.Min(retry, 20))));
+        metrics.Retries.Add(1, new KeyValuePair<string, object?>("upstream", upstream.Name), new KeyValuePair<string, object?>("reason", reason));
         LogRetry(logger, upstream.Name, retry + 1, reason, delay.TotalMilliseconds);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }

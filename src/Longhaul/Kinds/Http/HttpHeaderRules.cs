@@ -21,6 +21,15 @@ internal static class HttpHeaderRules
 
     private static readonly string[] SafePrefixes = ["x-ratelimit-", "anthropic-ratelimit-"];
 
+    private static readonly HashSet<string> Content = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Allow", "Content-Disposition", "Content-Encoding", "Content-Language", "Content-Length", "Content-Location",
+        "Content-MD5", "Content-Range", "Content-Type", "Expires", "Last-Modified",
+    };
+
+    /// <summary>A header .NET keeps on <see cref="HttpContent"/>, not on the request.</summary>
+    public static bool IsContentHeader(string name) => Content.Contains(name);
+
     public static bool IsSafeResponseHeader(string name)
         => Safe.Contains(name) || SafePrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
 

@@ -1,0 +1,231 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Longhaul.Contracts;
+using Longhaul.Kinds.Http;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// The transparent async gateway <c>/v1/proxy/{upstream}/{**path}</c>: the request becomes an <c>http</c> operation.
+/// Without a preference the answer is 202 + <c>Location</c>; with <c>Prefer: wait=N</c> and a call that finishes in
+/// time, the answer is the upstream's own status, selected headers and body.
+/// </summary>
+internal static class ProxyEndpoint
+{
+    public const string OperationIdHeader = "Longhaul-Operation-Id";
+
+    /// <summary>Request headers a client may pass on to the upstream; everything else (the API key above all) stays here.</summary>
+    private static readonly HashSet<string> ForwardedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "Accept-Language", "Content-Type", "Content-Language", "If-Match", "If-None-Match",
+        "anthropic-version", "anthropic-beta", "OpenAI-Organization", "OpenAI-Project", "OpenAI-Beta", "X-Request-Id",
+    };
+
+    public static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE"];
+
+    public static async Task HandleAsync(HttpContext context, string upstream, string? path)
+    {
+        var services = context.RequestServices;
+        var registry = services.GetService<UpstreamRegistry>();
+        if (registry?.Find(upstream) is null)
+        {
+            await ProblemResults.WriteAsync(context, 404, ProblemCodes.UpstreamNotFound, "Upstream not found",
+                "No upstream of this name is configured (Longhaul:Upstreams).").ConfigureAwait(false);
+            return;
+        }
+        var store = services.GetRequiredService<IOperationStore>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
+        var tenant = OperationEndpoints.Tenant(context);
+
+        var keyValues = context.Request.Headers["Idempotency-Key"];
+        if (keyValues.Count > 1 || (keyValues.Count == 1 && !OperationEndpoints.IsValidIdempotencyKey(keyValues[0])))
+        {
+            await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
+                "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
+            return;
+        }
+        var key = keyValues.Count == 1 ? keyValues[0] : null;
+
+        var body = await CreateRequestParser.ReadBodyAsync(context, api.MaxCreateBodyBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            await ProblemResults.WriteAsync(context, 413, ProblemCodes.BodyTooLarge, "Request body too large",
+                $"The body exceeds the limit of {api.MaxCreateBodyBytes} bytes.").ConfigureAwait(false);
+            return;
+        }
+        JsonNode? bodyNode = null;
+        if (body.Length > 0)
+        {
+            if (!System.Text.Unicode.Utf8.IsValid(body))
+            {
+                await ProblemResults.WriteAsync(context, 415, ProblemCodes.UnsupportedMediaType, "Unsupported media type",
+                    "The gateway forwards text and JSON bodies (UTF-8) only.").ConfigureAwait(false);
+                return;
+            }
+            if (CreateRequestParser.IsJson(context.Request.ContentType))
+            {
+                try
+                {
+                    bodyNode = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = api.MaxJsonDepth });
+                }
+                catch (JsonException)
+                {
+                    await ProblemResults.WriteAsync(context, 400, ProblemCodes.MalformedJson, "Malformed JSON",
+                        "The body is declared as JSON but does not parse.").ConfigureAwait(false);
+                    return;
+                }
+            }
+            else
+            {
+                bodyNode = JsonValue.Create(Encoding.UTF8.GetString(body));
+            }
+        }
+
+        var input = new JsonObject
+        {
+            ["upstream"] = upstream,
+            ["method"] = context.Request.Method.ToUpperInvariant(),
+            ["path"] = "/" + (path ?? ""),
+        };
+        if (context.Request.Query.Count > 0)
+        {
+            var query = new JsonObject();
+            foreach (var (name, values) in context.Request.Query) query[name] = values.ToString();
+            input["query"] = query;
+        }
+        var headers = new JsonObject();
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (ForwardedHeaders.Contains(name)) headers[name] = values.ToString();
+        }
+        if (headers.Count > 0) input["headers"] = headers;
+        if (bodyNode is not null) input["body"] = bodyNode;
+        var inputElement = JsonSerializer.SerializeToElement(input);
+
+        if (!services.GetRequiredService<OperationHandlerRegistry>().TryGet(HttpHandler.KindName, out var handler))
+        {
+            await ProblemResults.WriteAsync(context, 404, ProblemCodes.UpstreamNotFound, "Upstream not found",
+                "The http kind is not enabled on this server.").ConfigureAwait(false);
+            return;
+        }
+        if (handler.ValidateInput(inputElement) is { } errors)
+        {
+            await ProblemResults.ValidationAsync(context, errors).ConfigureAwait(false);
+            return;
+        }
+
+        var wait = OperationEndpoints.PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
+        var idempotency = key is null ? null : new IdempotencyClaim(
+            key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()))), engine.IdempotencyRetention,
+            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
+        var created = await store.CreateAsync(new CreateParams(
+            new NewOperation(OperationIds.New(time), tenant, HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, null),
+            idempotency), context.RequestAborted).ConfigureAwait(false);
+        switch (created.Outcome)
+        {
+            case CreateOutcome.KeyReused:
+                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
+                return;
+            case CreateOutcome.KeyInFlight:
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
+                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
+                return;
+            case CreateOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                break;
+        }
+
+        var op = created.Operation!;
+        context.Response.Headers[OperationIdHeader] = op.Id;
+        if (wait is { } waitFor)
+        {
+            if (!op.Done)
+            {
+                try
+                {
+                    var waited = await services.GetRequiredService<OperationWaiter>()
+                        .WaitAsync(tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
+                    if (waited is not null) op = waited;
+                }
+                finally
+                {
+                    if (key is not null && created.Outcome == CreateOutcome.Created)
+                        await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(tenant, key), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            if (op.Done)
+            {
+                context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
+                await WriteUpstreamAnswerAsync(context, op).ConfigureAwait(false);
+                return;
+            }
+        }
+        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
+        await OperationEndpoints.WriteResourceAsync(context, 202, op).ConfigureAwait(false);
+    }
+
+    /// <summary>The upstream's own answer, as kept in the result (or, for a non-2xx answer, in <c>error.details</c>).</summary>
+    private static async Task WriteUpstreamAnswerAsync(HttpContext context, Operation op)
+    {
+        JsonElement? answer = op.Status switch
+        {
+            OperationStatus.Succeeded => op.Result,
+            OperationStatus.Failed when op.Error is { Code: "upstream_status", Details: { } details } => details,
+            _ => null,
+        };
+        if (answer is not { ValueKind: JsonValueKind.Object } a || !a.TryGetProperty("status", out var statusElement))
+        {
+            var (status, title) = op.Error?.Code == "upstream_timeout" ? (504, "Upstream timed out") : (502, "Upstream call failed");
+            if (op.Status == OperationStatus.Cancelled) (status, title) = (409, "Operation cancelled");
+            await ProblemResults.WriteAsync(context, status, op.Error?.Code ?? ProblemCodes.UpstreamError, title,
+                $"{op.Error?.Message ?? "The call did not produce an upstream answer."} Operation: /v1/operations/{op.Id}").ConfigureAwait(false);
+            return;
+        }
+        context.Response.StatusCode = statusElement.GetInt32();
+        if (a.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var header in headers.EnumerateObject())
+            {
+                if (header.NameEquals("date") || header.NameEquals("content-length") || header.Value.ValueKind != JsonValueKind.String) continue;
+                context.Response.Headers[header.Name] = header.Value.GetString();
+            }
+        }
+        var body = a.TryGetProperty("body", out var b) ? b : default;
+        byte[] bytes;
+        if (body.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            if (a.TryGetProperty("format", out _))
+            {
+                // A streamed answer: the assembled result (text, usage) stands in for the event stream.
+                context.Response.ContentType = "application/json";
+                bytes = Encoding.UTF8.GetBytes(a.GetRawText());
+            }
+            else
+            {
+                bytes = [];
+            }
+        }
+        else if (body.ValueKind == JsonValueKind.String)
+        {
+            var text = body.GetString()!;
+            bytes = a.TryGetProperty("body_encoding", out var enc) && enc.ValueEquals("base64") ? Convert.FromBase64String(text) : Encoding.UTF8.GetBytes(text);
+        }
+        else
+        {
+            bytes = Encoding.UTF8.GetBytes(body.GetRawText());
+            context.Response.ContentType ??= "application/json";
+        }
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+}
