@@ -17,23 +17,9 @@ internal static class OperationEndpoints
 
     public static async Task CreateAsync(HttpContext context)
     {
+        var (keyOk, key) = await OperationCreation.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
+        if (!keyOk) return;
         var services = context.RequestServices;
-        var store = services.GetRequiredService<IOperationStore>();
-        var time = services.GetRequiredService<TimeProvider>();
-        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
-        var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
-        var tenant = Tenant(context);
-
-        var keyValues = context.Request.Headers["Idempotency-Key"];
-        string? key = null;
-        if (keyValues.Count > 1 || (keyValues.Count == 1 && !IsValidIdempotencyKey(keyValues[0])))
-        {
-            await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
-                "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
-            return;
-        }
-        if (keyValues.Count == 1) key = keyValues[0];
-
         var parsed = await services.GetRequiredService<CreateRequestParser>().ReadAsync(context).ConfigureAwait(false);
         if (parsed.Problem is not null)
         {
@@ -41,53 +27,13 @@ internal static class OperationEndpoints
             return;
         }
         var request = parsed.Request!;
-        var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
-        var idempotency = key is null ? null : new IdempotencyClaim(
-            key, Convert.ToHexStringLower(SHA256.HashData(parsed.Body)), engine.IdempotencyRetention,
-            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
-        var created = await store.CreateAsync(new CreateParams(
-            new NewOperation(OperationIds.New(time), tenant, request.Kind, request.Input, request.Metadata, null,
-                request.Priority, request.MaxAttempts ?? engine.DefaultMaxAttempts, request.TimeoutSeconds),
-            idempotency), context.RequestAborted).ConfigureAwait(false);
-
-        switch (created.Outcome)
-        {
-            case CreateOutcome.KeyReused:
-                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
-                    "This Idempotency-Key was already used with a different request body.").ConfigureAwait(false);
-                return;
-            case CreateOutcome.KeyInFlight:
-                context.Response.Headers.RetryAfter = "1";
-                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
-                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
-                return;
-            case CreateOutcome.Replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-                break;
-        }
-
-        var op = created.Operation!;
-        if (created.Outcome == CreateOutcome.Created && wait is { } waitFor)
-        {
-            try
-            {
-                var waited = await services.GetRequiredService<OperationWaiter>()
-                    .WaitAsync(tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
-                if (waited is not null) op = waited;
-            }
-            finally
-            {
-                if (key is not null) await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(tenant, key), CancellationToken.None).ConfigureAwait(false);
-            }
-            if (op.Done)
-            {
-                context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
-                await WriteResourceAsync(context, 200, op).ConfigureAwait(false);
-                return;
-            }
-        }
-        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
-        await WriteResourceAsync(context, 202, op).ConfigureAwait(false);
+        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), Tenant(context), request.Kind,
+            request.Input, request.Metadata, null, request.Priority, request.MaxAttempts ?? engine.DefaultMaxAttempts, request.TimeoutSeconds);
+        var created = await OperationCreation.CreateAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
+        if (created is null) return;
+        if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);
+        else await OperationCreation.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
     }
 
     public static async Task GetAsync(HttpContext context, string id)
@@ -229,24 +175,4 @@ internal static class OperationEndpoints
     }
 
     private static IOperationStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IOperationStore>();
-
-    internal static bool IsValidIdempotencyKey(string? key)
-        => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
-
-    /// <summary>The <c>wait=N</c> of a <c>Prefer</c> header (RFC 7240), capped; null when absent or unusable.</summary>
-    internal static TimeSpan? PreferredWait(Microsoft.Extensions.Primitives.StringValues headers, TimeSpan cap)
-    {
-        foreach (var header in headers)
-        {
-            if (header is null) continue;
-            foreach (var preference in header.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = preference.IndexOf('=', StringComparison.Ordinal);
-                if (eq < 0 || !preference[..eq].Trim().Equals("wait", StringComparison.OrdinalIgnoreCase)) continue;
-                if (int.TryParse(preference[(eq + 1)..].Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-                    return TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
-            }
-        }
-        return null;
-    }
 }

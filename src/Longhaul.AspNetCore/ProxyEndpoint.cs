@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,20 +38,10 @@ internal static class ProxyEndpoint
                 "No upstream of this name is configured (Longhaul:Upstreams).").ConfigureAwait(false);
             return;
         }
-        var store = services.GetRequiredService<IOperationStore>();
-        var time = services.GetRequiredService<TimeProvider>();
         var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
-        var tenant = OperationEndpoints.Tenant(context);
-
-        var keyValues = context.Request.Headers["Idempotency-Key"];
-        if (keyValues.Count > 1 || (keyValues.Count == 1 && !OperationEndpoints.IsValidIdempotencyKey(keyValues[0])))
-        {
-            await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
-                "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
-            return;
-        }
-        var key = keyValues.Count == 1 ? keyValues[0] : null;
+        var (keyOk, key) = await OperationCreation.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
+        if (!keyOk) return;
 
         var body = await CreateRequestParser.ReadBodyAsync(context, api.MaxCreateBodyBytes).ConfigureAwait(false);
         if (body is null)
@@ -122,56 +111,13 @@ internal static class ProxyEndpoint
             return;
         }
 
-        var wait = OperationEndpoints.PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
-        var idempotency = key is null ? null : new IdempotencyClaim(
-            key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()))), engine.IdempotencyRetention,
-            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
-        var created = await store.CreateAsync(new CreateParams(
-            new NewOperation(OperationIds.New(time), tenant, HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, null),
-            idempotency), context.RequestAborted).ConfigureAwait(false);
-        switch (created.Outcome)
-        {
-            case CreateOutcome.KeyReused:
-                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
-                    "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
-                return;
-            case CreateOutcome.KeyInFlight:
-                context.Response.Headers.RetryAfter = "1";
-                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
-                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
-                return;
-            case CreateOutcome.Replayed:
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-                break;
-        }
-
-        var op = created.Operation!;
-        context.Response.Headers[OperationIdHeader] = op.Id;
-        if (wait is { } waitFor)
-        {
-            if (!op.Done)
-            {
-                try
-                {
-                    var waited = await services.GetRequiredService<OperationWaiter>()
-                        .WaitAsync(tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
-                    if (waited is not null) op = waited;
-                }
-                finally
-                {
-                    if (key is not null && created.Outcome == CreateOutcome.Created)
-                        await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(tenant, key), CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            if (op.Done)
-            {
-                context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
-                await WriteUpstreamAnswerAsync(context, op).ConfigureAwait(false);
-                return;
-            }
-        }
-        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
-        await OperationEndpoints.WriteResourceAsync(context, 202, op).ConfigureAwait(false);
+        var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
+            HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, null);
+        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()), key).ConfigureAwait(false);
+        if (created is null) return;
+        context.Response.Headers[OperationIdHeader] = created.Operation.Id;
+        if (created.WaitApplied) await WriteUpstreamAnswerAsync(context, created.Operation).ConfigureAwait(false);
+        else await OperationCreation.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
     }
 
     /// <summary>The upstream's own answer, as kept in the result (or, for a non-2xx answer, in <c>error.details</c>).</summary>

@@ -150,14 +150,6 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
         LastEventSeq = (long)v[27]!,
     };
 
-    private static List<Operation> ReadAll(SqliteCommand command)
-    {
-        var list = new List<Operation>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) list.Add(ReadOperation(reader));
-        return list;
-    }
-
     private static Operation? SelectInWriter(WriteScope scope, string? tenant, string id)
     {
         var command = scope.Command($"SELECT {Columns} FROM operations WHERE id = $id AND ($tenant IS NULL OR tenant = $tenant)")

@@ -37,11 +37,11 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
         var count = Setting("LONGHAUL_CHAOS_OPERATIONS", 200);
         var chaosFor = TimeSpan.FromSeconds(Setting("LONGHAUL_CHAOS_SECONDS", 15));
         var environment = _schema.Environment(
-            ("Longhaul__LeaseDuration", "00:00:05"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"),
+            [.. PostgresTestSchema.ShortLease(5),
             ("Longhaul__RetryBaseDelay", "00:00:00.200"), ("Longhaul__RetryMaxDelay", "00:00:01"),
             // Three nodes with Npgsql's default pool of 100 each overrun PostgreSQL's default max_connections (100, shared
             // with the tests running beside this one): size the pools so the nodes fit, as a deployment must.
-            ("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size={PoolSize}"));
+            ("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size={PoolSize}")]);
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         var workers = new[] { await _env.StartNodeAsync(environment, "--role", "worker"), await _env.StartNodeAsync(environment, "--role", "worker") };
 

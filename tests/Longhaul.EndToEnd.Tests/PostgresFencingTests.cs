@@ -24,7 +24,7 @@ public sealed class PostgresFencingTests : IAsyncDisposable
         var ct = EndToEndEnvironment.Ct;
         _schema = PostgresTestSchema.CreateOrSkip();
         var environment = _schema.Environment(
-            ("Longhaul__LeaseDuration", "00:00:03"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"));
+            PostgresTestSchema.ShortLease(3));
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         var first = await _env.StartNodeAsync(environment, "--role", "worker");
         var id = await _env.StartSleepAsync(api, new { seconds = 12, steps = 12 });

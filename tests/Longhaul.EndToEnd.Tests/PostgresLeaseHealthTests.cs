@@ -22,7 +22,7 @@ public sealed class PostgresLeaseHealthTests : IAsyncDisposable
     {
         _schema = PostgresTestSchema.CreateOrSkip();
         var environment = _schema.Environment(
-            ("Longhaul__LeaseDuration", "00:00:03"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"));
+            PostgresTestSchema.ShortLease(3));
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         await _env.StartNodeAsync(environment, "--role", "worker");
         await _env.StartNodeAsync(environment, "--role", "worker");

@@ -97,7 +97,7 @@ public sealed class PostgresNodesTests : IAsyncDisposable
         var ct = EndToEndEnvironment.Ct;
         _schema = PostgresTestSchema.CreateOrSkip();
         var environment = _schema.Environment(
-            ("Longhaul__LeaseDuration", "00:00:05"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"));
+            PostgresTestSchema.ShortLease(5));
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         var first = await _env.StartNodeAsync(environment, "--role", "worker");
         var id = await _env.StartSleepAsync(api, new { seconds = 6, steps = 6 });

@@ -25,7 +25,7 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
         var ct = EndToEndEnvironment.Ct;
         _schema = PostgresTestSchema.CreateOrSkip();
         var environment = _schema.Environment(
-            ("Longhaul__LeaseDuration", "00:00:05"), ("Longhaul__HeartbeatInterval", "00:00:01"), ("Longhaul__ReaperInterval", "00:00:01"));
+            PostgresTestSchema.ShortLease(5));
         var api = await _env.StartNodeAsync(environment, "--role", "api");
         var doomed = await _env.StartNodeAsync(environment, "--role", "worker");
 

@@ -47,9 +47,6 @@ internal sealed partial class OperationEngine : BackgroundService
         _subscription = notifier.Subscribe(OnNotification);
     }
 
-    /// <summary>How many handlers run on this node now.</summary>
-    public int RunningCount => _running.Count;
-
     public override void Dispose()
     {
         _subscription.Dispose();
@@ -257,7 +254,7 @@ internal sealed partial class OperationEngine : BackgroundService
     }
 
     /// <summary>Renews every lease this node holds in one store call; stops handlers that lost theirs.</summary>
-    internal async Task HeartbeatOnceAsync()
+    private async Task HeartbeatOnceAsync()
     {
         var runs = _running.Values.ToArray();
         if (runs.Length == 0) return;

@@ -21,6 +21,14 @@ internal sealed class PostgresTestSchema : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Test-mode leases: <paramref name="leaseSeconds"/>, heartbeat and reaper every second.</summary>
+    public static (string Key, string Value)[] ShortLease(int leaseSeconds) =>
+    [
+        ("Longhaul__LeaseDuration", TimeSpan.FromSeconds(leaseSeconds).ToString()),
+        ("Longhaul__HeartbeatInterval", "00:00:01"),
+        ("Longhaul__ReaperInterval", "00:00:01"),
+    ];
+
     /// <summary>Settings that point a <c>longhaul</c> process at this schema, plus <paramref name="extra"/>.</summary>
     public Dictionary<string, string> Environment(params (string Key, string Value)[] extra)
     {

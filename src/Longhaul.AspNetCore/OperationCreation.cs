@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// What every endpoint that starts an operation shares (<c>POST /v1/operations</c>, the gateway): the
+/// <c>Idempotency-Key</c> rules and <c>Prefer: respond-async, wait=N</c>.
+/// </summary>
+internal static class OperationCreation
+{
+    /// <summary>The request's Idempotency-Key; answers 400 itself (and returns false) when it is malformed.</summary>
+    public static async Task<(bool Ok, string? Key)> ReadIdempotencyKeyAsync(HttpContext context)
+    {
+        var values = context.Request.Headers["Idempotency-Key"];
+        if (values.Count == 0) return (true, null);
+        if (values.Count == 1 && IsValidIdempotencyKey(values[0])) return (true, values[0]);
+        await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
+            "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
+        return (false, null);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="operation"/> under <paramref name="key"/> (fingerprinted by <paramref name="fingerprint"/>).
+    /// Answers 422 (key reused) and 409 (key in flight) itself and returns null; marks replays. With
+    /// <c>Prefer: wait=N</c> a new operation is awaited for up to N seconds while its key counts as in flight;
+    /// <see cref="Created.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set).
+    /// </summary>
+    public static async Task<Created?> CreateAsync(HttpContext context, NewOperation operation, byte[] fingerprint, string? key)
+    {
+        var services = context.RequestServices;
+        var store = services.GetRequiredService<IOperationStore>();
+        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
+        var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
+        var idempotency = key is null ? null : new IdempotencyClaim(
+            key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), engine.IdempotencyRetention,
+            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
+        var result = await store.CreateAsync(new CreateParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case CreateOutcome.KeyReused:
+                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
+                    "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
+                return null;
+            case CreateOutcome.KeyInFlight:
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
+                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
+                return null;
+            case CreateOutcome.Replayed:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                return new Created(result.Operation!, false);
+        }
+
+        var op = result.Operation!;
+        if (wait is not { } waitFor) return new Created(op, false);
+        try
+        {
+            var waited = await services.GetRequiredService<OperationWaiter>()
+                .WaitAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
+            if (waited is not null) op = waited;
+        }
+        finally
+        {
+            if (key is not null) await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(operation.Tenant, key), CancellationToken.None).ConfigureAwait(false);
+        }
+        if (!op.Done) return new Created(op, false);
+        context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
+        return new Created(op, true);
+    }
+
+    /// <summary>202 with <c>Location</c>, <c>Retry-After</c> and the resource: the answer when the work goes async.</summary>
+    public static Task WriteAcceptedAsync(HttpContext context, Operation op)
+    {
+        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
+        return OperationEndpoints.WriteResourceAsync(context, 202, op);
+    }
+
+    private static bool IsValidIdempotencyKey(string? key)
+        => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
+
+    /// <summary>The <c>wait=N</c> of a <c>Prefer</c> header (RFC 7240), capped; null when absent or unusable.</summary>
+    internal static TimeSpan? PreferredWait(Microsoft.Extensions.Primitives.StringValues headers, TimeSpan cap)
+    {
+        foreach (var header in headers)
+        {
+            if (header is null) continue;
+            foreach (var preference in header.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = preference.IndexOf('=', StringComparison.Ordinal);
+                if (eq < 0 || !preference[..eq].Trim().Equals("wait", StringComparison.OrdinalIgnoreCase)) continue;
+                if (int.TryParse(preference[(eq + 1)..].Trim().Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+                    return TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The stored (or replayed) operation; <see cref="WaitApplied"/> when it finished within <c>Prefer: wait</c>.</summary>
+    public sealed record Created(Operation Operation, bool WaitApplied);
+}
