@@ -146,6 +146,16 @@ internal static class ProxyEndpoint
                 context.Response.Headers[header.Name] = header.Value.GetString();
             }
         }
+        if (a.TryGetProperty("body_url", out _))
+        {
+            // Too large to inline: the body is an operation file, streamed from the store.
+            var store = context.RequestServices.GetRequiredService<IOperationStore>();
+            if (await store.GetFileAsync(new GetFileParams(op.Tenant, op.Id, "body"), context.RequestAborted).ConfigureAwait(false) is { } file)
+            {
+                await FileEndpoint.WriteAsync(context, store, file, context.Response.StatusCode).ConfigureAwait(false);
+                return;
+            }
+        }
         var body = a.TryGetProperty("body", out var b) ? b : default;
         byte[] bytes;
         if (body.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)

@@ -172,6 +172,10 @@ public sealed partial class PostgresOperationStore
             DELETE FROM operation_events WHERE operation_seq IN (SELECT seq FROM victims)
         ), keys AS (
             DELETE FROM idempotency_keys WHERE operation_id IN (SELECT id FROM victims)
+        ), chunks AS (
+            DELETE FROM operation_file_chunks WHERE operation_seq IN (SELECT seq FROM victims)
+        ), files AS (
+            DELETE FROM operation_files WHERE operation_seq IN (SELECT seq FROM victims)
         )
         DELETE FROM operations WHERE seq IN (SELECT seq FROM victims)
         """;
@@ -181,6 +185,8 @@ public sealed partial class PostgresOperationStore
     private const string SelectForDelete = "SELECT seq, status FROM operations WHERE id = @id AND tenant = @tenant FOR UPDATE";
     private const string DeleteEvents = "DELETE FROM operation_events WHERE operation_seq = @seq";
     private const string DeleteKeysOf = "DELETE FROM idempotency_keys WHERE operation_id = @id";
+    private const string DeleteFilesOf = "DELETE FROM operation_files WHERE operation_seq = @seq";
+    private const string DeleteFileChunksOf = "DELETE FROM operation_file_chunks WHERE operation_seq = @seq";
     private const string DeleteOperationRow = "DELETE FROM operations WHERE seq = @seq";
 
     private const string InsertApiKey = "INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES (@id, @tenant, @hash, @created)";
@@ -299,6 +305,8 @@ public sealed partial class PostgresOperationStore
         if (!((OperationStatus)status).IsTerminal()) return DeleteOutcome.NotTerminal;
         await ExecuteAsync(scope.Command(DeleteEvents).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(DeleteKeysOf).P("id", p.Id, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(DeleteFileChunksOf).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(DeleteFilesOf).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(DeleteOperationRow).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
         return DeleteOutcome.Deleted;

@@ -75,6 +75,28 @@ internal static class PostgresSchema
                 revoked_at timestamptz
             );
             """),
+        (2, """
+            CREATE TABLE operation_files (
+                operation_seq bigint NOT NULL,
+                name text NOT NULL,
+                epoch bigint NOT NULL,
+                content_type text NOT NULL,
+                length bigint NOT NULL,
+                chunks integer NOT NULL,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (operation_seq, name)
+            );
+
+            CREATE TABLE operation_file_chunks (
+                operation_seq bigint NOT NULL,
+                name text NOT NULL,
+                idx integer NOT NULL,
+                epoch bigint NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (operation_seq, name, idx)
+            );
+            ALTER TABLE operation_file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

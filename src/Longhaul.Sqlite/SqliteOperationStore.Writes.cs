@@ -417,6 +417,8 @@ public sealed partial class SqliteOperationStore
     private static void DeleteOperation(WriteScope scope, long seq, string id)
     {
         scope.Command("DELETE FROM operation_events WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
+        scope.Command("DELETE FROM operation_file_chunks WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
+        scope.Command("DELETE FROM operation_files WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
         scope.Command("DELETE FROM idempotency_keys WHERE operation_id = $id").P("$id", id).ExecuteNonQuery();
         scope.Command("DELETE FROM operations WHERE seq = $seq").P("$seq", seq).ExecuteNonQuery();
     }

@@ -72,6 +72,27 @@ internal static class SqliteSchema
                 revoked_at INTEGER
             );
             """),
+        (2, """
+            CREATE TABLE operation_files (
+                operation_seq INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                epoch INTEGER NOT NULL,
+                content_type TEXT NOT NULL,
+                length INTEGER NOT NULL,
+                chunks INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (operation_seq, name)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE operation_file_chunks (
+                operation_seq INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                idx INTEGER NOT NULL,
+                epoch INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (operation_seq, name, idx)
+            );
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

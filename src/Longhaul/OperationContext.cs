@@ -26,6 +26,12 @@ public sealed class OperationContext
 
     public JsonElement? Metadata => _run.Operation.Metadata;
 
+    /// <summary>The operation's <c>options.timeout_seconds</c>; null without one.</summary>
+    public double? TimeoutSeconds => _run.Operation.TimeoutSeconds;
+
+    /// <summary>When the operation's deadline (<c>options.timeout_seconds</c>) runs out; null without one.</summary>
+    public DateTimeOffset? DeadlineAt => _run.Operation.DeadlineAt;
+
     /// <summary>The last checkpoint saved by this or an earlier attempt; null when none.</summary>
     public JsonElement? Checkpoint => _run.Checkpoint;
 
@@ -44,4 +50,15 @@ public sealed class OperationContext
     /// <summary>Appends an <c>output</c> event (for example streamed tokens) to the operation's event log.</summary>
     public Task WriteOutputAsync<T>(T chunk, CancellationToken cancellationToken = default)
         => _run.WriteOutputAsync(JsonSerializer.SerializeToElement(chunk, LonghaulJsonDefaults.Options), cancellationToken);
+
+    /// <summary>
+    /// Starts (or starts over) the operation file <paramref name="name"/>, stored in chunks through the store and served
+    /// at <c>GET /v1/operations/{id}/files/{name}</c>; put its <see cref="OperationFileWriter.Url"/> in the result.
+    /// </summary>
+    public OperationFileWriter CreateFile(string name, string contentType)
+    {
+        if (!OperationFiles.IsValidName(name)) throw new ArgumentException($"'{name}' is not a valid file name: lower-case letters, digits, '.', '-' and '_'.", nameof(name));
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        return new OperationFileWriter(_run, name, contentType);
+    }
 }

@@ -200,7 +200,11 @@ internal sealed partial class OperationEngine : BackgroundService
                 await FinishAsync(run, OperationStatus.Cancelled, null, new OperationError { Code = "cancelled", Message = "The operation was cancelled." }).ConfigureAwait(false);
                 return;
             case StopReason.Deadline:
-                await FinishAsync(run, OperationStatus.Failed, null, DeadlineError(op)).ConfigureAwait(false);
+                // A handler that knows what the deadline cut short (e.g. an upstream call) may say so in its own error.
+                var deadlineError = ex is PermanentFailureException { Code: DeadlineExceededCode } explained
+                    ? new OperationError { Code = DeadlineExceededCode, Message = explained.Message, Details = explained.Details }
+                    : DeadlineError(op);
+                await FinishAsync(run, OperationStatus.Failed, null, deadlineError).ConfigureAwait(false);
                 return;
         }
         switch (ex)
@@ -231,9 +235,12 @@ internal sealed partial class OperationEngine : BackgroundService
         else LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
     }
 
+    /// <summary>The error code of an operation stopped by its deadline (<c>options.timeout_seconds</c>).</summary>
+    public const string DeadlineExceededCode = "deadline_exceeded";
+
     private static OperationError DeadlineError(Operation op) => new()
     {
-        Code = "deadline_exceeded",
+        Code = DeadlineExceededCode,
         Message = $"The operation did not finish within its timeout of {op.TimeoutSeconds} seconds.",
     };
 

@@ -74,6 +74,16 @@ internal sealed class RunningOperation : IDisposable
         if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
     }
 
+    public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (!await _store.WriteFileChunkAsync(new FileChunkParams(Lease, name, index, data), cancellationToken).ConfigureAwait(false)) Fenced();
+    }
+
+    public async Task FinishFileAsync(string name, string contentType, long length, int chunks, CancellationToken cancellationToken)
+    {
+        if (!await _store.FinishFileAsync(new FinishFileParams(Lease, name, contentType, length, chunks), cancellationToken).ConfigureAwait(false)) Fenced();
+    }
+
     public void Dispose()
     {
         _deadline?.Dispose();

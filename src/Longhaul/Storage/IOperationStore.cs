@@ -40,6 +40,18 @@ public interface IOperationStore
 
     Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken);
 
+    /// <summary>Fenced like every worker write; false when the lease is stale or the operation is not running.</summary>
+    Task<bool> WriteFileChunkAsync(FileChunkParams p, CancellationToken cancellationToken);
+
+    /// <summary>Fenced; false when the lease is stale or the operation is not running.</summary>
+    Task<bool> FinishFileAsync(FinishFileParams p, CancellationToken cancellationToken);
+
+    /// <summary>A finished file of the tenant's operation; null when the operation or the file does not exist.</summary>
+    Task<StoredFile?> GetFileAsync(GetFileParams p, CancellationToken cancellationToken);
+
+    /// <summary>The chunk's bytes; null when it is gone (the operation was deleted or the file started over).</summary>
+    Task<byte[]?> ReadFileChunkAsync(ReadFileChunkParams p, CancellationToken cancellationToken);
+
     Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken);
 
     Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken);

@@ -13,6 +13,10 @@ internal static partial class EnvironmentReferences
         => Reference().Matches(value).Select(m => m.Groups[1].Value)
             .Where(name => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>The non-empty values of the variables <paramref name="value"/> references: the secrets it brings in.</summary>
+    public static IEnumerable<string> ReferencedValues(string value)
+        => Reference().Matches(value).Select(m => Environment.GetEnvironmentVariable(m.Groups[1].Value)).OfType<string>().Where(v => v.Length > 0);
+
     public static string Resolve(string value)
         => Reference().Replace(value, m => Environment.GetEnvironmentVariable(m.Groups[1].Value) ?? "");
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Longhaul.Execution;
 using Microsoft.Extensions.Logging;
 
 namespace Longhaul.Kinds.Http;
@@ -130,7 +131,17 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         var forward = !input.TryGetProperty("stream", out var s) || s.ValueKind != JsonValueKind.False;
         var options = upstream.Options;
 
-        using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
+        // The operation's deadline bounds the call too: when it is the sooner limit, the call stops at the deadline and the
+        // error says which limit cut it, instead of an unexplained deadline_exceeded.
+        var callTimeout = options.RequestTimeout;
+        var deadline = context.DeadlineAt;
+        var deadlineBound = false;
+        if (deadline is { } d && d - time.GetUtcNow() < callTimeout)
+        {
+            callTimeout = d - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            deadlineBound = true;
+        }
+        using var timeout = new CancellationTokenSource(callTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked.Token;
         var acquired = false;
@@ -179,7 +190,9 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
                     if (canRetry && (status is 429 or 503 || (Idempotent.Contains(method) && status is 500 or 502 or 504)))
                     {
                         var retryAfter = RetryAfter(response);
-                        if (retryAfter is null || retryAfter <= options.EffectiveRetryMaxDelay)
+                        // A wait that would outlast the operation's deadline is not worth starting: the upstream's answer is more useful.
+                        var pastDeadline = deadline is { } dl && retryAfter is { } wait && time.GetUtcNow() + wait >= dl;
+                        if ((retryAfter is null || retryAfter <= options.EffectiveRetryMaxDelay) && !pastDeadline)
                         {
                             await BackOffAsync(upstream, retry, retryAfter, status.ToString(CultureInfo.InvariantCulture), token).ConfigureAwait(false);
                             continue;
@@ -191,7 +204,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
                     {
                         return isStream
                             ? await ReadStreamAsync(context, upstream, response, forward, token).ConfigureAwait(false)
-                            : await ReadBodyAsync(upstream, response, method, token).ConfigureAwait(false);
+                            : await ReadBodyAsync(context, upstream, response, method, token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
                     {
@@ -210,6 +223,22 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         {
             throw new PermanentFailureException("upstream_response_too_large", ex.Message,
                 Details(new JsonObject { ["upstream"] = upstream.Name, ["max_response_bytes"] = ex.Limit }));
+        }
+        catch (Exception ex) when (deadlineBound && ex is not PermanentFailureException and not LeaseLostException
+            && (timeout.IsCancellationRequested || time.GetUtcNow() >= deadline))
+        {
+            outcome = "deadline";
+            metrics.Timeouts.Add(1, new KeyValuePair<string, object?>("upstream", upstream.Name));
+            LogDeadline(logger, upstream.Name, context.TimeoutSeconds ?? 0, options.RequestTimeout.TotalSeconds);
+            throw new PermanentFailureException(OperationEngine.DeadlineExceededCode,
+                $"The operation's timeout_seconds ({context.TimeoutSeconds:0.###} s) ran out during the call to upstream '{upstream.Name}', "
+                + $"before the upstream's own request timeout ({options.RequestTimeout.TotalSeconds:0.###} s).",
+                Details(new JsonObject
+                {
+                    ["upstream"] = upstream.Name,
+                    ["timeout_seconds"] = context.TimeoutSeconds,
+                    ["upstream_timeout_seconds"] = options.RequestTimeout.TotalSeconds,
+                }));
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is not PermanentFailureException)
         {
@@ -292,25 +321,48 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         if (delay > TimeSpan.Zero) await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(Upstream upstream, HttpResponseMessage response, string method, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer's body: up to <see cref="UpstreamOptions.MaxInlineBytes"/> inline (JSON as JSON, text as text, else base64),
+    /// larger bodies streamed into the operation file <c>body</c> (a chunk at a time, never whole in memory) and linked.
+    /// </summary>
+    private static async Task<JsonObject> ReadBodyAsync(OperationContext context, Upstream upstream, HttpResponseMessage response, string method, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        JsonNode? body = null;
-        string? encoding = null;
-        if (method != "HEAD")
-        {
-            using var buffer = new MemoryStream();
-            await using (var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes))
-                await capped.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            (body, encoding) = Decode(buffer.ToArray(), response.Content.Headers.ContentType);
-        }
         var result = new JsonObject
         {
             ["status"] = status,
-            ["headers"] = Headers(response),
-            ["body"] = body,
+            ["headers"] = Headers(upstream, response),
+            ["body"] = null,
         };
-        if (encoding is not null) result["body_encoding"] = encoding;
+        if (method != "HEAD")
+        {
+            var inlineLimit = upstream.Options.MaxInlineBytes;
+            await using var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes);
+            var buffer = new byte[81920];
+            using var head = new MemoryStream();
+            int read;
+            while (head.Length <= inlineLimit && (read = await capped.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) head.Write(buffer, 0, read);
+            if (head.Length <= inlineLimit)
+            {
+                var bytes = upstream.Redactor.Redact(head.GetBuffer().AsSpan(0, (int)head.Length));
+                var (body, encoding) = Decode(bytes, response.Content.Headers.ContentType);
+                result["body"] = upstream.Redactor.Redact(body);
+                if (encoding is not null) result["body_encoding"] = encoding;
+            }
+            else
+            {
+                var file = context.CreateFile("body", response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream");
+                var redaction = upstream.Redactor.Stream();
+                await file.WriteAsync(redaction.Push(head.GetBuffer().AsSpan(0, (int)head.Length)), cancellationToken).ConfigureAwait(false);
+                while ((read = await capped.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    await file.WriteAsync(redaction.Push(buffer.AsSpan(0, read)), cancellationToken).ConfigureAwait(false);
+                await file.WriteAsync(redaction.Flush(), cancellationToken).ConfigureAwait(false);
+                await file.FinishAsync(cancellationToken).ConfigureAwait(false);
+                result["body_url"] = file.Url;
+                result["body_bytes"] = file.Length;
+                result["body_content_type"] = file.ContentType;
+            }
+        }
         if (response.IsSuccessStatusCode) return result;
         throw new PermanentFailureException("upstream_status", $"Upstream '{upstream.Name}' answered {status} {response.ReasonPhrase}.", Details(result));
     }
@@ -363,8 +415,9 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         await using var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes);
         using var text = new StreamReader(capped, Encoding.UTF8);
         var reader = new SseReader(text);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } read)
         {
+            var message = upstream.Redactor.IsEmpty ? read : read with { Event = read.Event is { } e ? upstream.Redactor.Redact(e) : null, Data = upstream.Redactor.Redact(read.Data) };
             var (data, delta) = assembler.Add(message);
             if (forward)
             {
@@ -379,28 +432,40 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
             if (assembler.Error is { } error)
             {
                 throw new PermanentFailureException("upstream_stream_error", $"Upstream '{upstream.Name}' sent an error event in its stream.",
-                    Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = JsonNode.Parse(error.GetRawText()), ["text"] = assembler.Text }));
+                    Details(new JsonObject { ["upstream"] = upstream.Name, ["error"] = JsonNode.Parse(error.GetRawText()), ["text"] = assembler.Text is { } partial ? upstream.Redactor.Redact(partial) : null }));
             }
         }
         LogStreamed(logger, upstream.Name, assembler.Events);
-        return new JsonObject
+        // Again over the whole text: a secret split across two events is whole here.
+        var assembled = assembler.Text is { } t ? upstream.Redactor.Redact(t) : null;
+        var result = new JsonObject
         {
             ["status"] = (int)response.StatusCode,
-            ["headers"] = Headers(response),
+            ["headers"] = Headers(upstream, response),
             ["body"] = null,
             ["format"] = assembler.Format ?? "sse",
             ["model"] = assembler.Model,
-            ["text"] = assembler.Text,
+            ["text"] = assembled,
             ["usage"] = assembler.Usage,
             ["stop_reason"] = assembler.StopReason,
             ["events"] = assembler.Events,
         };
+        if (assembled is not null && Encoding.UTF8.GetByteCount(assembled) > upstream.Options.MaxInlineBytes)
+        {
+            var file = context.CreateFile("text", "text/plain; charset=utf-8");
+            await file.WriteAsync(Encoding.UTF8.GetBytes(assembled), cancellationToken).ConfigureAwait(false);
+            await file.FinishAsync(cancellationToken).ConfigureAwait(false);
+            result["text"] = null;
+            result["text_url"] = file.Url;
+            result["text_bytes"] = file.Length;
+        }
+        return result;
     }
 
-    private static JsonObject Headers(HttpResponseMessage response)
+    private static JsonObject Headers(Upstream upstream, HttpResponseMessage response)
     {
         var headers = new JsonObject();
-        foreach (var (name, value) in HttpHeaderRules.SelectSafe(response)) headers[name] = value;
+        foreach (var (name, value) in HttpHeaderRules.SelectSafe(response)) headers[name] = upstream.Redactor.Redact(value);
         return headers;
     }
 
@@ -411,6 +476,9 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: no answer within {Seconds} s")]
     private static partial void LogTimeout(ILogger logger, string upstream, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: the operation's timeout of {TimeoutSeconds} s ran out before the upstream's request timeout of {UpstreamSeconds} s")]
+    private static partial void LogDeadline(ILogger logger, string upstream, double timeoutSeconds, double upstreamSeconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream {Upstream}: stream ended after {Events} events")]
     private static partial void LogStreamed(ILogger logger, string upstream, int events);

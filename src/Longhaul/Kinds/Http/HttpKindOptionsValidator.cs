@@ -50,6 +50,8 @@ internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine)
                 errors.Add($"{key}:MaxConcurrentCalls must be between 1 and 10000 (is {u.MaxConcurrentCalls}).");
             if (u.MaxResponseBytes is < 1 or > 256L * 1024 * 1024)
                 errors.Add($"{key}:MaxResponseBytes must be between 1 and 268435456 (is {u.MaxResponseBytes}).");
+            if (u.MaxInlineBytes is < 0 or > 16L * 1024 * 1024)
+                errors.Add($"{key}:MaxInlineBytes must be between 0 and 16777216 (is {u.MaxInlineBytes}).");
             if (u.Retry.MaxRetries is < 0 or > 10)
                 errors.Add($"{key}:Retry:MaxRetries must be between 0 and 10 (is {u.Retry.MaxRetries}).");
             if (u.Retry.BaseDelay < TimeSpan.Zero || (u.Retry.MaxDelay is { } maxDelay && maxDelay < u.Retry.BaseDelay))

@@ -17,6 +17,7 @@ internal sealed class Upstream : IDisposable
         PathPrefixes = options.AllowedPathPrefixes.Count == 0 ? ["/"] : [.. options.AllowedPathPrefixes];
         // Resolved once; held only here, never written to operations, events, results or logs.
         InjectedHeaders = options.Headers.Select(h => KeyValuePair.Create(h.Key, EnvironmentReferences.Resolve(h.Value ?? ""))).ToList();
+        Redactor = new SecretRedactor(options.Headers.SelectMany(h => EnvironmentReferences.ReferencedValues(h.Value ?? "")));
         Slots = new SemaphoreSlim(options.MaxConcurrentCalls, options.MaxConcurrentCalls);
         var handler = new SocketsHttpHandler
         {
@@ -41,6 +42,9 @@ internal sealed class Upstream : IDisposable
     public IReadOnlyList<string> PathPrefixes { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> InjectedHeaders { get; }
+
+    /// <summary>Removes the injected secrets from whatever the upstream answers, before it is stored.</summary>
+    public SecretRedactor Redactor { get; }
 
     public SemaphoreSlim Slots { get; }
 

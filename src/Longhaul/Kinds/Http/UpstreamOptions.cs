@@ -24,8 +24,18 @@ public sealed class UpstreamOptions
     /// <summary>Calls to this upstream in flight at once in this process; further calls wait. Defaults to 64.</summary>
     public int MaxConcurrentCalls { get; set; } = 64;
 
-    /// <summary>Largest response body read (after decompression), streamed or not. Defaults to 16 MiB.</summary>
-    public long MaxResponseBytes { get; set; } = 16L * 1024 * 1024;
+    /// <summary>
+    /// Largest response body read (after decompression), streamed or not; a larger answer fails the operation with
+    /// <c>upstream_response_too_large</c>. Defaults to 64 MiB.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest body kept inline in the result (<c>body</c>, or a streamed answer's <c>text</c>); a larger one is stored as an
+    /// operation file and the result links to it (<c>body_url</c>, <c>text_url</c>). Defaults to 256 KiB; at most 16 MiB.
+    /// Above <see cref="MaxResponseBytes"/> it has no effect (nothing larger is read).
+    /// </summary>
+    public long MaxInlineBytes { get; set; } = 256L * 1024;
 
     /// <summary>Retries of safe failures inside one attempt.</summary>
     public UpstreamRetryOptions Retry { get; set; } = new();
