@@ -57,6 +57,7 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddOperationHandler<PermanentFailureHandler>();
         builder.Services.AddOperationHandler<ThrowingHandler>();
         builder.Services.AddOperationHandler<WaitForTokenHandler>();
+        builder.Services.AddOperationHandler<ExplainsDeadlineHandler>();
         builder.Services.AddOperationHandler<FinishOnShutdownHandler>();
         builder.Services.AddOperationHandler<ThrowingCallbackHandler>();
         var host = builder.Build();

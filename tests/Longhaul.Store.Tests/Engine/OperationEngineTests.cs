@@ -96,6 +96,24 @@ public sealed class OperationEngineTests
     }
 
     [Fact]
+    public async Task Engine_DeadlineStopsAHandlerThatExplainsIt_TheErrorKeepsItsMessageAndDetails()
+    {
+        await using var host = await EngineHost.StartAsync();
+        var op = await host.CreateAsync(ExplainsDeadlineHandler.KindName, timeoutSeconds: 2);
+
+        var done = await host.WaitUntilDoneAsync(op.Id);
+
+        Assert.Equal(OperationStatus.Failed, done.Status);
+        Assert.Equal("deadline_exceeded", done.Error?.Code);
+        // Only a handler that started can explain; one claimed after the deadline gets the engine's own message.
+        if (host.Probe.Invocations(op.Id) > 0)
+        {
+            Assert.Equal("The deadline cut the slow step short.", done.Error?.Message);
+            Assert.Equal("slow", done.Error?.Details?.GetProperty("step").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Engine_GracefulShutdownWhileHandlerRuns_HandsOperationBackWithoutConsumingTheAttempt()
     {
         var host = await EngineHost.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.Zero);
