@@ -20,9 +20,6 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 internal static class EventStreamEndpoint
 {
-    private const int PageSize = 500;
-    private static readonly TimeSpan PollBackstop = TimeSpan.FromSeconds(1);
-
     public static async Task StreamAsync(HttpContext context, string id)
     {
         // End open streams when the host stops: otherwise the server's graceful shutdown waits for every connected
@@ -43,8 +40,6 @@ internal static class EventStreamEndpoint
     {
         var services = context.RequestServices;
         var store = services.GetRequiredService<IOperationStore>();
-        var signals = services.GetRequiredService<OperationSignals>();
-        var time = services.GetRequiredService<TimeProvider>();
         var options = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var tenant = OperationEndpoints.Tenant(context);
 
@@ -89,11 +84,8 @@ internal static class EventStreamEndpoint
         }
         await body.FlushAsync(ct).ConfigureAwait(false);
 
-        var lastWrite = time.GetUtcNow();
-        while (!ct.IsCancellationRequested)
+        await EventLogTail.FollowAsync(services, tenant, id, after.Value, async events =>
         {
-            var changed = signals.Watch(id);
-            var events = await store.ReadEventsAsync(new ReadEventsParams(id, after.Value, PageSize), ct).ConfigureAwait(false);
             foreach (var e in events)
             {
                 if (e.Type == EventTypes.Done)
@@ -101,40 +93,17 @@ internal static class EventStreamEndpoint
                     var final = await store.GetAsync(new GetParams(tenant, id), ct).ConfigureAwait(false);
                     if (final is not null) await WriteEventAsync(body, e.Seq, EventTypes.Done, Serialize(final), ct).ConfigureAwait(false);
                     await body.FlushAsync(ct).ConfigureAwait(false);
-                    return;
+                    return true;
                 }
                 await WriteEventAsync(body, e.Seq, e.Type, e.Data?.GetRawText() ?? "null", ct).ConfigureAwait(false);
-                after = e.Seq;
             }
-            if (events.Count > 0)
-            {
-                await body.FlushAsync(ct).ConfigureAwait(false);
-                lastWrite = time.GetUtcNow();
-                if (events.Count == PageSize) continue;
-            }
-            else if (await store.GetAsync(new GetParams(tenant, id), ct).ConfigureAwait(false) is null)
-            {
-                return; // Deleted while we watched.
-            }
-
-            var idle = time.GetUtcNow() - lastWrite;
-            var untilKeepAlive = options.KeepAliveInterval - idle;
-            if (untilKeepAlive <= TimeSpan.Zero)
-            {
-                await WriteAsync(body, ": keep-alive\n\n", ct).ConfigureAwait(false);
-                await body.FlushAsync(ct).ConfigureAwait(false);
-                lastWrite = time.GetUtcNow();
-                continue;
-            }
-            try
-            {
-                await changed.WaitAsync(untilKeepAlive < PollBackstop ? untilKeepAlive : PollBackstop, time, ct).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Loop: re-read the log, maybe send a keep-alive.
-            }
-        }
+            await body.FlushAsync(ct).ConfigureAwait(false);
+            return false;
+        }, async () =>
+        {
+            await WriteAsync(body, ": keep-alive\n\n", ct).ConfigureAwait(false);
+            await body.FlushAsync(ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     private static string Serialize(Operation op) => JsonSerializer.Serialize(op.ToResource(), LonghaulJson.Default.OperationResource);

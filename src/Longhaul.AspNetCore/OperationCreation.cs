@@ -28,9 +28,11 @@ internal static class OperationCreation
     /// Stores <paramref name="operation"/> under <paramref name="key"/> (fingerprinted by <paramref name="fingerprint"/>).
     /// Answers 422 (key reused) and 409 (key in flight) itself and returns null; marks replays. With
     /// <c>Prefer: wait=N</c> a new operation is awaited for up to N seconds while its key counts as in flight;
-    /// <see cref="Created.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set).
+    /// <see cref="Created.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set). With
+    /// <paramref name="untilOutput"/> the wait also ends at the operation's first <c>output</c> event
+    /// (<see cref="Created.OutputStarted"/>), so that the caller can stream the rest.
     /// </summary>
-    public static async Task<Created?> CreateAsync(HttpContext context, NewOperation operation, byte[] fingerprint, string? key)
+    public static async Task<Created?> CreateAsync(HttpContext context, NewOperation operation, byte[] fingerprint, string? key, bool untilOutput = false)
     {
         var services = context.RequestServices;
         var store = services.GetRequiredService<IOperationStore>();
@@ -54,24 +56,28 @@ internal static class OperationCreation
                 return null;
             case CreateOutcome.Replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";
-                return new Created(result.Operation!, false);
+                return new Created(result.Operation!, false, false);
         }
 
         var op = result.Operation!;
-        if (wait is not { } waitFor) return new Created(op, false);
+        if (wait is not { } waitFor) return new Created(op, false, false);
+        var outputStarted = false;
         try
         {
-            var waited = await services.GetRequiredService<OperationWaiter>()
-                .WaitAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false);
+            var waiter = services.GetRequiredService<OperationWaiter>();
+            var (waited, output) = untilOutput
+                ? await waiter.WaitForOutputAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false)
+                : (await waiter.WaitAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false), false);
             if (waited is not null) op = waited;
+            outputStarted = output && !op.Done;
         }
         finally
         {
             if (key is not null) await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(operation.Tenant, key), CancellationToken.None).ConfigureAwait(false);
         }
-        if (!op.Done) return new Created(op, false);
+        if (!op.Done && !outputStarted) return new Created(op, false, false);
         context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
-        return new Created(op, true);
+        return new Created(op, op.Done, outputStarted);
     }
 
     /// <summary>202 with <c>Location</c>, <c>Retry-After</c> and the resource: the answer when the work goes async.</summary>
@@ -101,6 +107,9 @@ internal static class OperationCreation
         return null;
     }
 
-    /// <summary>The stored (or replayed) operation; <see cref="WaitApplied"/> when it finished within <c>Prefer: wait</c>.</summary>
-    public sealed record Created(Operation Operation, bool WaitApplied);
+    /// <summary>
+    /// The stored (or replayed) operation; <see cref="WaitApplied"/> when it finished within <c>Prefer: wait</c>;
+    /// <see cref="OutputStarted"/> when, asked to, the wait ended at its first <c>output</c> event instead.
+    /// </summary>
+    public sealed record Created(Operation Operation, bool WaitApplied, bool OutputStarted);
 }

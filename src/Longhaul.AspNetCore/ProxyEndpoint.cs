@@ -113,12 +113,18 @@ internal static class ProxyEndpoint
 
         var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
             HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, null);
-        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()), key).ConfigureAwait(false);
+        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()), key, untilOutput: true).ConfigureAwait(false);
         if (created is null) return;
         context.Response.Headers[OperationIdHeader] = created.Operation.Id;
-        if (created.WaitApplied) await WriteUpstreamAnswerAsync(context, created.Operation).ConfigureAwait(false);
+        if (created.OutputStarted || (created.WaitApplied && IsStreamedAnswer(created.Operation)))
+            await GatewayEventStream.WriteAsync(context, created.Operation).ConfigureAwait(false);
+        else if (created.WaitApplied) await WriteUpstreamAnswerAsync(context, created.Operation).ConfigureAwait(false);
         else await OperationCreation.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
     }
+
+    /// <summary>A succeeded call whose upstream answered with an event stream (the result assembles it).</summary>
+    private static bool IsStreamedAnswer(Operation op)
+        => op.Status == OperationStatus.Succeeded && op.Result is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("format", out _);
 
     /// <summary>The upstream's own answer, as kept in the result (or, for a non-2xx answer, in <c>error.details</c>).</summary>
     private static async Task WriteUpstreamAnswerAsync(HttpContext context, Operation op)
@@ -160,16 +166,7 @@ internal static class ProxyEndpoint
         byte[] bytes;
         if (body.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            if (a.TryGetProperty("format", out _))
-            {
-                // A streamed answer: the assembled result (text, usage) stands in for the event stream.
-                context.Response.ContentType = "application/json";
-                bytes = Encoding.UTF8.GetBytes(a.GetRawText());
-            }
-            else
-            {
-                bytes = [];
-            }
+            bytes = [];
         }
         else if (body.ValueKind == JsonValueKind.String)
         {
