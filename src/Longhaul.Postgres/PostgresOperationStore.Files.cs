@@ -16,6 +16,12 @@ public sealed partial class PostgresOperationStore
         ON CONFLICT (operation_seq, name, idx) DO UPDATE SET epoch = EXCLUDED.epoch, data = EXCLUDED.data
         """;
 
+    /// <summary>Chunks no finished file reads (an abandoned or failed write): dropped once the operation is over.</summary>
+    private const string DeleteUnfinishedFileChunks = """
+        DELETE FROM operation_file_chunks c WHERE c.operation_seq = @seq AND NOT EXISTS (
+            SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
+        """;
+
     private const string CountFileChunks = "SELECT COUNT(*) FROM operation_file_chunks WHERE operation_seq = @seq AND name = @name AND epoch = @epoch AND idx < @chunks";
 
     private const string UpsertFileEntry = $"""

@@ -397,6 +397,7 @@ public sealed partial class PostgresOperationStore
                 .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
             if (row is not { } r) return false;
             await AppendFinalAsync(scope, r, p.Status, p.Error, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(scope.Command(DeleteUnfinishedFileChunks).P("seq", r.OpSeq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
             return true;
         }, cancellationToken);

@@ -17,6 +17,13 @@ public sealed partial class SqliteOperationStore
         VALUES ($seq, $name, $epoch, $type, $length, $chunks, $now)
         """;
 
+    /// <summary>Chunks no finished file reads (an abandoned or failed write): dropped once the operation is over.</summary>
+    private const string DeleteUnfinishedFileChunks = """
+        DELETE FROM operation_file_chunks WHERE operation_seq = $seq AND NOT EXISTS (
+            SELECT 1 FROM operation_files f
+            WHERE f.operation_seq = operation_file_chunks.operation_seq AND f.name = operation_file_chunks.name AND f.epoch = operation_file_chunks.epoch)
+        """;
+
     private const string CountFileChunks = "SELECT COUNT(*) FROM operation_file_chunks WHERE operation_seq = $seq AND name = $name AND epoch = $epoch AND idx < $chunks";
 
     private const string SelectFile = """

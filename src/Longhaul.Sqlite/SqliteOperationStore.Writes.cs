@@ -331,6 +331,7 @@ public sealed partial class SqliteOperationStore
                 .P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
             if (row is not { } r) return false;
             AppendFinal(scope, r, p.Status, p.Error, now);
+            scope.Command(DeleteUnfinishedFileChunks).P("$seq", r.OpSeq).ExecuteNonQuery();
             scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
             return true;
         }, cancellationToken);

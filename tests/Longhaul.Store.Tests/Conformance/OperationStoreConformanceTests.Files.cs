@@ -119,6 +119,23 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task Files_UnfinishedChunks_AreDroppedWhenTheOperationCompletes_FinishedFilesStay()
+    {
+        var running = await CreateRunningAsync();
+        await WriteFileAsync(LeaseOf(running), "body", Bytes(10, 1));
+        Assert.True(await Store.WriteFileChunkAsync(new FileChunkParams(LeaseOf(running), "abandoned", 0, Bytes(10, 2)), Ct));
+        var abandoned = new StoredFile(running.Id, "abandoned", "text/plain", 10, 1, running.LeaseEpoch, Clock.GetUtcNow());
+        Assert.NotNull(await Store.ReadFileChunkAsync(new ReadFileChunkParams(abandoned, 0), Ct));
+
+        Assert.True(await Store.CompleteAsync(new CompleteParams(LeaseOf(running), OperationStatus.Failed, null, TransientError), Ct));
+
+        Assert.Null(await Store.ReadFileChunkAsync(new ReadFileChunkParams(abandoned, 0), Ct));
+        var kept = await Store.GetFileAsync(new GetFileParams(Tenant, running.Id, "body"), Ct);
+        Assert.NotNull(kept);
+        Assert.Equal(Bytes(10, 1), await ReadFileAsync(kept));
+    }
+
+    [Fact]
     public async Task Files_DeleteOfTheOperation_RemovesItsFiles()
     {
         var running = await CreateRunningAsync();
