@@ -252,7 +252,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         finally
         {
             if (acquired) upstream.Slots.Release();
-            if (cancellationToken.IsCancellationRequested) outcome = "cancelled";
+            if (cancellationToken.IsCancellationRequested && outcome != "deadline") outcome = "cancelled";
             metrics.Duration.Record(time.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("upstream", upstream.Name), new KeyValuePair<string, object?>("outcome", outcome));
         }
