@@ -47,6 +47,17 @@ public sealed class UpstreamOptionsValidationTests
     }
 
     [Fact]
+    public void MaxInlineBytes_OutOfRange_IsNamed()
+    {
+        var ex = Fail(new()
+        {
+            ["Longhaul:Upstreams:llm:BaseUrl"] = "https://api.example.com",
+            ["Longhaul:Upstreams:llm:MaxInlineBytes"] = "-1",
+        });
+        Assert.Contains("Longhaul:Upstreams:llm:MaxInlineBytes must be between 0 and 16777216", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AValidUpstream_Passes()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -58,5 +69,7 @@ public sealed class UpstreamOptionsValidationTests
         using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulHttpKind(config).BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<HttpKindOptions>>().Value;
         Assert.Equal(TimeSpan.FromMinutes(10), options.Upstreams["anthropic"].RequestTimeout);
+        Assert.Equal(64L * 1024 * 1024, options.Upstreams["anthropic"].MaxResponseBytes);
+        Assert.Equal(256L * 1024, options.Upstreams["anthropic"].MaxInlineBytes);
     }
 }
