@@ -32,7 +32,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  [ -n "${PGCONN_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -43,9 +43,9 @@ start_node() {
   local name=$1 app=$2 pool=$3 role=$4 schema=$5 port
   port=$(free_port)
   url=http://127.0.0.1:$port
-  Longhaul__Store=postgres Longhaul__Postgres__Schema=$schema \
-  Longhaul__Postgres__ConnectionString="$CONN;Application Name=$app;Maximum Pool Size=$pool" \
-  Longhaul__WorkerSlots=$SLOTS Logging__LogLevel__Default=Warning Logging__LogLevel__Longhaul.Server=Information \
+  env Longhaul__Store=postgres Longhaul__Postgres__Schema="$schema" \
+    Longhaul__Postgres__ConnectionString="$CONN;Application Name=$app;Maximum Pool Size=$pool" \
+    Longhaul__WorkerSlots="$SLOTS" Logging__LogLevel__Default=Warning Logging__LogLevel__Longhaul.Server=Information \
     "$LH" serve --urls "$url" --role "$role" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 300); do
@@ -81,6 +81,6 @@ for pool in $POOLS; do
   busy_max=$(cut -d' ' -f2 "$work/s" | sort -n | tail -1)
   busy_p50=$(cut -d' ' -f2 "$work/s" | percentile 0.5)
   printf '%-6s %-6s %12s %10s %10s %10s %10s\n' "$pool" "$SLOTS" "${rate:-?}" "$open_max" "$open_p50" "$busy_max" "$busy_p50"
-  grep -iE "error|exception|53300" "$work/worker.log" | head -3 || true
-  psql -X -qc "DROP SCHEMA \"$schema\" CASCADE" >/dev/null
+  grep -iE "fail|exception|53300" "$work/worker.log" | grep -v "budget exceeded" | head -3 >&2 || true
+  PGOPTIONS="-c client_min_messages=warning" psql -X -qc "DROP SCHEMA \"$schema\" CASCADE" >/dev/null
 done

@@ -51,6 +51,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         _testClock = options.TestClockOverride;
         _notifier = notifier;
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
+        if (!SetsMaxPoolSize(options.ConnectionString)) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;
         // Durability is not negotiable for an accepted operation, whatever the server's default says.
         connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
@@ -112,6 +113,13 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) throw new InvalidOperationException("The connection budget query returned no row.");
         return new PostgresConnectionBudget(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), _poolSize, _dedicatedConnections);
+    }
+
+    /// <summary>True when the connection string names a pool size itself (any spelling Npgsql accepts).</summary>
+    private static bool SetsMaxPoolSize(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

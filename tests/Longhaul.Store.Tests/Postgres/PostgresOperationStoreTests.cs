@@ -66,6 +66,20 @@ public sealed class PostgresOperationStoreTests
         Assert.Contains("Maximum Pool Size 1000", budget.Describe(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", PostgresStoreOptions.DefaultMaxPoolSize)]
+    [InlineData(";Maximum Pool Size=7", 7)]
+    [InlineData(";MaxPoolSize=8", 8)]
+    [InlineData(";maximum pool size=100", 100)]
+    public async Task ReadConnectionBudgetAsync_PoolSizeSetOrNot_UsesTheConnectionStringsOrTheStoreDefault(string suffix, int expected)
+    {
+        var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
+        await using var store = new PostgresOperationStore(
+            new PostgresStoreOptions { ConnectionString = connectionString + suffix, Schema = PostgresTestDatabase.NewSchemaName() }, new InProcessStoreNotifier());
+
+        Assert.Equal(expected, (await store.ReadConnectionBudgetAsync(Ct)).PoolSize);
+    }
+
     [Fact]
     public void ConnectionBudget_NodeFitsBesideOthers_IsNoOverrunAndNamesLargestPool()
     {
