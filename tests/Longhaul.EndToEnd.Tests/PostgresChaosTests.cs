@@ -110,7 +110,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
 
         var figures = string.Create(CultureInfo.InvariantCulture,
             $"chaos: {count} operations, {kills} worker SIGKILLs over {chaosFor.TotalSeconds:F0} s; all done {settled.TotalSeconds:F1} s after the chaos; " +
-            $"{succeeded} succeeded, {failed} failed ({plans.Count(p => p.PlannedToFail)} planned to fail), {retried} ran more than once, {resumed} resumed from a checkpoint; {problems.Count} problems");
+            $"{succeeded} succeeded, {failed} failed ({plans.Count(p => p.PlannedToFail)} planned to fail), {retried} ran more than once (succeeded ones used at most {finals.Where(f => f["status"]!.GetValue<string>() == "succeeded").Select(f => f["attempt"]!.GetValue<int>()).DefaultIfEmpty(0).Max()} of their {MaxAttemptsToSucceed} attempts), {resumed} resumed from a checkpoint; {problems.Count} problems");
         output.WriteLine(figures);
         Console.WriteLine(figures);
         Assert.True(kills >= 1, figures);
