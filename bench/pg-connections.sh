@@ -69,7 +69,9 @@ for pool in $POOLS; do
   sampler=$!
   pids+=($sampler)
   start_node worker lh-conn-worker "$pool" worker "$schema"; worker_pid=${pids[-1]}
-  "$BENCH" drain --mode drain --url "$api" >"$work/drain.log"
+  if ! "$BENCH" drain --mode drain --url "$api" >"$work/drain.log"; then
+    echo "pool $pool: the drain did not finish (Longhaul.Bench exit code $?):" >&2; tail -3 "$work/drain.log" >&2
+  fi
   kill "$sampler" 2>/dev/null || true
   kill -9 "$worker_pid" "${pids[-3]}" 2>/dev/null || true   # the worker and the API node
   wait 2>/dev/null || true
