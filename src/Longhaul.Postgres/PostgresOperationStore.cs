@@ -56,8 +56,9 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         _poolSize = connection.MaxPoolSize;
-        // The maintenance leader's session, and the LISTEN session when notifications are on: both unpooled.
-        _dedicatedConnections = options.Notifications ? 2 : 1;
+        // Outside this pool: the maintenance leader's session, and with notifications the LISTEN session and the
+        // notification sender's one connection.
+        _dedicatedConnections = options.Notifications ? 3 : 1;
     }
 
     public bool OwnsAllLeases => false;

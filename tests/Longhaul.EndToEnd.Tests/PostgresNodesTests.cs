@@ -62,7 +62,7 @@ public sealed class PostgresNodesTests : IAsyncDisposable
             _schema.Environment(("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size=1000")), "--role", "worker");
 
         var line = await node.Process.WaitForLineAsync(l => l.Contains("PostgreSQL connection budget exceeded", StringComparison.Ordinal), EventTimeout, ct);
-        Assert.Contains("Maximum Pool Size 1000 + 2 dedicated", line, StringComparison.Ordinal);
+        Assert.Contains("Maximum Pool Size 1000 + 3 dedicated", line, StringComparison.Ordinal);
         Assert.Contains("max_connections", line, StringComparison.Ordinal);
 
         var ready = await _env.GetJsonAsync(node, "/readyz");

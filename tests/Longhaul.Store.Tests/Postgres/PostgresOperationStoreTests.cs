@@ -61,7 +61,7 @@ public sealed class PostgresOperationStoreTests
         // At least the connection this test holds is open elsewhere.
         Assert.True(budget.InUseByOthers >= 1, $"{budget}");
         Assert.Equal(1000, budget.PoolSize);
-        Assert.Equal(2, budget.Dedicated);
+        Assert.Equal(3, budget.Dedicated);
         Assert.True(budget.Overrun);
         Assert.Contains("Maximum Pool Size 1000", budget.Describe(), StringComparison.Ordinal);
     }
