@@ -30,8 +30,10 @@ export PGHOST=$(field host) PGPORT=$(field port) PGDATABASE=$(field database) PG
 
 work=$(mktemp -d)
 pids=()
+schema=
 cleanup() {
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ -z "$schema" ] || PGOPTIONS="-c client_min_messages=warning" psql -X -qc "DROP SCHEMA IF EXISTS \"$schema\" CASCADE" >/dev/null 2>&1 || true
   [ -n "${PGCONN_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -85,4 +87,5 @@ for pool in $POOLS; do
   printf '%-6s %-6s %12s %10s %10s %10s %10s\n' "$pool" "$SLOTS" "${rate:-?}" "$open_max" "$open_p50" "$busy_max" "$busy_p50"
   grep -iE "fail|exception|53300" "$work/worker.log" | grep -v "budget exceeded" | head -3 >&2 || true
   PGOPTIONS="-c client_min_messages=warning" psql -X -qc "DROP SCHEMA \"$schema\" CASCADE" >/dev/null
+  schema=
 done
