@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -11,6 +13,13 @@ public static class LonghaulEndpointRouteBuilderExtensions
 {
     /// <summary>Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication on <c>/v1</c>.</summary>
     public static IApplicationBuilder UseLonghaul(this IApplicationBuilder app) => app.UseMiddleware<LonghaulMiddleware>();
+
+    /// <summary>
+    /// The pipeline of a worker-only node (which maps only <see cref="MapLonghaulHealth"/>): <c>/v1/…</c> answers 404
+    /// <c>not_an_api_node</c> before any authentication, and every other error is a problem document too.
+    /// </summary>
+    public static IApplicationBuilder UseLonghaulWorkerNode(this IApplicationBuilder app)
+        => app.UseMiddleware<WorkerNodeMiddleware>().UseMiddleware<LonghaulMiddleware>();
 
     /// <summary>Maps the operations API (<c>/v1/…</c>) and <c>/healthz</c>, <c>/readyz</c>.</summary>
     public static IEndpointRouteBuilder MapLonghaul(this IEndpointRouteBuilder endpoints)
@@ -47,9 +56,33 @@ public static class LonghaulEndpointRouteBuilderExtensions
         endpoints.MapGet("/readyz", async (HttpContext context) =>
         {
             var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
-            if (ready) await context.Response.WriteAsync("{\"status\":\"ready\"}").ConfigureAwait(false);
+            if (ready) await WriteReadyAsync(context, context.RequestServices.GetRequiredService<StoreWarnings>().Current).ConfigureAwait(false);
             else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
         });
         return endpoints;
+    }
+
+    /// <summary><c>{"status":"ready"}</c>, with the store's start-up <c>warnings</c> (code and message) when there are any.</summary>
+    private static async Task WriteReadyAsync(HttpContext context, IReadOnlyList<StoreWarning> warnings)
+    {
+        context.Response.ContentType = "application/json";
+        // Relaxed escaping: the messages name settings and numbers ('+', quotes), and this is JSON, never HTML.
+        await using var json = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        json.WriteStartObject();
+        json.WriteString("status", "ready");
+        if (warnings.Count > 0)
+        {
+            json.WriteStartArray("warnings");
+            foreach (var warning in warnings)
+            {
+                json.WriteStartObject();
+                json.WriteString("code", warning.Code);
+                json.WriteString("message", warning.Message);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -24,4 +24,5 @@ public static class ProblemCodes
     public const string UpstreamNotFound = "upstream_not_found";
     public const string UpstreamError = "upstream_error";
     public const string ShuttingDown = "shutting_down";
+    public const string NotAnApiNode = "not_an_api_node";
 }

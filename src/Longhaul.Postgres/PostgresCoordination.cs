@@ -24,4 +24,15 @@ internal static class PostgresCoordination
 
     /// <summary>Proves the leader's session (and so its lock) is still alive.</summary>
     public const string StillConnected = "SELECT 1";
+
+    /// <summary>
+    /// The server's connection limit for ordinary roles (<c>max_connections</c> less the slots reserved for superusers
+    /// and, from PostgreSQL 16, for <c>pg_use_reserved_connections</c>), and the client connections open now other than
+    /// the one asking (every database counts: the limit is per server).
+    /// </summary>
+    public const string ConnectionBudget = """
+        SELECT current_setting('max_connections')::int,
+               current_setting('superuser_reserved_connections')::int + COALESCE(current_setting('reserved_connections', true)::int, 0),
+               (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())
+        """;
 }

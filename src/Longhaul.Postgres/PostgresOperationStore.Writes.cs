@@ -150,17 +150,18 @@ public sealed partial class PostgresOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    // An orphan already past its deadline is not requeued only to fail in the same sweep: ReapDeadlines fails it.
     private const string ReapRequeue = $"""
         UPDATE operations SET status = 0, run_after = {Now}, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
             estimated_completion = NULL, last_event_seq = last_event_seq + 1
-        WHERE {OrphanFilter}
+        WHERE {OrphanFilter} AND (deadline_at IS NULL OR deadline_at > {Now})
         RETURNING seq, last_event_seq, attempt, id
         """;
 
     private const string ReapDeadlines = $"""
         UPDATE operations SET status = 3, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
-            last_event_seq = last_event_seq + 2
-        WHERE status = 0 AND deadline_at IS NOT NULL AND deadline_at <= {Now}
+            lease_owner = NULL, lease_expires_at = NULL, last_event_seq = last_event_seq + 2
+        WHERE (status = 0 OR ({OrphanFilter})) AND deadline_at IS NOT NULL AND deadline_at <= {Now}
         RETURNING seq, last_event_seq, attempt, id
         """;
 
@@ -457,7 +458,7 @@ public sealed partial class PostgresOperationStore
             foreach (var r in requeued) scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             scope.Notify(StoreNotificationKind.WorkAvailable);
         }
-        foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("error", ToJson(DeadlineError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(DeadlineError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
         {
             await AppendFinalAsync(scope, r, OperationStatus.Failed, DeadlineError, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);

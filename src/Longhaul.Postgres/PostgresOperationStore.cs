@@ -31,6 +31,8 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     private readonly IStoreNotifier _notifier;
     private readonly TimeProvider? _testClock;
     private readonly string _schema;
+    private readonly int _poolSize;
+    private readonly int _dedicatedConnections;
 
     public PostgresOperationStore(PostgresStoreOptions options, IStoreNotifier notifier)
     {
@@ -49,9 +51,14 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         _testClock = options.TestClockOverride;
         _notifier = notifier;
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
+        if (!SetsMaxPoolSize(options.ConnectionString)) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;
         // Durability is not negotiable for an accepted operation, whatever the server's default says.
         connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        _poolSize = connection.MaxPoolSize;
+        // Outside this pool: the maintenance leader's session, and with notifications the LISTEN session and the
+        // notification sender's one connection.
+        _dedicatedConnections = options.Notifications ? 3 : 1;
     }
 
     public bool OwnsAllLeases => false;
@@ -98,6 +105,22 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         {
             return false;
         }
+    }
+
+    /// <summary>This node's connection budget against the server's limit, read on a pooled connection (see <see cref="PostgresConnectionBudget"/>).</summary>
+    public async Task<PostgresConnectionBudget> ReadConnectionBudgetAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(PostgresCoordination.ConnectionBudget);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) throw new InvalidOperationException("The connection budget query returned no row.");
+        return new PostgresConnectionBudget(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), _poolSize, _dedicatedConnections);
+    }
+
+    /// <summary>True when the connection string names a pool size itself (any spelling Npgsql accepts).</summary>
+    private static bool SetsMaxPoolSize(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

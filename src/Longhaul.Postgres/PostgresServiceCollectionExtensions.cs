@@ -17,6 +17,10 @@ public static class PostgresServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(sp => new PostgresOperationStore(options, sp.GetRequiredService<IStoreNotifier>()));
         services.AddSingleton<IOperationStore>(sp => sp.GetRequiredService<PostgresOperationStore>());
+        services.TryAddSingleton<StoreWarnings>();
+        // First of all hosted services, before this node opens connections of its own: what it counts is the others'.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => new PostgresConnectionBudgetCheck(
+            sp.GetRequiredService<PostgresOperationStore>(), sp.GetRequiredService<StoreWarnings>(), sp.GetRequiredService<ILogger<PostgresConnectionBudgetCheck>>())));
         services.RemoveAll<IMaintenanceLeadership>();
         services.AddSingleton<IMaintenanceLeadership>(sp => new PostgresMaintenanceLeadership(options, sp.GetRequiredService<ILogger<PostgresMaintenanceLeadership>>()));
         if (options.Notifications)

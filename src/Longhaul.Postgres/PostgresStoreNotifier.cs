@@ -33,7 +33,8 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     {
         ArgumentNullException.ThrowIfNull(options);
         _channel = PostgresCoordination.Channel(options.Schema);
-        _sender = NpgsqlDataSource.Create(options.ConnectionString);
+        // One sender loop sends one batch at a time: one connection, which the node's connection budget counts.
+        _sender = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = 1, MinPoolSize = 0 }.ConnectionString);
         // Its own session, never pooled: LISTEN belongs to the session. The keep-alive notices a dead server while idle.
         _listenConnectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
         _time = time;

@@ -3,7 +3,14 @@ namespace Longhaul.Postgres;
 /// <summary>Where and how the PostgreSQL store keeps its tables.</summary>
 public sealed class PostgresStoreOptions
 {
-    /// <summary>The Npgsql connection string. Required.</summary>
+    /// <summary>
+    /// The <c>Maximum Pool Size</c> the store uses when <see cref="ConnectionString"/> sets none (Npgsql's own default is
+    /// 100, and a node with it alone can overrun PostgreSQL's default <c>max_connections</c> of 100). 20 is what a node
+    /// with 128 worker slots keeps busy on a small server; see docs/configuration.md for the sizing rule.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 20;
+
+    /// <summary>The Npgsql connection string. Required. Without <c>Maximum Pool Size</c> the pool holds <see cref="DefaultMaxPoolSize"/>.</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>The schema that holds the store's tables; created by the first migration. Defaults to <c>longhaul</c>.</summary>

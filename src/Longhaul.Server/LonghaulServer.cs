@@ -83,6 +83,7 @@ public static partial class LonghaulServer
         }
         if (context.Role == ServeRole.Worker)
         {
+            app.UseLonghaulWorkerNode();
             app.MapLonghaulHealth();
         }
         else
@@ -105,7 +106,7 @@ public static partial class LonghaulServer
         LogRole(logger, context.Role.ToString().ToLowerInvariant(), context.Role switch
         {
             ServeRole.Api => "the API only; this node never claims work",
-            ServeRole.Worker => "workers only; HTTP serves /healthz and /readyz",
+            ServeRole.Worker => "workers only; HTTP serves /healthz and /readyz, /v1 answers 404 not_an_api_node",
             _ => "the API and workers",
         });
         LogKinds(logger, string.Join(", ", kinds), options.RunWorkers ? options.WorkerSlots : 0);

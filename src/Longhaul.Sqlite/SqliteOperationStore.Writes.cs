@@ -108,17 +108,18 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    // An orphan already past its deadline is not requeued only to fail in the same sweep: ReapDeadlines fails it.
     private const string ReapRequeue = $"""
         UPDATE operations SET status = 0, run_after = $now, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL,
             estimated_completion = NULL, last_event_seq = last_event_seq + 1
-        WHERE {OrphanFilter}
+        WHERE {OrphanFilter} AND (deadline_at IS NULL OR deadline_at > $now)
         RETURNING seq, last_event_seq, attempt, id
         """;
 
-    private const string ReapDeadlines = """
+    private const string ReapDeadlines = $"""
         UPDATE operations SET status = 3, error = $error, finished_at = $now, updated_at = $now, estimated_completion = NULL,
-            last_event_seq = last_event_seq + 2
-        WHERE status < 2 AND status = 0 AND deadline_at IS NOT NULL AND deadline_at <= $now
+            lease_owner = NULL, lease_expires_at = NULL, last_event_seq = last_event_seq + 2
+        WHERE (status = 0 OR ({OrphanFilter})) AND deadline_at IS NOT NULL AND deadline_at <= $now
         RETURNING seq, last_event_seq, attempt, id
         """;
 
@@ -383,7 +384,7 @@ public sealed partial class SqliteOperationStore
         }
         if (requeued.Count > 0) scope.Notify(StoreNotificationKind.WorkAvailable);
         var deadlineError = new OperationError { Code = "deadline_exceeded", Message = "The operation did not finish within its timeout." };
-        foreach (var r in Rows(scope.Command(ReapDeadlines).P("$now", now).P("$error", ToJson(deadlineError))))
+        foreach (var r in Rows(scope.Command(ReapDeadlines).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(deadlineError))))
         {
             AppendFinal(scope, r, OperationStatus.Failed, deadlineError, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);

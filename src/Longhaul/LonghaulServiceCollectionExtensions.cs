@@ -31,6 +31,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
         services.TryAddSingleton<OperationHandlerRegistry>();
         services.TryAddSingleton<OperationSignals>();
+        services.TryAddSingleton<StoreWarnings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
 
         // Order matters: the schema and lease recovery come before workers start claiming.

@@ -36,7 +36,10 @@ public sealed class PostgresNodesTests : IAsyncDisposable
         await api.Process.WaitForLineAsync(l => l.Contains("worker slots: 0", StringComparison.Ordinal), EventTimeout, ct);
         await worker.Process.WaitForLineAsync(l => l.Contains("Role: worker", StringComparison.Ordinal), EventTimeout, ct);
 
-        using (var v1 = await worker.Http.GetAsync("/v1/operations", ct)) Assert.Equal(HttpStatusCode.NotFound, v1.StatusCode);
+        // A worker-only node says so for any /v1 call (before authentication), and answers other errors as problems too.
+        await AssertProblemAsync(await worker.Http.GetAsync("/v1/operations", ct), HttpStatusCode.NotFound, "not_an_api_node");
+        await AssertProblemAsync(await worker.Http.PostAsync("/v1/operations", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), ct), HttpStatusCode.NotFound, "not_an_api_node");
+        await AssertProblemAsync(await worker.Http.GetAsync("/nowhere", ct), HttpStatusCode.NotFound, "not_found");
         using (var health = await worker.Http.GetAsync("/healthz", ct)) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         using (var ready = await worker.Http.GetAsync("/readyz", ct)) Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
@@ -48,6 +51,25 @@ public sealed class PostgresNodesTests : IAsyncDisposable
         Assert.Equal("done", log[^1].Type);
         var op = await _env.GetJsonAsync(api, $"/v1/operations/{id}");
         Assert.True(op["status"]!.GetValue<string>() == "succeeded", $"{op.ToJsonString()}\n{message}");
+    }
+
+    [Fact]
+    public async Task WorkerNode_PoolAboveServerConnectionLimit_WarnsAtStartAndInReadyz()
+    {
+        var ct = EndToEndEnvironment.Ct;
+        _schema = PostgresTestSchema.CreateOrSkip();
+        var node = await _env.StartNodeAsync(
+            _schema.Environment(("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size=1000")), "--role", "worker");
+
+        var line = await node.Process.WaitForLineAsync(l => l.Contains("PostgreSQL connection budget exceeded", StringComparison.Ordinal), EventTimeout, ct);
+        Assert.Contains("Maximum Pool Size 1000 + 3 dedicated", line, StringComparison.Ordinal);
+        Assert.Contains("max_connections", line, StringComparison.Ordinal);
+
+        var ready = await _env.GetJsonAsync(node, "/readyz");
+        Assert.Equal("ready", ready["status"]!.GetValue<string>());
+        var warning = ready["warnings"]![0]!;
+        Assert.Equal("connection_budget", warning["code"]!.GetValue<string>());
+        Assert.Contains("Maximum Pool Size 1000", warning["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,5 +139,16 @@ public sealed class PostgresNodesTests : IAsyncDisposable
         Assert.True(op["attempt"]!.GetValue<int>() == 2, message);
         Assert.True(op["result"]!["resumed_from_step"]!.GetValue<int>() >= 2, message);
         Assert.True(op["result"]!["steps_completed"]!.GetValue<int>() == 6, message);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(EndToEndEnvironment.Ct);
+            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(code, System.Text.Json.Nodes.JsonNode.Parse(body)!["code"]!.GetValue<string>());
+        }
     }
 }

@@ -31,4 +31,17 @@ internal static class PostgresEventClock
             ?? throw new InvalidOperationException($"No event {seq} for operation {id}.");
         return new DateTimeOffset(DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc), TimeSpan.Zero);
     }
+
+    /// <summary>The stored <c>lease_expires_at</c> of operation <paramref name="id"/>; fails when nobody holds it.</summary>
+    public static async Task<DateTimeOffset> LeaseExpiresAtAsync(PostgresTestSchema schema, string id)
+    {
+        await using var connection = new NpgsqlConnection(schema.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        // The schema name is a fixed prefix and hex digits, safe to quote.
+        await using var command = new NpgsqlCommand($"SELECT lease_expires_at FROM \"{schema.Name}\".operations WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        var value = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        if (value is not DateTime time) throw new InvalidOperationException($"Operation {id} holds no lease.");
+        return new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc), TimeSpan.Zero);
+    }
 }

@@ -97,6 +97,27 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task ReapAsync_OrphanPastItsDeadline_FailsOnceWithDeadlineExceededWithoutRequeue()
+    {
+        var running = await CreateRunningAsync(timeoutSeconds: 1);
+        await AdvanceAsync(Lease + TimeSpan.FromSeconds(1));
+
+        var result = await Store.ReapAsync(new ReapParams(), Ct);
+
+        Assert.Equal(new ReapResult(0, 1), result);
+        var op = await GetAsync(running.Id);
+        Assert.Equal(OperationStatus.Failed, op.Status);
+        Assert.Equal("deadline_exceeded", op.Error?.Code);
+        Assert.Null(op.LeaseOwner);
+        Assert.Null(op.LeaseExpiresAt);
+        var events = await EventsAsync(running.Id);
+        AssertEndsWithStatusThenDone(events, OperationStatus.Failed);
+        // Straight from running to failed: no requeue (a pending status with reason lease_expired) on the way.
+        Assert.DoesNotContain(events, e => e.Type == EventTypes.Status && e.Data?.GetRawText().Contains("lease_expired", StringComparison.Ordinal) == true);
+        Assert.Empty(await ClaimAsync());
+    }
+
+    [Fact]
     public async Task ReapAsync_AllLeasesOf_RequeuesEveryRunningOperationRegardlessOfLease()
     {
         var first = await CreateRunningAsync(owner: OwnerA);

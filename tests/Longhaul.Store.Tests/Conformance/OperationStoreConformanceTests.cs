@@ -96,9 +96,9 @@ public abstract partial class OperationStoreConformanceTests : IAsyncLifetime
     private const int ClaimedAtOnce = 1_000;
 
     /// <summary>Creates an operation and claims it (leaving other pending operations pending).</summary>
-    protected async Task<Operation> CreateRunningAsync(int maxAttempts = 3, string owner = OwnerA, string tenant = Tenant)
+    protected async Task<Operation> CreateRunningAsync(int maxAttempts = 3, string owner = OwnerA, string tenant = Tenant, double? timeoutSeconds = null)
     {
-        var op = await CreateAsync(tenant: tenant, maxAttempts: maxAttempts, priority: ClaimedAtOnce);
+        var op = await CreateAsync(tenant: tenant, maxAttempts: maxAttempts, priority: ClaimedAtOnce, timeoutSeconds: timeoutSeconds);
         return await ClaimOneAsync(op.Id, owner);
     }
 

@@ -42,6 +42,58 @@ public sealed class PostgresOperationStoreTests
     }
 
     [Fact]
+    public async Task ReadConnectionBudgetAsync_PoolAboveServerLimit_ReportsServerSettingsAndOverrun()
+    {
+        var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
+        await using var store = new PostgresOperationStore(
+            new PostgresStoreOptions { ConnectionString = $"{connectionString};Maximum Pool Size=1000", Schema = PostgresTestDatabase.NewSchemaName() },
+            new InProcessStoreNotifier());
+
+        var budget = await store.ReadConnectionBudgetAsync(Ct);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var show = new NpgsqlCommand("SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int", connection);
+        await using var reader = await show.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(reader.GetInt32(0), budget.MaxConnections);
+        Assert.True(budget.Reserved >= reader.GetInt32(1));
+        // At least the connection this test holds is open elsewhere.
+        Assert.True(budget.InUseByOthers >= 1, $"{budget}");
+        Assert.Equal(1000, budget.PoolSize);
+        Assert.Equal(3, budget.Dedicated);
+        Assert.True(budget.Overrun);
+        Assert.Contains("Maximum Pool Size 1000", budget.Describe(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", PostgresStoreOptions.DefaultMaxPoolSize)]
+    [InlineData(";Maximum Pool Size=7", 7)]
+    [InlineData(";MaxPoolSize=8", 8)]
+    [InlineData(";maximum pool size=100", 100)]
+    public async Task ReadConnectionBudgetAsync_PoolSizeSetOrNot_UsesTheConnectionStringsOrTheStoreDefault(string suffix, int expected)
+    {
+        var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
+        await using var store = new PostgresOperationStore(
+            new PostgresStoreOptions { ConnectionString = connectionString + suffix, Schema = PostgresTestDatabase.NewSchemaName() }, new InProcessStoreNotifier());
+
+        Assert.Equal(expected, (await store.ReadConnectionBudgetAsync(Ct)).PoolSize);
+    }
+
+    [Fact]
+    public void ConnectionBudget_NodeFitsBesideOthers_IsNoOverrunAndNamesLargestPool()
+    {
+        var fits = new PostgresConnectionBudget(MaxConnections: 100, Reserved: 3, InUseByOthers: 40, PoolSize: 32, Dedicated: 2);
+        var overruns = fits with { InUseByOthers = 70 };
+
+        Assert.False(fits.Overrun);
+        Assert.Equal(55, fits.LargestFittingPool);
+        Assert.True(overruns.Overrun);
+        Assert.Contains("to 25 or less", overruns.Describe(), StringComparison.Ordinal);
+        Assert.Contains("max_connections 100 - 3 reserved", overruns.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PingAsync_SchemaNotMigrated_ReturnsFalse()
     {
         var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();

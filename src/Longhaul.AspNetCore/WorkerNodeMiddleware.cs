@@ -1,0 +1,19 @@
+using Longhaul.Contracts;
+using Microsoft.AspNetCore.Http;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// On a worker-only node, API calls are misrouted (a load balancer sending API traffic to workers, a client with the
+/// wrong address): answer a 404 that says so, rather than one a client would read as "no such operation". A 404, not a
+/// 503: nothing will change on this node, so there is nothing to retry here.
+/// </summary>
+internal sealed class WorkerNodeMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
+        return ProblemResults.WriteAsync(context, 404, ProblemCodes.NotAnApiNode, "Not an API node",
+            "This node runs workers only (--role worker) and serves only /healthz and /readyz; send API requests to a node started with --role api or all.");
+    }
+}
