@@ -28,9 +28,10 @@
 #   DISPATCH_RATE [100]       DISPATCH_SECONDS [20]  DISPATCH_WARMUP [2]
 #   CREATE_CLIENTS [32]       total wrk connections (split over the two API nodes) = pgbench clients (-c)
 #   BENCH_SECONDS [15]        measured seconds of each create run   BENCH_WARMUP [3] un-measured warm-up seconds
-#   BENCH_STEPS [drain dispatch create]
+#   BENCH_STEPS [drain dispatch create]   BENCH_SKIP_PEERS [0] (1: Longhaul's side only, no graphile-worker/pgbench)
 #   GW_LOCAL_QUEUE_SIZE, GW_COMPLETE_JOB_BATCH_DELAY   opt-in graphile-worker batching (off, as graphile ships)
 #   BENCH_SERVE_ARGS []       extra args for every `longhaul serve`
+#   LH_CONN_EXTRA []          appended to Longhaul's Npgsql connection string (e.g. "Max Auto Prepare=0")
 #   SERVER_LOG_LEVEL [Warning] BENCH_BASE_PORT [5800]  BENCH_SKIP_BUILD [0]  BENCH_KEEP [0] (keep logs)
 #   BENCH_OUT []              also append the machine-readable summary lines to this file
 #   BENCH_SERVER_BIN [src/Longhaul.Server/bin/Release/net10.0/longhaul]
@@ -59,6 +60,7 @@ CREATE_CLIENTS=${CREATE_CLIENTS:-32}
 BENCH_SECONDS=${BENCH_SECONDS:-15}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_STEPS=${BENCH_STEPS:-drain dispatch create}
+BENCH_SKIP_PEERS=${BENCH_SKIP_PEERS:-0}
 BENCH_SERVE_ARGS=${BENCH_SERVE_ARGS:-}
 SERVER_LOG_LEVEL=${SERVER_LOG_LEVEL:-Warning}
 BENCH_BASE_PORT=${BENCH_BASE_PORT:-5800}
@@ -77,7 +79,8 @@ PEER_DIR=bench/peers/graphile-worker
 
 export PGHOST=$PG_HOST PGPORT=$PG_PORT PGUSER=$PG_USER PGPASSWORD=$PG_PASSWORD
 # Longhaul's connection string (Npgsql) and graphile-worker's (node-postgres URL) for a database.
-lh_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum Pool Size=%s' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD" "$PG_POOL_SIZE"; }
+# lh_conn DB [APPLICATION_NAME]
+lh_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum Pool Size=%s;Application Name=%s%s' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD" "$PG_POOL_SIZE" "${2:-longhaul}" "${LH_CONN_EXTRA:+;$LH_CONN_EXTRA}"; }
 peer_url() { printf 'postgres://%s:%s@%s:%s/%s' "$PG_USER" "$PG_PASSWORD" "$PG_HOST" "$PG_PORT" "$1"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/longhaul-pgbench.XXXXXX")
@@ -225,7 +228,26 @@ launch_node() {
   URL=http://127.0.0.1:$PORT
   # shellcheck disable=SC2086 # BENCH_SERVE_ARGS is a word list on purpose
   start "$label" "$WORK/$label.log" env Logging__LogLevel__Default="$SERVER_LOG_LEVEL" "$@" \
-    "$SERVER_BIN" serve --store postgres --connection "$(lh_conn "$BENCH_DB")" --role "$role" --no-migrate --urls "$URL" $BENCH_SERVE_ARGS
+    "$SERVER_BIN" serve --store postgres --connection "$(lh_conn "$BENCH_DB" "longhaul-$role")" --role "$role" --no-migrate --urls "$URL" $BENCH_SERVE_ARGS
+}
+
+# proc_cpu_ms PID... : CPU time (user + system, ms) the processes have used so far, from /proc.
+proc_cpu_ms() {
+  local pid total=0 stat rest
+  local -a f
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    rest=${stat##*) }
+    read -r -a f <<<"$rest"
+    total=$((total + f[11] + f[12]))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
+
+# db_cpu_ms DB APPLICATION_NAME : CPU time (ms) used so far by that database's sessions of that application.
+db_cpu_ms() {
+  # shellcheck disable=SC2046 # one pid per word
+  proc_cpu_ms $(psql_q -d "$1" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '$2'")
 }
 
 # Rows of the benchmark schema not yet finished (pending or running).
@@ -300,6 +322,10 @@ if has_step drain; then
     ((SECONDS < deadline)) || die "drain: $left operations still unfinished after ${DRAIN_TIMEOUT_S}s"
     sleep 0.25
   done
+  # CPU used by the two worker processes (since their start: includes .NET start-up and JIT) and by their
+  # database sessions (opened after the backlog was created: claiming and completing it, plus session start-up).
+  LH_CLIENT_CPU=$(proc_cpu_ms "$W1" "$W2")
+  LH_DB_CPU=$(db_cpu_ms "$BENCH_DB" longhaul-worker)
   stop "$W1"; stop "$W2"
   # The figure, by the server's clock, with the same command as the SQLite drain (it needs the API: a fresh API-only node).
   launch_node drain-read api
@@ -309,15 +335,17 @@ if has_step drain; then
   LH_DRAIN=$LINE
   stop "$API_PID"
   # The same from the table (microseconds) and how the work was split between the two processes.
-  LH_DRAIN_SQL=$(psql_q -d "$BENCH_DB" -F ' ' -c "SELECT 'lh-drain-sql: succeeded=' || count(*) FILTER (WHERE status = 2) || ' other=' || count(*) FILTER (WHERE status <> 2) || ' drain_s=' || round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 4) || ' attempts_above_1=' || count(*) FILTER (WHERE attempt > 1) FROM longhaul.operations")
+  LH_DRAIN_SQL=$(psql_q -d "$BENCH_DB" -F ' ' -c "SELECT 'lh-drain-sql: succeeded=' || count(*) FILTER (WHERE status = 2) || ' other=' || count(*) FILTER (WHERE status <> 2) || ' drain_s=' || round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 4) || ' attempts_above_1=' || count(*) FILTER (WHERE attempt > 1) || ' client_cpu_s=' || round($LH_CLIENT_CPU / 1000.0, 2) || ' db_cpu_s=' || round($LH_DB_CPU / 1000.0, 2) || ' db_cpu_ms_per_op=' || round($LH_DB_CPU::numeric / greatest(count(*), 1), 3) FROM longhaul.operations")
   record "$LH_DRAIN_SQL"
   echo "$LH_DRAIN_SQL"
 
+  if [[ $BENCH_SKIP_PEERS != 1 ]]; then
   fresh_db "$PEER_DB"
   log "drain peer: graphile-worker, 2 processes x concurrency $WORKER_SLOTS"
   run_tool gw-drain node "$PEER_DIR/drain.mjs" --connection "$(peer_url "$PEER_DB")" --count "$DRAIN_COUNT" \
     --processes 2 --concurrency "$WORKER_SLOTS" --pool-size "$PG_POOL_SIZE"
   GW_DRAIN=$LINE
+  fi
 fi
 
 # 2. Dispatch latency.
@@ -338,11 +366,13 @@ if has_step dispatch; then
   LH_DISPATCH=$LINE
   stop "$W1"; stop "$W2"; stop "$API_PID"
 
+  if [[ $BENCH_SKIP_PEERS != 1 ]]; then
   fresh_db "$PEER_DB"
   log "dispatch peer: graphile-worker, 2 processes x concurrency $WORKER_SLOTS, addJob at ${DISPATCH_RATE}/s"
   run_tool gw-dispatch node "$PEER_DIR/dispatch.mjs" --connection "$(peer_url "$PEER_DB")" --rate "$DISPATCH_RATE" \
     --seconds "$DISPATCH_SECONDS" --warmup "$DISPATCH_WARMUP" --processes 2 --concurrency "$WORKER_SLOTS" --pool-size "$PG_POOL_SIZE"
   GW_DISPATCH=$LINE
+  fi
 fi
 
 # 3. Create throughput: two API nodes, each with its own wrk (half the connections each), against pgbench.
@@ -392,7 +422,8 @@ if has_step create; then
   LINE="lh-create: rps=$LH_CREATE_RPS p50_ms=$LH_CREATE_P50 p99_ms=$LH_CREATE_P99 rows=$LH_CREATE_ROWS clients=$CREATE_CLIENTS nodes=2"
   record "$LINE"; echo "$LINE"
   stop "$A1"; stop "$A2"
-
+fi
+if has_step create && [[ $BENCH_SKIP_PEERS != 1 ]]; then
   fresh_db "$BENCH_DB"
   psql_q -d "$BENCH_DB" -f bench/pgbench/setup.sql >/dev/null
   PGBENCH=(pgbench -n -M prepared -c "$CREATE_CLIENTS" -j 2 -f bench/pgbench/insert.sql)

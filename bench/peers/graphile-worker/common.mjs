@@ -1,5 +1,6 @@
 // Shared helpers of the graphile-worker peer benchmark (drain.mjs, dispatch.mjs, worker.mjs).
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { Logger } from "graphile-worker";
@@ -54,6 +55,7 @@ export async function startWorkers({ connection, processes, concurrency, poolSiz
         GW_POOL_SIZE: String(poolSize),
         GW_MODE: mode,
         GW_WORKER_INDEX: String(i),
+        PGAPPNAME: "graphile-worker", // names the workers' sessions in pg_stat_activity (see backendCpuMs)
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -76,13 +78,35 @@ export async function startWorkers({ connection, processes, concurrency, poolSiz
           }),
       ),
     );
+  const pids = children.map(({ child }) => child.pid);
   const kill = () => children.forEach(({ child }) => child.exitCode === null && child.kill("SIGKILL"));
   process.once("exit", kill);
-  return { stop: stopAll, kill };
+  return { stop: stopAll, kill, pids };
 }
 
 /** Counts the jobs still in graphile-worker's table (done jobs are deleted, so 0 = drained). */
 export async function jobsLeft(pool) {
   const { rows } = await pool.query("select count(*)::int as n from graphile_worker._private_jobs");
   return rows[0].n;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; NaN where /proc is not readable. */
+export function procCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100/s on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time (ms) used so far by the PostgreSQL backends of this database whose application_name is `app` (the
+ * database runs on this machine: read from /proc). The workers open their sessions after the jobs were enqueued,
+ * so this is the database's cost of claiming and completing them (plus session start-up).
+ */
+export async function backendCpuMs(client, app) {
+  const { rows } = await client.query("select pid from pg_stat_activity where datname = current_database() and application_name = $1", [app]);
+  return rows.reduce((sum, r) => sum + procCpuMs(r.pid), 0);
 }

@@ -9,7 +9,7 @@
 // completeJob, which this leaves out: the figure is slightly in graphile's favour). `empty_s` is the coarser
 // check: from first to when this process saw the jobs table empty (polled every --poll-ms).
 import { makeWorkerUtils } from "graphile-worker";
-import { parseArgs, quietLogger, startWorkers, jobsLeft, sleep, f } from "./common.mjs";
+import { parseArgs, quietLogger, startWorkers, jobsLeft, sleep, f, procCpuMs, backendCpuMs } from "./common.mjs";
 
 const a = parseArgs(process.argv.slice(2), {
   connection: process.env.DATABASE_URL ?? "",
@@ -54,6 +54,9 @@ try {
     }
     await sleep(a["poll-ms"]);
   }
+  // CPU used by the worker processes (since they started: includes node's start-up) and by their database sessions.
+  const clientCpuMs = workers.pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  const dbCpuMs = await utils.withPgClient((c) => backendCpuMs(c, "graphile-worker"));
   const stats = await workers.stop();
   const jobs = stats.reduce((s, x) => s + x.jobs, 0);
   const first = Math.min(...stats.map((x) => x.firstLockedMs));
@@ -63,7 +66,8 @@ try {
   console.log(`  jobs run per process: ${perProcess}; drained ${f(drainS)}s after the first claim (table seen empty after ${f((emptyAt - first) / 1000)}s)`);
   console.log(
     `graphile-drain: jobs=${jobs} enqueue_s=${f(enqueueS)} drain_s=${f(drainS)} drain_ops_per_s=${f(jobs / Math.max(drainS, 1e-3), 1)} ` +
-      `empty_s=${f((emptyAt - first) / 1000)} processes=${a.processes} concurrency=${a.concurrency} pool_size=${a["pool-size"]} per_process=${perProcess}`,
+      `empty_s=${f((emptyAt - first) / 1000)} client_cpu_s=${f(clientCpuMs / 1000, 2)} db_cpu_s=${f(dbCpuMs / 1000, 2)} ` +
+      `db_cpu_ms_per_op=${f(dbCpuMs / jobs, 3)} processes=${a.processes} concurrency=${a.concurrency} pool_size=${a["pool-size"]} per_process=${perProcess}`,
   );
   if (jobs !== a.count) {
     console.error(`graphile-drain: ${jobs} jobs ran, expected ${a.count}`);
