@@ -250,6 +250,10 @@ db_cpu_ms() {
   proc_cpu_ms $(psql_q -d "$1" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '$2'")
 }
 
+# db_xacts DB : transactions committed or rolled back in that database so far (sessions report them when they end
+# or go idle, so read it after the sessions of interest have ended).
+db_xacts() { psql_q -d postgres -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$1'"; }
+
 # Rows of the benchmark schema not yet finished (pending or running).
 unfinished() { psql_q -d "$BENCH_DB" -c "SELECT (SELECT count(*) FROM longhaul.operations WHERE status = 0) + (SELECT count(*) FROM longhaul.operations WHERE status = 1)"; }
 
@@ -271,7 +275,7 @@ PG_VERSION=$(psql_q -d postgres -c "SHOW server_version")
 PG_SETTINGS=$(psql_q -d postgres -F ' ' -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'shared_buffers', 'max_connections', 'commit_delay')")
 MAX_CONN=$(psql_q -d postgres -c "SHOW max_connections")
 USED_CONN=$(psql_q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
-NEED_CONN=$((3 * PG_POOL_SIZE + 4))
+NEED_CONN=$((2 * (PG_POOL_SIZE + 3) + 4))   # the drain's peak: two worker processes' pools (+ LISTEN, leader, notifier)
 log "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 log "dotnet $(dotnet --version), node $(node --version), $( (wrk --version 2>&1 || true) | head -n 1 | cut -d' ' -f1-2), $(pgbench --version), PostgreSQL $PG_VERSION on $PG_HOST:$PG_PORT"
 log "PostgreSQL settings: $PG_SETTINGS; $USED_CONN client connections open now"
@@ -310,6 +314,8 @@ if has_step drain; then
   run_tool lh-drain-create "$BENCH_BIN" drain --mode create --url "$URL" --count "$DRAIN_COUNT" --concurrency "$DRAIN_CONCURRENCY"
   stop "$API_PID"
   psql_q -d postgres -c "CHECKPOINT" >/dev/null
+  XACTS_BEFORE=$(db_xacts "$BENCH_DB")
+  POLLS=0
   log "drain: starting two worker-only nodes ($WORKER_SLOTS slots each)"
   launch_node drain-worker-1 worker Longhaul__WorkerSlots="$WORKER_SLOTS"
   W1=$LAST_PID; U1=$URL
@@ -320,6 +326,7 @@ if has_step drain; then
   deadline=$((SECONDS + DRAIN_TIMEOUT_S))
   while left=$(unfinished) && ((left > 0)); do
     ((SECONDS < deadline)) || die "drain: $left operations still unfinished after ${DRAIN_TIMEOUT_S}s"
+    POLLS=$((POLLS + 1))
     sleep 0.25
   done
   # CPU used by the two worker processes (since their start: includes .NET start-up and JIT) and by their
@@ -327,6 +334,7 @@ if has_step drain; then
   LH_CLIENT_CPU=$(proc_cpu_ms "$W1" "$W2")
   LH_DB_CPU=$(db_cpu_ms "$BENCH_DB" longhaul-worker)
   stop "$W1"; stop "$W2"
+  XACTS_DRAIN=$(($(db_xacts "$BENCH_DB") - XACTS_BEFORE - POLLS - 2))   # minus this script's own queries (polls, db_cpu_ms)
   # The figure, by the server's clock, with the same command as the SQLite drain (it needs the API: a fresh API-only node).
   launch_node drain-read api
   API_PID=$LAST_PID
@@ -335,16 +343,20 @@ if has_step drain; then
   LH_DRAIN=$LINE
   stop "$API_PID"
   # The same from the table (microseconds) and how the work was split between the two processes.
-  LH_DRAIN_SQL=$(psql_q -d "$BENCH_DB" -F ' ' -c "SELECT 'lh-drain-sql: succeeded=' || count(*) FILTER (WHERE status = 2) || ' other=' || count(*) FILTER (WHERE status <> 2) || ' drain_s=' || round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 4) || ' attempts_above_1=' || count(*) FILTER (WHERE attempt > 1) || ' client_cpu_s=' || round($LH_CLIENT_CPU / 1000.0, 2) || ' db_cpu_s=' || round($LH_DB_CPU / 1000.0, 2) || ' db_cpu_ms_per_op=' || round($LH_DB_CPU::numeric / greatest(count(*), 1), 3) FROM longhaul.operations")
+  LH_DRAIN_SQL=$(psql_q -d "$BENCH_DB" -F ' ' -c "SELECT 'lh-drain-sql: succeeded=' || count(*) FILTER (WHERE status = 2) || ' other=' || count(*) FILTER (WHERE status <> 2) || ' drain_s=' || round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 4) || ' attempts_above_1=' || count(*) FILTER (WHERE attempt > 1) || ' client_cpu_s=' || round($LH_CLIENT_CPU / 1000.0, 2) || ' db_cpu_s=' || round($LH_DB_CPU / 1000.0, 2) || ' db_cpu_ms_per_op=' || round($LH_DB_CPU::numeric / greatest(count(*), 1), 3) || ' xacts_per_op=' || round($XACTS_DRAIN::numeric / greatest(count(*), 1), 2) FROM longhaul.operations")
   record "$LH_DRAIN_SQL"
   echo "$LH_DRAIN_SQL"
 
   if [[ $BENCH_SKIP_PEERS != 1 ]]; then
   fresh_db "$PEER_DB"
   log "drain peer: graphile-worker, 2 processes x concurrency $WORKER_SLOTS"
+  XACTS_BEFORE=$(db_xacts "$PEER_DB")
   run_tool gw-drain node "$PEER_DIR/drain.mjs" --connection "$(peer_url "$PEER_DB")" --count "$DRAIN_COUNT" \
     --processes 2 --concurrency "$WORKER_SLOTS" --pool-size "$PG_POOL_SIZE"
   GW_DRAIN=$LINE
+  # All of graphile's transactions in that database: migration, enqueue (one per 1,000 jobs), the drain, the polls.
+  LINE="gw-drain-sql: xacts_per_op=$(awk -v x="$(($(db_xacts "$PEER_DB") - XACTS_BEFORE))" -v n="$DRAIN_COUNT" 'BEGIN { printf "%.2f", x / n }')"
+  record "$LINE"; echo "$LINE"
   fi
 fi
 
