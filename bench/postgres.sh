@@ -447,6 +447,7 @@ if has_step create && [[ $BENCH_SKIP_PEERS != 1 ]]; then
   run_fg "$WORK/pgbench.out" "${PGBENCH[@]}" -T "$BENCH_SECONDS" "$BENCH_DB"
   ((RC == 0)) || FAILED+=("pgbench (exit code $RC)")
   PGB_TPS=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time).*/\1/p' "$WORK/pgbench.out" | head -n 1)
+  [[ -z $PGB_TPS ]] || PGB_TPS=$(printf '%.1f' "$PGB_TPS")
   PGB_LAT=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$WORK/pgbench.out" | head -n 1)
   PGB_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$WORK/pgbench.out" | head -n 1)
   LINE="pgbench: tps=${PGB_TPS:-n/a} latency_avg_ms=${PGB_LAT:-n/a} failed=${PGB_FAILED:-n/a} clients=$CREATE_CLIENTS threads=2"
