@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Longhaul on PostgreSQL against its peers, in one run on one PostgreSQL (method: docs/benchmarks.md, "PostgreSQL").
 #
-#   bench/postgres.sh                                   # full run (~3-4 minutes)
+#   bench/postgres.sh                                   # full run (~5-8 minutes on 2 cores)
 #   DRAIN_COUNT=2000 DISPATCH_SECONDS=3 BENCH_SECONDS=3 BENCH_WARMUP=1 bench/postgres.sh    # smoke run
 #   BENCH_STEPS="drain" bench/postgres.sh                # only some comparisons (drain, dispatch, create)
 #
