@@ -8,6 +8,14 @@ namespace Longhaul.Postgres;
 
 public sealed partial class PostgresOperationStore
 {
+    // Statements that address one operation by id test its status with these instead of `status = 1` / `status = 0`
+    // (the same for the integer status). Those would imply the predicates of the partial indexes on running leases and
+    // on ready work, and PostgreSQL's planner then prefers that small-looking index over the unique index on id: each
+    // fenced write scanned the index entries of every running operation (dead ones included), up to ~100 per
+    // completion in a 64-slot drain (docs/benchmarks.md, PostgreSQL). With these, id's unique index serves them.
+    private const string IsRunning = "status > 0 AND status < 2";
+    private const string IsPending = "status >= 0 AND status < 1";
+
     private const string InsertEvent = $"INSERT INTO operation_events (operation_seq, seq, type, data, created_at) VALUES (@op, @seq, @type, @data, {Now})";
 
     /// <summary>One event per array element, all of one type (claims and reaps change many operations at once).</summary>
@@ -84,13 +92,13 @@ public sealed partial class PostgresOperationStore
         SET progress = COALESCE(@progress, progress),
             estimated_completion = CASE WHEN @progress IS NULL THEN estimated_completion ELSE @eta END,
             checkpoint = COALESCE(@checkpoint, checkpoint), updated_at = {Now}, last_event_seq = last_event_seq + @events
-        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
         RETURNING seq, last_event_seq, attempt
         """;
 
     private const string Output = $"""
         UPDATE operations SET updated_at = {Now}, last_event_seq = last_event_seq + 1
-        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
         RETURNING seq, last_event_seq, attempt
         """;
 
@@ -98,7 +106,7 @@ public sealed partial class PostgresOperationStore
         UPDATE operations
         SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
             lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
-        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
         RETURNING seq, last_event_seq, attempt
         """;
 
@@ -106,7 +114,7 @@ public sealed partial class PostgresOperationStore
         UPDATE operations
         SET status = 0, run_after = {Now} + @delay, error = @error, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
             estimated_completion = NULL, last_event_seq = last_event_seq + 1
-        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
         RETURNING seq, last_event_seq, attempt, run_after
         """;
 
@@ -114,7 +122,7 @@ public sealed partial class PostgresOperationStore
         UPDATE operations
         SET status = 0, attempt = attempt - 1, run_after = {Now}, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL,
             estimated_completion = NULL, last_event_seq = last_event_seq + 1
-        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
         RETURNING seq, last_event_seq, attempt
         """;
 
@@ -122,13 +130,13 @@ public sealed partial class PostgresOperationStore
         UPDATE operations
         SET status = 4, cancel_requested = true, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
             last_event_seq = last_event_seq + 2
-        WHERE id = @id AND status = 0
+        WHERE id = @id AND {IsPending}
         RETURNING seq, last_event_seq, attempt
         """;
 
     private const string CancelRunning = $"""
         UPDATE operations SET cancel_requested = true, updated_at = {Now}, last_event_seq = last_event_seq + 1
-        WHERE id = @id AND status = 1 AND NOT cancel_requested
+        WHERE id = @id AND {IsRunning} AND NOT cancel_requested
         RETURNING seq, last_event_seq, attempt
         """;
 
