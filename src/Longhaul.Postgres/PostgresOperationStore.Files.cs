@@ -7,7 +7,7 @@ public sealed partial class PostgresOperationStore
 {
     // FOR SHARE holds off a concurrent claim, reap or completion (they UPDATE the row) until this write commits, so a
     // write whose epoch was current when it ran is also current when it becomes visible.
-    private const string SelectRunningSeqForShare = "SELECT seq FROM operations WHERE id = @id AND lease_epoch = @epoch AND status = 1 FOR SHARE";
+    private const string SelectRunningSeqForShare = "SELECT seq FROM operations WHERE id = @id AND lease_epoch = @epoch AND status > 0 AND status < 2 FOR SHARE";
     private const string DeleteFileChunks = "DELETE FROM operation_file_chunks WHERE operation_seq = @seq AND name = @name";
     private const string DeleteFileEntry = "DELETE FROM operation_files WHERE operation_seq = @seq AND name = @name";
 
