@@ -70,6 +70,9 @@ public sealed partial class PostgresOperationStore
                 last_event_seq = o.last_event_seq + 1
             FROM ready WHERE o.seq = ready.seq
             RETURNING o.*
+        ), events AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM claimed
         )
         SELECT {Columns} FROM claimed ORDER BY priority DESC, seq
         """;
@@ -87,27 +90,54 @@ public sealed partial class PostgresOperationStore
         RETURNING o.id, o.cancel_requested
         """;
 
+    // The fenced worker writes are one statement each: the UPDATE (0 rows when the lease is lost) and, through its
+    // RETURNING rows, the events it appends, so a write is one round trip and can share a batch (PostgresWriteBatcher).
     private const string Record = $"""
-        UPDATE operations
-        SET progress = COALESCE(@progress, progress),
-            estimated_completion = CASE WHEN @progress IS NULL THEN estimated_completion ELSE @eta END,
-            checkpoint = COALESCE(@checkpoint, checkpoint), updated_at = {Now}, last_event_seq = last_event_seq + @events
-        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
-        RETURNING seq, last_event_seq, attempt
+        WITH u AS (
+            UPDATE operations
+            SET progress = COALESCE(@progress, progress),
+                estimated_completion = CASE WHEN @progress IS NULL THEN estimated_completion ELSE @eta END,
+                checkpoint = COALESCE(@checkpoint, checkpoint), updated_at = {Now}, last_event_seq = last_event_seq + @events
+            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
+            RETURNING seq, last_event_seq
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq, '{EventTypes.Progress}', @data, {Now} FROM u WHERE @events > 0
+        )
+        SELECT seq FROM u
         """;
 
     private const string Output = $"""
-        UPDATE operations SET updated_at = {Now}, last_event_seq = last_event_seq + 1
-        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
-        RETURNING seq, last_event_seq, attempt
+        WITH u AS (
+            UPDATE operations SET updated_at = {Now}, last_event_seq = last_event_seq + 1
+            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
+            RETURNING seq, last_event_seq
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq, '{EventTypes.Output}', @data, {Now} FROM u
+        )
+        SELECT seq FROM u
         """;
 
+    // The final status event (its data built around the row's attempt: @pre || attempt || @suf), the done event, and
+    // the chunks of files never finished.
     private const string Complete = $"""
-        UPDATE operations
-        SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
-            lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
-        WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
-        RETURNING seq, last_event_seq, attempt
+        WITH u AS (
+            UPDATE operations
+            SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
+                lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
+            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
+            RETURNING seq, last_event_seq, attempt
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM u
+            UNION ALL
+            SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
+        ), d AS (
+            DELETE FROM operation_file_chunks c WHERE c.operation_seq = (SELECT seq FROM u) AND NOT EXISTS (
+                SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
+        )
+        SELECT seq FROM u
         """;
 
     private const string Retry = $"""
@@ -326,15 +356,13 @@ public sealed partial class PostgresOperationStore
         var claimed = new List<(long Seq, Operation Op)>();
         await using (var command = scope.Command(Claim)
             .P("owner", p.Owner, NpgsqlDbType.Text).P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
+            .P("pre", RunningTemplate.Prefix, NpgsqlDbType.Text).P("suf", RunningTemplate.Suffix, NpgsqlDbType.Text)
             .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));
         }
         if (claimed.Count == 0) return [];
-        await AppendEventsAsync(scope, EventTypes.Status,
-            claimed.ConvertAll(c => (c.Seq, c.Op.LastEventSeq, EventData.Status(OperationStatus.Running, c.Op.Attempt))),
-            cancellationToken).ConfigureAwait(false);
         foreach (var (_, op) in claimed) scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
         return claimed.ConvertAll(c => c.Op);
     }, cancellationToken).ConfigureAwait(false);
@@ -362,54 +390,71 @@ public sealed partial class PostgresOperationStore
 
     public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
-        var progress = ToJson(p.Progress);
         var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
-        var checkpoint = ToJson(p.Checkpoint);
-        return WriteAsync(async scope =>
-        {
-            var row = await FencedAsync(scope.Command(Record)
-                .P("progress", progress, NpgsqlDbType.Json).P("eta", p.EstimatedCompletion?.ToUniversalTime(), NpgsqlDbType.TimestampTz)
-                .P("checkpoint", checkpoint, NpgsqlDbType.Json).P("events", eventData is null ? 0 : 1, NpgsqlDbType.Bigint)
-                .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
-            if (row is not { } r) return false;
-            if (eventData is not null)
-            {
-                await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, eventData, cancellationToken).ConfigureAwait(false);
-                scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-            }
-            return true;
-        }, cancellationToken);
+        return FencedWriteAsync(new PostgresFencedWrite(Record, p.Lease.Id, eventData is not null,
+        [
+            new("progress", ToJson(p.Progress), NpgsqlDbType.Json),
+            new("eta", p.EstimatedCompletion?.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+            new("checkpoint", ToJson(p.Checkpoint), NpgsqlDbType.Json),
+            new("events", eventData is null ? 0L : 1L, NpgsqlDbType.Bigint),
+            new("data", eventData, NpgsqlDbType.Json),
+            new("id", p.Lease.Id, NpgsqlDbType.Text),
+            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
+        ]), cancellationToken);
     }
 
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
-    {
-        var chunk = p.Chunk.GetRawText();
-        return WriteAsync(async scope =>
-        {
-            var row = await FencedAsync(scope.Command(Output).P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
-            if (row is not { } r) return false;
-            await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Output, chunk, cancellationToken).ConfigureAwait(false);
-            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-            return true;
-        }, cancellationToken);
-    }
+        => FencedWriteAsync(new PostgresFencedWrite(Output, p.Lease.Id, true,
+        [
+            new("data", p.Chunk.GetRawText(), NpgsqlDbType.Json),
+            new("id", p.Lease.Id, NpgsqlDbType.Text),
+            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
+        ]), cancellationToken);
 
     public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
-        var result = ToJson(p.Result);
-        var error = p.Error is null ? null : ToJson(p.Error);
-        return WriteAsync(async scope =>
+        var (pre, suf) = StatusTemplate(p.Status, p.Error);
+        return FencedWriteAsync(new PostgresFencedWrite(Complete, p.Lease.Id, true,
+        [
+            new("status", (int)p.Status, NpgsqlDbType.Integer),
+            new("result", ToJson(p.Result), NpgsqlDbType.Json),
+            new("error", p.Error is null ? null : ToJson(p.Error), NpgsqlDbType.Json),
+            new("pre", pre, NpgsqlDbType.Text),
+            new("suf", suf, NpgsqlDbType.Text),
+            new("id", p.Lease.Id, NpgsqlDbType.Text),
+            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
+        ]), cancellationToken);
+    }
+
+    private Task<bool> FencedWriteAsync(PostgresFencedWrite write, CancellationToken cancellationToken) => WriteAloneAsync(write, cancellationToken);
+
+    /// <summary>One fenced write in its own transaction: true when its statement returned a row (the lease held).</summary>
+    private Task<bool> WriteAloneAsync(PostgresFencedWrite write, CancellationToken cancellationToken) => WriteAsync(async scope =>
+    {
+        var command = scope.Command(write.Sql);
+        foreach (var parameter in write.Parameters) command.P(parameter.Name, parameter.Value, parameter.Type);
+        await using (command)
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FencedAsync(scope.Command(Complete)
-                .P("status", (int)p.Status, NpgsqlDbType.Integer).P("result", result, NpgsqlDbType.Json).P("error", error, NpgsqlDbType.Json)
-                .P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
-            if (row is not { } r) return false;
-            await AppendFinalAsync(scope, r, p.Status, p.Error, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(scope.Command(DeleteUnfinishedFileChunks).P("seq", r.OpSeq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
-            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
-            return true;
-        }, cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return false;
+        }
+        if (write.NotifyChanged) scope.Notify(StoreNotificationKind.OperationChanged, write.OperationId);
+        return true;
+    }, cancellationToken);
+
+    private static readonly (string Prefix, string Suffix) RunningTemplate = StatusTemplate(OperationStatus.Running, null);
+
+    /// <summary>
+    /// <see cref="EventData.Status"/>'s JSON split around the attempt, for statements that know the attempt only from
+    /// the row they change: the data is <c>prefix || attempt || suffix</c>.
+    /// </summary>
+    private static (string Prefix, string Suffix) StatusTemplate(OperationStatus status, OperationError? error)
+    {
+        const string Marker = "\"attempt\":0";
+        var json = EventData.Status(status, 0, error);
+        var at = json.IndexOf(Marker, StringComparison.Ordinal);
+        return (json[..(at + Marker.Length - 1)], json[(at + Marker.Length)..]);
     }
 
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>

@@ -1,0 +1,7 @@
+namespace Longhaul.Postgres;
+
+/// <summary>
+/// One fenced worker write as a single statement that returns a row when the lease held and none when it was lost;
+/// <paramref name="NotifyChanged"/>: publish <c>OperationChanged</c> for <paramref name="OperationId"/> once committed.
+/// </summary>
+internal sealed record PostgresFencedWrite(string Sql, string OperationId, bool NotifyChanged, PostgresParameterValue[] Parameters);
