@@ -351,7 +351,15 @@ public sealed partial class PostgresOperationStore
         return DeleteOutcome.Deleted;
     }, cancellationToken);
 
-    public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken) => await WriteAsync(async scope =>
+    public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimInTransactionAsync(p, cancellationToken).ConfigureAwait(false);
+        if (_claimedSeqs.Count > MaxClaimedSeqs) _claimedSeqs.Clear();
+        foreach (var (seq, op) in claimed) _claimedSeqs[op.Id] = seq;
+        return claimed.ConvertAll(c => c.Op);
+    }
+
+    private Task<List<(long Seq, Operation Op)>> ClaimInTransactionAsync(ClaimParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         var claimed = new List<(long Seq, Operation Op)>();
         await using (var command = scope.Command(Claim)
@@ -362,10 +370,9 @@ public sealed partial class PostgresOperationStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));
         }
-        if (claimed.Count == 0) return [];
         foreach (var (_, op) in claimed) scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
-        return claimed.ConvertAll(c => c.Op);
-    }, cancellationToken).ConfigureAwait(false);
+        return claimed;
+    }, cancellationToken);
 
     public Task<HeartbeatResult> HeartbeatAsync(HeartbeatParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
@@ -415,7 +422,7 @@ public sealed partial class PostgresOperationStore
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
         var (pre, suf) = StatusTemplate(p.Status, p.Error);
-        return FencedWriteAsync(new PostgresFencedWrite(Complete, p.Lease.Id, true,
+        var written = FencedWriteAsync(new PostgresFencedWrite(Complete, p.Lease.Id, true,
         [
             new("status", (int)p.Status, NpgsqlDbType.Integer),
             new("result", ToJson(p.Result), NpgsqlDbType.Json),
@@ -425,9 +432,27 @@ public sealed partial class PostgresOperationStore
             new("id", p.Lease.Id, NpgsqlDbType.Text),
             new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
         ]), cancellationToken);
+        return ForgetSeqAfter(written, p.Lease.Id);
     }
 
-    private Task<bool> FencedWriteAsync(PostgresFencedWrite write, CancellationToken cancellationToken) => WriteAloneAsync(write, cancellationToken);
+    /// <summary>The write's own task, the operation dropped from <see cref="_claimedSeqs"/> once it has settled.</summary>
+    private async Task<bool> ForgetSeqAfter(Task<bool> write, string id)
+    {
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            _claimedSeqs.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>A fenced worker write through the group commit (<see cref="PostgresWriteBatcher"/>).</summary>
+    private Task<bool> FencedWriteAsync(PostgresFencedWrite write, CancellationToken cancellationToken)
+        => _batcher.WriteAsync(
+            _claimedSeqs.TryGetValue(write.OperationId, out var seq) ? write with { OrderKey = seq } : write,
+            cancellationToken);
 
     /// <summary>One fenced write in its own transaction: true when its statement returned a row (the lease held).</summary>
     private Task<bool> WriteAloneAsync(PostgresFencedWrite write, CancellationToken cancellationToken) => WriteAsync(async scope =>
@@ -459,6 +484,7 @@ public sealed partial class PostgresOperationStore
 
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
+        _claimedSeqs.TryRemove(p.Lease.Id, out _);
         ChangedRow? row = null;
         DateTimeOffset runAfter = default;
         await using (var command = scope.Command(Retry)
@@ -480,6 +506,7 @@ public sealed partial class PostgresOperationStore
 
     public Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
+        _claimedSeqs.TryRemove(p.Lease.Id, out _);
         var row = await FencedAsync(scope.Command(HandBack).P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         if (row is not { } r) return false;
         await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Pending, r.Attempt, reason: "handed_back"), cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -33,6 +34,15 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     private readonly string _schema;
     private readonly int _poolSize;
     private readonly int _dedicatedConnections;
+    private readonly PostgresWriteBatcher _batcher;
+
+    /// <summary>
+    /// The seq of each operation this node claimed and has not finished, so a batch of worker writes can lock rows in
+    /// seq order. Only an ordering hint: a write whose seq is unknown goes last in its batch.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, long> _claimedSeqs = new(StringComparer.Ordinal);
+
+    private const int MaxClaimedSeqs = 65_536;
 
     public PostgresOperationStore(PostgresStoreOptions options, IStoreNotifier notifier)
     {
@@ -59,6 +69,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         // Outside this pool: the maintenance leader's session, and with notifications the LISTEN session and the
         // notification sender's one connection.
         _dedicatedConnections = options.Notifications ? 3 : 1;
+        _batcher = new PostgresWriteBatcher(_dataSource, notifier, ClockValue, WriteAloneAsync);
     }
 
     public bool OwnsAllLeases => false;
