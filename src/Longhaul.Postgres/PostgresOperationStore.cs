@@ -61,7 +61,12 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         _testClock = options.TestClockOverride;
         _notifier = notifier;
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
-        if (!SetsMaxPoolSize(options.ConnectionString)) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;
+        if (!Sets(options.ConnectionString, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE")) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;
+        // The pool's sessions carry no state of their own to reset: advisory locks here are transaction-scoped
+        // (pg_advisory_xact_lock), SET only as SET LOCAL, no temporary tables or prepared statements, and LISTEN and the
+        // maintenance leader's session-level lock run on their own unpooled connections. So no DISCARD ALL (a round trip
+        // and a transaction) at every checkout, unless the connection string asks for it.
+        if (!Sets(options.ConnectionString, "NORESETONCLOSE")) connection.NoResetOnClose = true;
         // Durability is not negotiable for an accepted operation, whatever the server's default says.
         connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
@@ -127,12 +132,15 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         return new PostgresConnectionBudget(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), _poolSize, _dedicatedConnections);
     }
 
-    /// <summary>True when the connection string names a pool size itself (any spelling Npgsql accepts).</summary>
-    private static bool SetsMaxPoolSize(string connectionString)
+    /// <summary>True when the connection string sets one of <paramref name="keys"/> itself (upper case, no spaces: any spelling Npgsql accepts).</summary>
+    private static bool Sets(string connectionString, params string[] keys)
     {
-        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
-        return keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
+        var set = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
+        return set.Any(k => keys.Contains(k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparer.Ordinal));
     }
+
+    /// <summary>The connection string of the store's pool, as the store completed it (for tests).</summary>
+    internal string PoolConnectionString => _dataSource.ConnectionString;
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();

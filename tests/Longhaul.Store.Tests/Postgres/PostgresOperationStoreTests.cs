@@ -80,6 +80,19 @@ public sealed class PostgresOperationStoreTests
         Assert.Equal(expected, (await store.ReadConnectionBudgetAsync(Ct)).PoolSize);
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData(";No Reset On Close=false", false)]
+    [InlineData(";NoResetOnClose=false", false)]
+    [InlineData(";No Reset On Close=true", true)]
+    public async Task Constructor_NoResetOnCloseSetOrNot_UsesTheConnectionStringsOrTrue(string suffix, bool expected)
+    {
+        await using var store = new PostgresOperationStore(
+            new PostgresStoreOptions { ConnectionString = "Host=localhost;Password=x" + suffix }, new InProcessStoreNotifier());
+
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.PoolConnectionString).NoResetOnClose);
+    }
+
     [Fact]
     public void ConnectionBudget_NodeFitsBesideOthers_IsNoOverrunAndNamesLargestPool()
     {
