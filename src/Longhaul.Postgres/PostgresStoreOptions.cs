@@ -10,7 +10,17 @@ public sealed class PostgresStoreOptions
     /// </summary>
     public const int DefaultMaxPoolSize = 20;
 
-    /// <summary>The Npgsql connection string. Required. Without <c>Maximum Pool Size</c> the pool holds <see cref="DefaultMaxPoolSize"/>.</summary>
+    /// <summary>
+    /// The Npgsql <c>Max Auto Prepare</c> the store uses when <see cref="ConnectionString"/> sets none (Npgsql's own
+    /// default is 0, no automatic preparation). The store also keeps pooled sessions (<c>No Reset On Close=true</c> unless
+    /// the string says otherwise), so prepared statements survive a connection's return to the pool.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 32;
+
+    /// <summary>
+    /// The Npgsql connection string. Required. Without <c>Maximum Pool Size</c> the pool holds <see cref="DefaultMaxPoolSize"/>;
+    /// without <c>No Reset On Close</c> it is true; without <c>Max Auto Prepare</c> it is <see cref="DefaultMaxAutoPrepare"/>.
+    /// </summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>The schema that holds the store's tables; created by the first migration. Defaults to <c>longhaul</c>.</summary>

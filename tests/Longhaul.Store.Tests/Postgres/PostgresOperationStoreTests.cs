@@ -93,6 +93,18 @@ public sealed class PostgresOperationStoreTests
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.PoolConnectionString).NoResetOnClose);
     }
 
+    [Theory]
+    [InlineData("", PostgresStoreOptions.DefaultMaxAutoPrepare)]
+    [InlineData(";Max Auto Prepare=0", 0)]
+    [InlineData(";MaxAutoPrepare=5", 5)]
+    public async Task Constructor_MaxAutoPrepareSetOrNot_UsesTheConnectionStringsOrTheStoreDefault(string suffix, int expected)
+    {
+        await using var store = new PostgresOperationStore(
+            new PostgresStoreOptions { ConnectionString = "Host=localhost;Password=x" + suffix }, new InProcessStoreNotifier());
+
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(store.PoolConnectionString).MaxAutoPrepare);
+    }
+
     [Fact]
     public void ConnectionBudget_NodeFitsBesideOthers_IsNoOverrunAndNamesLargestPool()
     {
