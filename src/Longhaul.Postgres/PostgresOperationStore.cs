@@ -137,7 +137,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     }
 
     /// <summary>True when the connection string sets one of <paramref name="keys"/> itself (upper case, no spaces: any spelling Npgsql accepts).</summary>
-    private static bool Sets(string connectionString, params string[] keys)
+    internal static bool Sets(string connectionString, params string[] keys)
     {
         var set = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>();
         return set.Any(k => keys.Contains(k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant(), StringComparer.Ordinal));

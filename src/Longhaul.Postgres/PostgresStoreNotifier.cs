@@ -34,7 +34,10 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         ArgumentNullException.ThrowIfNull(options);
         _channel = PostgresCoordination.Channel(options.Schema);
         // One sender loop sends one batch at a time: one connection, which the node's connection budget counts.
-        _sender = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = 1, MinPoolSize = 0 }.ConnectionString);
+        // Its session keeps no state (pg_notify only), so no DISCARD ALL before every batch unless the string asks.
+        var sender = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = 1, MinPoolSize = 0 };
+        if (!PostgresOperationStore.Sets(options.ConnectionString, "NORESETONCLOSE")) sender.NoResetOnClose = true;
+        _sender = NpgsqlDataSource.Create(sender.ConnectionString);
         // Its own session, never pooled: LISTEN belongs to the session. The keep-alive notices a dead server while idle.
         _listenConnectionString = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Pooling = false, KeepAlive = 10 }.ConnectionString;
         _time = time;
