@@ -18,6 +18,9 @@
 #
 # Environment (defaults in brackets):
 #   PG_HOST [localhost]  PG_PORT [5432]  PG_USER [postgres]  PG_PASSWORD [$PGPASSWORD or longhaul]
+#   PG_SSL [disable]          TLS to PostgreSQL for Longhaul (Npgsql `SSL Mode`) and psql/pgbench (PGSSLMODE). `disable`
+#                             matches graphile-worker (node-postgres connects without TLS unless told to); Npgsql and
+#                             libpq default to `prefer`, which on Debian's PostgreSQL (ssl=on) means TLS over loopback.
 #   BENCH_DB [longhaul_bench]  PEER_DB [graphile_bench]   dropped and created again before each step (never
 #                             the test database longhaul_test); both must be names this script may drop
 #   PG_POOL_SIZE [32]         connections per process: Npgsql `Maximum Pool Size` of every Longhaul node and
@@ -77,10 +80,11 @@ SERVER_BIN=${BENCH_SERVER_BIN:-$SERVER_PROJECT/bin/Release/net10.0/longhaul}
 WRK_SCRIPT=bench/wrk/create.lua
 PEER_DIR=bench/peers/graphile-worker
 
-export PGHOST=$PG_HOST PGPORT=$PG_PORT PGUSER=$PG_USER PGPASSWORD=$PG_PASSWORD
+PG_SSL=${PG_SSL:-disable}
+export PGHOST=$PG_HOST PGPORT=$PG_PORT PGUSER=$PG_USER PGPASSWORD=$PG_PASSWORD PGSSLMODE=$PG_SSL
 # Longhaul's connection string (Npgsql) and graphile-worker's (node-postgres URL) for a database.
 # lh_conn DB [APPLICATION_NAME]
-lh_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum Pool Size=%s;Application Name=%s%s' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD" "$PG_POOL_SIZE" "${2:-longhaul}" "${LH_CONN_EXTRA:+;$LH_CONN_EXTRA}"; }
+lh_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum Pool Size=%s;SSL Mode=%s;Application Name=%s%s' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD" "$PG_POOL_SIZE" "$PG_SSL" "${2:-longhaul}" "${LH_CONN_EXTRA:+;$LH_CONN_EXTRA}"; }
 peer_url() { printf 'postgres://%s:%s@%s:%s/%s' "$PG_USER" "$PG_PASSWORD" "$PG_HOST" "$PG_PORT" "$1"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/longhaul-pgbench.XXXXXX")
@@ -459,7 +463,7 @@ echo
 echo "================================ Longhaul on PostgreSQL: summary ================================"
 printf '%s\n' "${SUMMARY[@]}"
 echo "-------------------------------------------------------------------------------------------------"
-echo "PostgreSQL $PG_VERSION ($PG_SETTINGS), commit $(git rev-parse --short HEAD 2>/dev/null || echo none), $(date -u +%Y-%m-%d)"
+echo "PostgreSQL $PG_VERSION ($PG_SETTINGS; client TLS: $PG_SSL), commit $(git rev-parse --short HEAD 2>/dev/null || echo none), $(date -u +%Y-%m-%d)"
 echo "two worker processes x $WORKER_SLOTS slots/concurrency on both sides, $PG_POOL_SIZE connections per process"
 echo
 echo "| benchmark | Longhaul | peer / baseline | ratio | target |"
