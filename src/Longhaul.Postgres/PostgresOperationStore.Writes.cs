@@ -231,9 +231,7 @@ public sealed partial class PostgresOperationStore
     private const string InsertApiKey = "INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES (@id, @tenant, @hash, @created)";
     private const string RevokeApiKey = $"UPDATE api_keys SET revoked_at = {Now} WHERE id = @id AND revoked_at IS NULL";
 
-    private static readonly OperationError CancelledError = new() { Code = "cancelled", Message = "The operation was cancelled." };
     private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
-    private static readonly OperationError DeadlineError = new() { Code = "deadline_exceeded", Message = "The operation did not finish within its timeout." };
 
     public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
     {
@@ -309,10 +307,10 @@ public sealed partial class PostgresOperationStore
         if (op.Done) return new CancelResult(CancelOutcome.AlreadyTerminal, op);
         if (op.Status == OperationStatus.Pending)
         {
-            var row = await FencedAsync(scope.Command(CancelPending).P("id", p.Id, NpgsqlDbType.Text).P("error", ToJson(CancelledError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false);
+            var row = await FencedAsync(scope.Command(CancelPending).P("id", p.Id, NpgsqlDbType.Text).P("error", ToJson(OperationErrors.Cancelled), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false);
             if (row is { } r)
             {
-                await AppendFinalAsync(scope, r, OperationStatus.Cancelled, CancelledError, cancellationToken).ConfigureAwait(false);
+                await AppendFinalAsync(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, cancellationToken).ConfigureAwait(false);
                 scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
                 return new CancelResult(CancelOutcome.Cancelled, await SelectInScopeAsync(scope, p.Tenant, p.Id, cancellationToken).ConfigureAwait(false));
             }
@@ -518,9 +516,9 @@ public sealed partial class PostgresOperationStore
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         var failed = 0;
-        foreach (var r in await RowsAsync(scope.Command(ReapCancelled).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(CancelledError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        foreach (var r in await RowsAsync(scope.Command(ReapCancelled).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(OperationErrors.Cancelled), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
         {
-            await AppendFinalAsync(scope, r, OperationStatus.Cancelled, CancelledError, cancellationToken).ConfigureAwait(false);
+            await AppendFinalAsync(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
         foreach (var r in await RowsAsync(scope.Command(ReapExhausted).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(LeaseExpiredError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
@@ -538,9 +536,9 @@ public sealed partial class PostgresOperationStore
             foreach (var r in requeued) scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             scope.Notify(StoreNotificationKind.WorkAvailable);
         }
-        foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(DeadlineError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(OperationErrors.DeadlineExceeded), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
         {
-            await AppendFinalAsync(scope, r, OperationStatus.Failed, DeadlineError, cancellationToken).ConfigureAwait(false);
+            await AppendFinalAsync(scope, r, OperationStatus.Failed, OperationErrors.DeadlineExceeded, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

@@ -63,7 +63,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
         if (!Sets(options.ConnectionString, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE")) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;
         // The pool's sessions carry no state of their own to reset: advisory locks here are transaction-scoped
-        // (pg_advisory_xact_lock), SET only as SET LOCAL, no temporary tables or prepared statements, and LISTEN and the
+        // (pg_advisory_xact_lock), SET only as SET LOCAL, no temporary tables (prepared statements are meant to stay), and LISTEN and the
         // maintenance leader's session-level lock run on their own unpooled connections. So no DISCARD ALL (a round trip
         // and a transaction) at every checkout, unless the connection string asks for it.
         if (!Sets(options.ConnectionString, "NORESETONCLOSE")) connection.NoResetOnClose = true;

@@ -123,7 +123,6 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
-    private static readonly OperationError CancelledError = new() { Code = "cancelled", Message = "The operation was cancelled." };
     private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
 
     public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
@@ -207,10 +206,10 @@ public sealed partial class SqliteOperationStore
         var now = Now();
         if (op.Status == OperationStatus.Pending)
         {
-            var row = Fenced(scope, scope.Command(CancelPending).P("$id", p.Id).P("$error", ToJson(CancelledError)).P("$now", now));
+            var row = Fenced(scope, scope.Command(CancelPending).P("$id", p.Id).P("$error", ToJson(OperationErrors.Cancelled)).P("$now", now));
             if (row is { } r)
             {
-                AppendFinal(scope, r, OperationStatus.Cancelled, CancelledError, now);
+                AppendFinal(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, now);
                 scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
                 return new CancelResult(CancelOutcome.Cancelled, SelectInWriter(scope, p.Tenant, p.Id));
             }
@@ -365,9 +364,9 @@ public sealed partial class SqliteOperationStore
         var now = Now();
         var cutoff = p.AllLeasesOf ? long.MaxValue : now;
         var failed = 0;
-        foreach (var r in Rows(scope.Command(ReapCancelled).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(CancelledError))))
+        foreach (var r in Rows(scope.Command(ReapCancelled).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(OperationErrors.Cancelled))))
         {
-            AppendFinal(scope, r, OperationStatus.Cancelled, CancelledError, now);
+            AppendFinal(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
         foreach (var r in Rows(scope.Command(ReapExhausted).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(LeaseExpiredError))))
@@ -383,10 +382,9 @@ public sealed partial class SqliteOperationStore
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
         if (requeued.Count > 0) scope.Notify(StoreNotificationKind.WorkAvailable);
-        var deadlineError = new OperationError { Code = "deadline_exceeded", Message = "The operation did not finish within its timeout." };
-        foreach (var r in Rows(scope.Command(ReapDeadlines).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(deadlineError))))
+        foreach (var r in Rows(scope.Command(ReapDeadlines).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(OperationErrors.DeadlineExceeded))))
         {
-            AppendFinal(scope, r, OperationStatus.Failed, deadlineError, now);
+            AppendFinal(scope, r, OperationStatus.Failed, OperationErrors.DeadlineExceeded, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

@@ -13,7 +13,7 @@ namespace Longhaul.EndToEnd.Tests;
 /// none twice, and every interrupted one resumed from its checkpoint. Size by <c>LONGHAUL_CHAOS_OPERATIONS</c> and
 /// <c>LONGHAUL_CHAOS_SECONDS</c> (docs/chaos.md has the full run).
 /// </summary>
-public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class PostgresChaosTests(ITestOutputHelper output) : PostgresNodesTest
 {
     // A SIGKILL ends the attempt of every operation on that worker, and a lost attempt counts. Operations planned to
     // succeed get enough attempts that kills cannot plausibly use them up (their planned failure plus eight kills while
@@ -24,31 +24,24 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
     private const int PoolSize = 20;
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan KillEvery = TimeSpan.FromSeconds(3);
-    private readonly EndToEndEnvironment _env = new();
-    private PostgresTestSchema? _schema;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _env.DisposeAsync();
-        if (_schema is not null) await _schema.DisposeAsync();
-    }
 
     [Fact]
     public async Task WorkersSigkilledAndRestartedEveryThreeSeconds_ManySleeps_EachFinishesOnceAndResumesFromCheckpoint()
     {
         var ct = EndToEndEnvironment.Ct;
-        _schema = PostgresTestSchema.CreateOrSkip();
+        CreateSchema();
         var count = Setting("LONGHAUL_CHAOS_OPERATIONS", 200);
         var chaosFor = TimeSpan.FromSeconds(Setting("LONGHAUL_CHAOS_SECONDS", 15));
-        var environment = _schema.Environment(
+        var environment = Schema.Environment(
             [.. PostgresTestSchema.ShortLease(5),
             ("Longhaul__RetryBaseDelay", "00:00:00.200"), ("Longhaul__RetryMaxDelay", "00:00:01"),
             // Three nodes with Npgsql's own default pool of 100 each overran PostgreSQL's default max_connections (100,
             // shared with the tests running beside this one). The store's default is now 20; stated here all the same,
             // because the nodes must fit whatever that default becomes.
-            ("Longhaul__Postgres__ConnectionString", $"{_schema.ConnectionString};Maximum Pool Size={PoolSize}")]);
-        var api = await _env.StartNodeAsync(environment, "--role", "api");
-        var workers = new[] { await _env.StartNodeAsync(environment, "--role", "worker"), await _env.StartNodeAsync(environment, "--role", "worker") };
+            ("Longhaul__Postgres__ConnectionString", $"{Schema.ConnectionString};Maximum Pool Size={PoolSize}")]);
+        var api = await Env.StartNodeAsync(environment, "--role", "api");
+        var workers = new[] { await Env.StartNodeAsync(environment, "--role", "worker"), await Env.StartNodeAsync(environment, "--role", "worker") };
 
         // The plan: seconds 0–3 (fixed seed), 5 steps; one in ten fails its first attempt (and then succeeds), one in
         // fifty fails every attempt.
@@ -69,7 +62,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
                 workers[victim].Process.Kill();
                 await workers[victim].Process.WaitForExitAsync(TimeSpan.FromSeconds(10), chaosStop.Token);
                 kills++;
-                workers[victim] = await _env.StartNodeAsync(environment, "--role", "worker");
+                workers[victim] = await Env.StartNodeAsync(environment, "--role", "worker");
             }
         }, ct);
 
@@ -90,14 +83,14 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
         var finals = new JsonNode[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, _) =>
         {
-            finals[i] = await _env.WaitUntilDoneAsync(api, ids[i], deadline - (clock.Elapsed - chaosEnded));
+            finals[i] = await Env.WaitUntilDoneAsync(api, ids[i], deadline - (clock.Elapsed - chaosEnded));
         });
         var settled = clock.Elapsed - chaosEnded;
 
         var logs = new IReadOnlyList<SseEvent>[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, _) =>
         {
-            logs[i] = await _env.ReadFullLogAsync(api, ids[i]);
+            logs[i] = await Env.ReadFullLogAsync(api, ids[i]);
         });
 
         var problems = new List<string>();
@@ -114,7 +107,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
         output.WriteLine(figures);
         Console.WriteLine(figures);
         Assert.True(kills >= 1, figures);
-        Assert.True(problems.Count == 0, $"{figures}\n{string.Join('\n', problems.Take(10))}\n{Tail(_env.Logs)}");
+        Assert.True(problems.Count == 0, $"{figures}\n{string.Join('\n', problems.Take(10))}\n{Tail(Env.Logs)}");
     }
 
     /// <summary>Null when the operation's end and event log are as promised; otherwise what is wrong.</summary>
@@ -171,8 +164,6 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : IAsyncDisposa
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();
     }
 
-    private static int Setting(string name, int fallback)
-        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
     private static string Tail(string text) => text.Length <= 20_000 ? text : text[^20_000..];
 

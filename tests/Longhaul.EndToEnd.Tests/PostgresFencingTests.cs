@@ -6,35 +6,28 @@ namespace Longhaul.EndToEnd.Tests;
 /// Fencing on PostgreSQL with real processes: a worker frozen (SIGSTOP) past its lease loses the operation to another
 /// worker; once thawed (SIGCONT) none of its writes land, it stops its handler, and the result is the new owner's.
 /// </summary>
-public sealed class PostgresFencingTests : IAsyncDisposable
+public sealed class PostgresFencingTests : PostgresNodesTest
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
-    private readonly EndToEndEnvironment _env = new();
-    private PostgresTestSchema? _schema;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _env.DisposeAsync();
-        if (_schema is not null) await _schema.DisposeAsync();
-    }
 
     [Fact]
     public async Task WorkerPausedPastLease_SecondWorkerTakesOverThenFirstResumes_StaleWritesRejectedAndResultIsNewOwners()
     {
         var ct = EndToEndEnvironment.Ct;
-        _schema = PostgresTestSchema.CreateOrSkip();
-        var environment = _schema.Environment(
+        CreateSchema();
+        var environment = Schema.Environment(
             PostgresTestSchema.ShortLease(3));
-        var api = await _env.StartNodeAsync(environment, "--role", "api");
-        var first = await _env.StartNodeAsync(environment, "--role", "worker");
-        var id = await _env.StartSleepAsync(api, new { seconds = 12, steps = 12 });
+        var api = await Env.StartNodeAsync(environment, "--role", "api");
+        var first = await Env.StartNodeAsync(environment, "--role", "worker");
+        var id = await Env.StartSleepAsync(api, new { seconds = 12, steps = 12 });
 
         await using var events = await SseStream.OpenAsync(api.Http, $"/v1/operations/{id}/events?after=0", null, ct);
         await events.ReadUntilAsync(e => e.ProgressCurrent >= 2, EventTimeout, ct);
         first.Process.Pause();
         try
         {
-            await _env.StartNodeAsync(environment, "--role", "worker");
+            await Env.StartNodeAsync(environment, "--role", "worker");
             await events.ReadUntilAsync(e => IsRunning(e, attempt: 2), EventTimeout, ct);
         }
         finally
@@ -46,10 +39,10 @@ public sealed class PostgresFencingTests : IAsyncDisposable
         await first.Process.WaitForLineAsync(
             l => l.Contains($"Operation {id}: lease epoch 1 lost", StringComparison.Ordinal), EventTimeout, ct);
         await events.ReadUntilAsync(e => e.Type == "done", EventTimeout, ct);
-        var log = await _env.ReadFullLogAsync(api, id);
+        var log = await Env.ReadFullLogAsync(api, id);
 
-        var op = await _env.GetJsonAsync(api, $"/v1/operations/{id}");
-        var message = $"{op.ToJsonString()}\n{string.Join('\n', log)}\n{_env.Logs}";
+        var op = await Env.GetJsonAsync(api, $"/v1/operations/{id}");
+        var message = $"{op.ToJsonString()}\n{string.Join('\n', log)}\n{Env.Logs}";
         var takeover = log.ToList().FindIndex(e => IsRunning(e, attempt: 2));
         Assert.True(takeover > 0, message);
         var after = log.Skip(takeover + 1).ToList();

@@ -16,25 +16,21 @@ namespace Longhaul.EndToEnd.Tests;
 /// A large upstream body stored by a worker node is served by the API node (the file lives in PostgreSQL, not on the
 /// worker's disk), with the upstream's echo of the injected secret redacted, and is gone after DELETE.
 /// </summary>
-public sealed class PostgresFilesAcrossNodesTests : IAsyncDisposable
+public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
 {
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
-    private readonly EndToEndEnvironment _env = new();
-    private PostgresTestSchema? _schema;
     private WebApplication? _upstream;
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeOwnAsync()
     {
-        await _env.DisposeAsync();
         if (_upstream is not null) await _upstream.DisposeAsync();
-        if (_schema is not null) await _schema.DisposeAsync();
     }
 
     [Fact]
     public async Task LargeBody_WrittenOnWorkerNode_IsServedByApiNode_Redacted_AndDeletedWithTheOperation()
     {
         var ct = EndToEndEnvironment.Ct;
-        _schema = PostgresTestSchema.CreateOrSkip();
+        CreateSchema();
         var secret = "sk-e2e-" + Guid.NewGuid().ToString("N");
         var line = new string('x', 1000) + "\n";
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,14 +45,14 @@ public sealed class PostgresFilesAcrossNodesTests : IAsyncDisposable
         });
         await _upstream.StartAsync(ct);
         var address = _upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var environment = _schema.Environment(
+        var environment = Schema.Environment(
             ("Longhaul__Upstreams__api__BaseUrl", address),
             ("Longhaul__Upstreams__api__MaxInlineBytes", "1000"),
             ("Longhaul__Upstreams__api__Headers__Authorization", "Bearer ${env:LONGHAUL_E2E_SECRET}"),
             ("LONGHAUL_E2E_SECRET", secret));
 
-        var api = await _env.StartNodeAsync(environment, "--role", "api");
-        var worker = await _env.StartNodeAsync(environment, "--role", "worker", "--no-migrate");
+        var api = await Env.StartNodeAsync(environment, "--role", "api");
+        var worker = await Env.StartNodeAsync(environment, "--role", "worker", "--no-migrate");
         var create = new JsonObject { ["kind"] = "http", ["input"] = new JsonObject { ["upstream"] = "api", ["method"] = "GET", ["path"] = "/export" } };
         string id;
         using (var response = await api.Http.PostAsync("/v1/operations", new StringContent(create.ToJsonString(), Encoding.UTF8, "application/json"), ct))
@@ -66,9 +62,9 @@ public sealed class PostgresFilesAcrossNodesTests : IAsyncDisposable
             id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
         }
 
-        var done = await _env.WaitUntilDoneAsync(api, id, DoneTimeout);
+        var done = await Env.WaitUntilDoneAsync(api, id, DoneTimeout);
 
-        Assert.True(done["status"]!.GetValue<string>() == "succeeded", $"{done.ToJsonString()}\n{_env.Logs}");
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", $"{done.ToJsonString()}\n{Env.Logs}");
         var expected = string.Concat(Enumerable.Repeat(line, 3000)) + "auth: Bearer [REDACTED]\n";
         var result = done["result"]!;
         Assert.Equal(Encoding.UTF8.GetByteCount(expected), result["body_bytes"]!.GetValue<long>());
@@ -78,7 +74,7 @@ public sealed class PostgresFilesAcrossNodesTests : IAsyncDisposable
             Assert.Equal("text/plain; charset=utf-8", file.Content.Headers.ContentType?.ToString());
             Assert.Equal(expected, await file.Content.ReadAsStringAsync(ct));
         }
-        // What the servers wrote (the harness's own command lines name the variable's value, so not _env.Logs).
+        // What the servers wrote (the harness's own command lines name the variable's value, so not Env.Logs).
         var serverOutput = string.Join('\n', api.Process.Stdout, api.Process.Stderr, worker.Process.Stdout, worker.Process.Stderr);
         Assert.Contains("Role: worker", serverOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, serverOutput, StringComparison.Ordinal);

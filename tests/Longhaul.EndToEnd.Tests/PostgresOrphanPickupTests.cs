@@ -11,26 +11,19 @@ namespace Longhaul.EndToEnd.Tests;
 /// test makes <c>LONGHAUL_ORPHAN_KILLS</c> kills of <c>LONGHAUL_ORPHAN_OPERATIONS</c> operations each and reports
 /// p50/p99/max (docs/chaos.md has the command and the last result).
 /// </summary>
-public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : PostgresNodesTest
 {
     // The server's defaults (LonghaulOptions), stated here so the figures name them.
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan TestLease = TimeSpan.FromSeconds(5);
-    private readonly EndToEndEnvironment _env = new();
-    private PostgresTestSchema? _schema;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _env.DisposeAsync();
-        if (_schema is not null) await _schema.DisposeAsync();
-    }
 
     [Fact]
     public async Task WorkerSigkilled_OtherWorkerStartsEveryOrphanWithinBound()
     {
         var ct = EndToEndEnvironment.Ct;
-        _schema = PostgresTestSchema.CreateOrSkip();
+        CreateSchema();
         var defaults = Environment.GetEnvironmentVariable("LONGHAUL_ORPHAN_DEFAULTS") == "1";
         var kills = defaults ? Setting("LONGHAUL_ORPHAN_KILLS", 10) : 1;
         var perKill = Setting("LONGHAUL_ORPHAN_OPERATIONS", defaults ? 3 : 5);
@@ -38,11 +31,11 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
         // The acceptance: lease + 10 s at defaults; within 10 s with the test-mode 5 s lease.
         var bound = defaults ? lease + TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(10);
         var settings = defaults ? "defaults: lease 30 s, heartbeat 10 s, reaper 5 s, poll 1 s" : "lease 5 s, heartbeat 1 s, reaper 1 s";
-        var environment = defaults ? _schema.Environment() : _schema.Environment(PostgresTestSchema.ShortLease(5));
+        var environment = defaults ? Schema.Environment() : Schema.Environment(PostgresTestSchema.ShortLease(5));
         var eventTimeout = bound + TimeSpan.FromSeconds(20);
 
-        var api = await _env.StartNodeAsync(environment, "--role", "api");
-        var doomed = await _env.StartNodeAsync(environment, "--role", "worker");
+        var api = await Env.StartNodeAsync(environment, "--role", "api");
+        var doomed = await Env.StartNodeAsync(environment, "--role", "worker");
         var pickups = new List<double>();
         var perKillLines = new List<string>();
         for (var kill = 1; kill <= kills; kill++)
@@ -53,12 +46,12 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
                 // Long enough never to finish before the pick-up; one step a second, each a checkpoint.
                 for (var i = 0; i < perKill; i++)
                 {
-                    var id = await _env.StartSleepAsync(api, new { seconds = 600, steps = 600 });
+                    var id = await Env.StartSleepAsync(api, new { seconds = 600, steps = 600 });
                     streams.Add((id, await SseStream.OpenAsync(api.Http, $"/v1/operations/{id}/events?after=0", null, ct)));
                 }
                 foreach (var (_, events) in streams) await events.ReadUntilAsync(e => e.ProgressCurrent >= 1, eventTimeout, ct);
                 // The rescuer starts only now, so every operation of this round runs on the doomed worker.
-                var rescuer = await _env.StartNodeAsync(environment, "--role", "worker");
+                var rescuer = await Env.StartNodeAsync(environment, "--role", "worker");
                 if (defaults)
                 {
                     // A real crash lands anywhere in the heartbeat cycle: spread the kills over one heartbeat interval.
@@ -67,10 +60,10 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
                 }
 
                 doomed.Process.Kill();
-                var killedAt = await PostgresEventClock.NowAsync(_schema);
+                var killedAt = await PostgresEventClock.NowAsync(Schema);
                 await doomed.Process.WaitForExitAsync(TimeSpan.FromSeconds(10), ct);
                 // The orphans' leases as the last heartbeat left them (nobody writes them until the reaper does).
-                var leaseLeft = (await PostgresEventClock.LeaseExpiresAtAsync(_schema, streams[0].Id) - killedAt).TotalSeconds;
+                var leaseLeft = (await PostgresEventClock.LeaseExpiresAtAsync(Schema, streams[0].Id) - killedAt).TotalSeconds;
 
                 var round = new List<double>();
                 foreach (var (id, events) in streams)
@@ -78,7 +71,7 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
                     var running = await events.ReadUntilAsync(
                         e => e.Type == "status" && e.Json!["status"]!.GetValue<string>() == "running" && e.Json["attempt"]!.GetValue<int>() == 2,
                         eventTimeout, ct);
-                    var startedAt = await PostgresEventClock.EventTimeAsync(_schema, id, running.Id);
+                    var startedAt = await PostgresEventClock.EventTimeAsync(Schema, id, running.Id);
                     round.Add((startedAt - killedAt).TotalSeconds);
                 }
                 pickups.AddRange(round);
@@ -91,7 +84,7 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
                     using var cancel = await api.Http.PostAsync($"/v1/operations/{id}/cancel", null, ct);
                     Assert.True(cancel.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"cancel {id} answered {(int)cancel.StatusCode}");
                 }
-                foreach (var (id, _) in streams) await _env.WaitUntilDoneAsync(api, id, eventTimeout);
+                foreach (var (id, _) in streams) await Env.WaitUntilDoneAsync(api, id, eventTimeout);
                 doomed = rescuer;
             }
             finally
@@ -110,12 +103,10 @@ public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : IAsync
             output.WriteLine(line);
             Console.WriteLine(line);
         }
-        Assert.True(pickups.TrueForAll(s => s > 0 && s < bound.TotalSeconds), $"{figures}\n{string.Join('\n', perKillLines)}\n{_env.Logs}");
+        Assert.True(pickups.TrueForAll(s => s > 0 && s < bound.TotalSeconds), $"{figures}\n{string.Join('\n', perKillLines)}\n{Env.Logs}");
     }
 
     /// <summary>Nearest-rank percentile of sorted samples.</summary>
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static int Setting(string name, int fallback)
-        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }

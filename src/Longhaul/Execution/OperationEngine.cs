@@ -197,12 +197,12 @@ internal sealed partial class OperationEngine : BackgroundService
                 LogHandedBack(op.Id);
                 return;
             case StopReason.UserCancel:
-                await FinishAsync(run, OperationStatus.Cancelled, null, new OperationError { Code = "cancelled", Message = "The operation was cancelled." }).ConfigureAwait(false);
+                await FinishAsync(run, OperationStatus.Cancelled, null, OperationErrors.Cancelled).ConfigureAwait(false);
                 return;
             case StopReason.Deadline:
                 // A handler that knows what the deadline cut short (e.g. an upstream call) may say so in its own error.
-                var deadlineError = ex is PermanentFailureException { Code: DeadlineExceededCode } explained
-                    ? new OperationError { Code = DeadlineExceededCode, Message = explained.Message, Details = explained.Details }
+                var deadlineError = ex is PermanentFailureException { Code: OperationErrors.DeadlineExceededCode } explained
+                    ? new OperationError { Code = OperationErrors.DeadlineExceededCode, Message = explained.Message, Details = explained.Details }
                     : DeadlineError(op);
                 await FinishAsync(run, OperationStatus.Failed, null, deadlineError).ConfigureAwait(false);
                 return;
@@ -235,12 +235,9 @@ internal sealed partial class OperationEngine : BackgroundService
         else LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
     }
 
-    /// <summary>The error code of an operation stopped by its deadline (<c>options.timeout_seconds</c>).</summary>
-    public const string DeadlineExceededCode = "deadline_exceeded";
-
     private static OperationError DeadlineError(Operation op) => new()
     {
-        Code = DeadlineExceededCode,
+        Code = OperationErrors.DeadlineExceededCode,
         Message = $"The operation did not finish within its timeout of {op.TimeoutSeconds} seconds.",
     };
 

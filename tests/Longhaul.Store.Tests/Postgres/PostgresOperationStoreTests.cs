@@ -49,16 +49,17 @@ public sealed class PostgresOperationStoreTests
             new PostgresStoreOptions { ConnectionString = $"{connectionString};Maximum Pool Size=1000", Schema = PostgresTestDatabase.NewSchemaName() },
             new InProcessStoreNotifier());
 
-        var budget = await store.ReadConnectionBudgetAsync(Ct);
-
+        // Opened before the budget is read, so that at least this connection is in use by others.
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
+
+        var budget = await store.ReadConnectionBudgetAsync(Ct);
+
         await using var show = new NpgsqlCommand("SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int", connection);
         await using var reader = await show.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal(reader.GetInt32(0), budget.MaxConnections);
         Assert.True(budget.Reserved >= reader.GetInt32(1));
-        // At least the connection this test holds is open elsewhere.
         Assert.True(budget.InUseByOthers >= 1, $"{budget}");
         Assert.Equal(1000, budget.PoolSize);
         Assert.Equal(3, budget.Dedicated);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Longhaul.Execution;
+using Longhaul.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Longhaul.Kinds.Http;
@@ -230,7 +231,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
             outcome = "deadline";
             metrics.Timeouts.Add(1, new KeyValuePair<string, object?>("upstream", upstream.Name));
             LogDeadline(logger, upstream.Name, context.TimeoutSeconds ?? 0, options.RequestTimeout.TotalSeconds);
-            throw new PermanentFailureException(OperationEngine.DeadlineExceededCode,
+            throw new PermanentFailureException(OperationErrors.DeadlineExceededCode,
                 $"The operation's timeout_seconds ({context.TimeoutSeconds:0.###} s) ran out during the call to upstream '{upstream.Name}', "
                 + $"before the upstream's own request timeout ({options.RequestTimeout.TotalSeconds:0.###} s).",
                 Details(new JsonObject

@@ -1,0 +1,15 @@
+using Longhaul.Contracts;
+
+namespace Longhaul.Storage;
+
+/// <summary>The errors Longhaul itself gives an operation (the engine and both stores' reapers share them).</summary>
+public static class OperationErrors
+{
+    public const string CancelledCode = "cancelled";
+    public const string DeadlineExceededCode = "deadline_exceeded";
+
+    public static readonly OperationError Cancelled = new() { Code = CancelledCode, Message = "The operation was cancelled." };
+
+    /// <summary>An operation stopped by its deadline (<c>options.timeout_seconds</c>), as the reaper finds it.</summary>
+    public static readonly OperationError DeadlineExceeded = new() { Code = DeadlineExceededCode, Message = "The operation did not finish within its timeout." };
+}
