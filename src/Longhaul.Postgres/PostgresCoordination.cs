@@ -13,11 +13,18 @@ internal static class PostgresCoordination
         return channel.Length <= 63 ? channel : channel[..63];
     }
 
+    /// <summary>The channel of operation changes (<c>lhc_</c> plus the schema name), which only API nodes listen to.</summary>
+    public static string ChangesChannel(string schema)
+    {
+        var channel = "lhc_" + schema;
+        return channel.Length <= 63 ? channel : channel[..63];
+    }
+
     /// <summary>The one statement with a name in it: the channel is built from the store's validated lower-case schema name.</summary>
     public static string Listen(string channel) => $"LISTEN \"{channel}\"";
 
-    /// <summary>Sends a batch of payloads in one round trip.</summary>
-    public const string Notify = "SELECT pg_notify(@channel, p) FROM unnest(@payloads) AS p";
+    /// <summary>Sends a batch of (channel, payload) pairs in one round trip.</summary>
+    public const string Notify = "SELECT pg_notify(n.c, n.p) FROM unnest(@channels, @payloads) AS n(c, p)";
 
     /// <summary>A session-level lock: PostgreSQL drops it when the holding connection ends, even when its process is SIGKILLed.</summary>
     public const string TryLeadMaintenance = "SELECT pg_try_advisory_lock(hashtextextended('longhaul.maintenance.' || @schema, 0))";

@@ -63,9 +63,10 @@ public sealed partial class PostgresOperationStore
     // 20,000 rows (docs/benchmarks.md). With automatic preparation the plan made this way is the one kept. No sort is
     // left in the plan (the claimed rows are put in order by the caller), and `jit = off` because a sort forced back in
     // would carry the disabled-sort penalty cost, far above jit_above_cost: every claim would be JIT-compiled (~370 ms).
-    private const string Claim = $"""
-        SET LOCAL enable_sort = off;
-        SET LOCAL jit = off;
+    internal const string ClaimSettings = "SET LOCAL enable_sort = off; SET LOCAL jit = off;";
+
+    /// <summary>The claim statement alone (after <see cref="ClaimSettings"/> in one command); internal for the plan test.</summary>
+    internal const string ClaimStatement = $"""
         WITH ready AS (
             SELECT seq FROM operations
             WHERE status = 0 AND run_after <= {Now} AND kind = ANY(@kinds)
@@ -85,6 +86,8 @@ public sealed partial class PostgresOperationStore
         )
         SELECT {Columns} FROM claimed
         """;
+
+    private const string Claim = ClaimSettings + "\n" + ClaimStatement;
 
     // Rows are locked in seq order first, so two batches over overlapping operations cannot deadlock each other.
     private const string Heartbeat = $"""

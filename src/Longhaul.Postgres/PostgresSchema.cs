@@ -97,6 +97,12 @@ internal static class PostgresSchema
             );
             ALTER TABLE operation_file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
             """),
+        // Room on every page for a row's next version, so a worker's progress and checkpoint writes (which change no
+        // indexed column) are HOT updates: no new entry in any of the table's indexes. Claims and completions change
+        // the status, which the partial indexes depend on, and are never HOT. Pages written before keep their fill.
+        (3, """
+            ALTER TABLE operations SET (fillfactor = 80);
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

@@ -9,13 +9,29 @@ namespace Longhaul.Postgres;
 
 /// <summary>
 /// Cross-node wake-ups over LISTEN/NOTIFY. <see cref="Publish"/> (called after a commit) tells this process's listeners
-/// at once and queues a small <c>pg_notify</c> (tag, kind, id) for the other nodes, sent in batches off the write path.
-/// One dedicated connection per process listens, and reconnects when it fails. A hint only: a lost notification costs
-/// latency, since every listener also polls.
+/// at once and queues the notification for the other nodes, sent in batches off the write path: at most one batch per
+/// <see cref="MinSendInterval"/>, the ids of one kind packed into few payloads. Two channels: work (new work, cancel
+/// requests), which nodes that run workers listen to, and changes (an operation changed), which nodes that serve the
+/// API listen to (<see cref="PostgresStoreOptions.ReceiveWorkNotifications"/>,
+/// <see cref="PostgresStoreOptions.ReceiveChangeNotifications"/>). One dedicated connection per process listens, and
+/// reconnects when it fails. A hint only: a lost notification costs latency, since every listener also polls.
 /// </summary>
 public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNotifier
 {
     private const int MaxBatch = 1000;
+
+    /// <summary>
+    /// A batch follows the one before after at least this long, so a busy node sends a few larger batches rather than
+    /// one small transaction per write (each wakes every listening session on the server). It bounds the extra latency
+    /// of a cross-node wake-up; an idle node sends at once.
+    /// </summary>
+    internal static readonly TimeSpan MinSendInterval = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Payloads stay well under NOTIFY's 8000-byte limit: ids of one kind are packed up to this length.</summary>
+    private const int MaxPayloadLength = 7000;
+
+    /// <summary>Between the ids packed in one payload; operation ids never contain it.</summary>
+    private const char IdSeparator = ' ';
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private readonly InProcessStoreNotifier _local = new();
@@ -23,7 +39,9 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         Channel.CreateUnbounded<(StoreNotificationKind, string?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource _sender;
     private readonly string _listenConnectionString;
-    private readonly string _channel;
+    private readonly string _workChannel;
+    private readonly string _changesChannel;
+    private readonly string[] _listenTo;
     private readonly string _nodeTag = Guid.NewGuid().ToString("N")[..8];
     private readonly TimeProvider _time;
     private readonly ILogger<PostgresStoreNotifier> _logger;
@@ -32,7 +50,12 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     public PostgresStoreNotifier(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStoreNotifier> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _channel = PostgresCoordination.Channel(options.Schema);
+        _workChannel = PostgresCoordination.Channel(options.Schema);
+        _changesChannel = PostgresCoordination.ChangesChannel(options.Schema);
+        _listenTo = [
+            .. options.ReceiveWorkNotifications ? new[] { _workChannel } : [],
+            .. options.ReceiveChangeNotifications ? new[] { _changesChannel } : [],
+        ];
         // One sender loop sends one batch at a time: one connection, which the node's connection budget counts.
         // Its session keeps no state (pg_notify only), so no DISCARD ALL before every batch unless the string asks.
         var sender = new NpgsqlConnectionStringBuilder(options.ConnectionString) { MaxPoolSize = 1, MinPoolSize = 0 };
@@ -65,6 +88,13 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
+        var channels = string.Join(", ", _listenTo);
+        if (_listenTo.Length == 0)
+        {
+            // Neither kind is wanted here: send only.
+            Volatile.Read(ref _listening).TrySetResult();
+            return;
+        }
         var reconnect = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -73,20 +103,21 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
                 await using var connection = new NpgsqlConnection(_listenConnectionString);
                 connection.Notification += (_, e) => OnNotification(e.Payload);
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
-                await using (var listen = new NpgsqlCommand(PostgresCoordination.Listen(_channel), connection))
+                foreach (var channel in _listenTo)
                 {
+                    await using var listen = new NpgsqlCommand(PostgresCoordination.Listen(channel), connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
                 Volatile.Read(ref _listening).TrySetResult();
                 if (reconnect)
                 {
-                    LogReconnected(_channel);
+                    LogReconnected(channels);
                     // Whatever was sent while deaf is lost: wake the workers once so they look now rather than at the next poll.
                     _local.Publish(StoreNotificationKind.WorkAvailable, null);
                 }
                 else
                 {
-                    LogListening(_channel);
+                    LogListening(channels);
                 }
                 while (true) await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -114,31 +145,34 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     private async Task SendAsync(CancellationToken stoppingToken)
     {
         var reader = _outbox.Reader;
-        var batch = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new List<(StoreNotificationKind Kind, string? Id)>();
+        var channels = new List<string>();
+        var payloads = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var lastSend = -MinSendInterval;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                batch.Clear();
-                seen.Clear();
-                while (batch.Count < MaxBatch && reader.TryRead(out var n))
-                {
-                    // Duplicates in one batch (many creates waking workers, many progress writes) say nothing new.
-                    var payload = Encode(n.Kind, n.Id);
-                    if (seen.Add(payload)) batch.Add(payload);
-                }
+                // The coalescing window runs on the real clock even under a test clock: it only spaces sends out, and a
+                // test's clock that never moves must not stop notifications.
+                var wait = lastSend + MinSendInterval - clock.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                pending.Clear();
+                while (pending.Count < MaxBatch && reader.TryRead(out var n)) pending.Add(n);
+                Pack(pending, channels, payloads);
+                lastSend = clock.Elapsed;
                 try
                 {
                     await using var command = _sender.CreateCommand(PostgresCoordination.Notify);
-                    command.P("channel", _channel, NpgsqlDbType.Text);
-                    command.P("payloads", batch.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                    command.P("channels", channels.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                    command.P("payloads", payloads.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
                     await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Dropped, not retried: the receivers poll anyway, and a late wake-up is worth little.
-                    LogSendFailed(ex, batch.Count);
+                    LogSendFailed(ex, pending.Count);
                 }
             }
         }
@@ -148,8 +182,42 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         }
     }
 
-    /// <summary><c>{node tag (8)}{kind (1)}{operation id}</c>: small, well under NOTIFY's 8000-byte limit.</summary>
-    private string Encode(StoreNotificationKind kind, string? id) => $"{_nodeTag}{(char)('0' + (int)kind)}{id}";
+    /// <summary>
+    /// One batch as (channel, payload) pairs: per kind, its distinct ids packed into payloads of
+    /// <c>{node tag (8)}{kind (1)}{id}[ {id}…]</c> (a kind without ids, such as new work, is one payload with none).
+    /// Duplicates in one batch (many creates waking workers, many writes to one operation) say nothing new.
+    /// </summary>
+    private void Pack(List<(StoreNotificationKind Kind, string? Id)> batch, List<string> channels, List<string> payloads)
+    {
+        channels.Clear();
+        payloads.Clear();
+        foreach (var kind in Enum.GetValues<StoreNotificationKind>())
+        {
+            var channel = kind == StoreNotificationKind.OperationChanged ? _changesChannel : _workChannel;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var payload = new System.Text.StringBuilder();
+            var any = false;
+            foreach (var (k, id) in batch)
+            {
+                if (k != kind) continue;
+                any = true;
+                if (id is null || !seen.Add(id)) continue;
+                if (payload.Length > 0 && payload.Length + 1 + id.Length > MaxPayloadLength)
+                {
+                    channels.Add(channel);
+                    payloads.Add(payload.ToString());
+                    payload.Clear();
+                }
+                if (payload.Length == 0) payload.Append(_nodeTag).Append((char)('0' + (int)kind));
+                else payload.Append(IdSeparator);
+                payload.Append(id);
+            }
+            if (!any) continue;
+            if (payload.Length == 0) payload.Append(_nodeTag).Append((char)('0' + (int)kind));
+            channels.Add(channel);
+            payloads.Add(payload.ToString());
+        }
+    }
 
     private void OnNotification(string payload)
     {
@@ -157,14 +225,23 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         if (payload.Length < 9 || payload.AsSpan(0, 8).SequenceEqual(_nodeTag)) return;
         var kind = (StoreNotificationKind)(payload[8] - '0');
         if (!Enum.IsDefined(kind)) return;
-        _local.Publish(kind, payload.Length > 9 ? payload[9..] : null);
+        if (payload.Length == 9)
+        {
+            _local.Publish(kind, null);
+            return;
+        }
+        foreach (var range in payload.AsSpan(9).Split(IdSeparator))
+        {
+            var id = payload.AsSpan(9)[range];
+            if (!id.IsEmpty) _local.Publish(kind, id.ToString());
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: listening on channel {Channel}")]
-    private partial void LogListening(string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: listening on {Channels}")]
+    private partial void LogListening(string channels);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: listening again on channel {Channel}")]
-    private partial void LogReconnected(string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notifications: listening again on {Channels}")]
+    private partial void LogReconnected(string channels);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notifications: the listening connection failed; reconnecting in {Seconds} s (polling covers the gap)")]
     private partial void LogListenFailed(Exception ex, double seconds);

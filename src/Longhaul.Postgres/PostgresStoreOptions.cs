@@ -33,6 +33,19 @@ public sealed class PostgresStoreOptions
     /// </summary>
     public bool Notifications { get; set; } = true;
 
+    /// <summary>
+    /// Listen to the other nodes' wake-ups for workers: new work and cancel requests. Only a node that runs workers
+    /// needs them; the server turns it off for <c>--role api</c>. Defaults to true.
+    /// </summary>
+    public bool ReceiveWorkNotifications { get; set; } = true;
+
+    /// <summary>
+    /// Listen to the other nodes' notices that an operation changed, which wake event streams, <c>wait</c> and
+    /// long-polls on this node. Only a node that serves the API needs them; the server turns it off for
+    /// <c>--role worker</c>, so a worker is not woken for every write of every other worker. Defaults to true.
+    /// </summary>
+    public bool ReceiveChangeNotifications { get; set; } = true;
+
     /// <summary>Apply pending migrations when a server starts (<c>longhaul migrate</c> always does). Defaults to true.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

@@ -61,6 +61,9 @@ public static partial class LonghaulServer
         builder.Services.AddLonghaulApi(config);
         if (store.Postgres is { } postgres)
         {
+            // Each role listens only to what it acts on: workers to new work and cancels, the API to changes.
+            postgres.ReceiveWorkNotifications = role != ServeRole.Api;
+            postgres.ReceiveChangeNotifications = role != ServeRole.Worker;
             builder.Services.AddLonghaulPostgres(postgres);
         }
         else
