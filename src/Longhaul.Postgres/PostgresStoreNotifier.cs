@@ -9,10 +9,11 @@ namespace Longhaul.Postgres;
 
 /// <summary>
 /// Cross-node wake-ups over LISTEN/NOTIFY. <see cref="Publish"/> (called after a commit) tells this process's listeners
-/// at once and queues the notification for the other nodes, sent in batches off the write path: at most one batch per
-/// <see cref="MinSendInterval"/>, the ids of one kind packed into few payloads. Two channels: work (new work, cancel
-/// requests), which nodes that run workers listen to, and changes (an operation changed), which nodes that serve the
-/// API listen to (<see cref="PostgresStoreOptions.ReceiveWorkNotifications"/>,
+/// at once and queues the notification for the other nodes, sent in batches off the write path, the ids of one kind
+/// packed into few payloads. Two channels: work (new work, cancel requests), which nodes that run workers listen to and
+/// which is sent at once, and changes (an operation changed), which nodes that serve the API listen to and which is sent
+/// at most once per <see cref="ChangesInterval"/>, as every NOTIFY wakes every listening session of the database
+/// (whatever its channels), and a busy worker changes operations thousands of times a second (<see cref="PostgresStoreOptions.ReceiveWorkNotifications"/>,
 /// <see cref="PostgresStoreOptions.ReceiveChangeNotifications"/>). One dedicated connection per process listens, and
 /// reconnects when it fails. A hint only: a lost notification costs latency, since every listener also polls.
 /// </summary>
@@ -21,11 +22,12 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     private const int MaxBatch = 1000;
 
     /// <summary>
-    /// A batch follows the one before after at least this long, so a busy node sends a few larger batches rather than
-    /// one small transaction per write (each wakes every listening session on the server). It bounds the extra latency
-    /// of a cross-node wake-up; an idle node sends at once.
+    /// A batch of change notices follows the one before after at least this long: a busy worker sends a few larger
+    /// batches rather than one small transaction per write, each of which wakes every listening session on the server
+    /// (and each woken session runs a transaction to read the queue). It bounds the extra latency of a cross-node event
+    /// stream; an idle node sends at once.
     /// </summary>
-    internal static readonly TimeSpan MinSendInterval = TimeSpan.FromMilliseconds(5);
+    internal static readonly TimeSpan ChangesInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Payloads stay well under NOTIFY's 8000-byte limit: ids of one kind are packed up to this length.</summary>
     private const int MaxPayloadLength = 7000;
@@ -35,7 +37,9 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private readonly InProcessStoreNotifier _local = new();
-    private readonly Channel<(StoreNotificationKind Kind, string? Id)> _outbox =
+    private readonly Channel<(StoreNotificationKind Kind, string? Id)> _workOutbox =
+        Channel.CreateUnbounded<(StoreNotificationKind, string?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(StoreNotificationKind Kind, string? Id)> _changesOutbox =
         Channel.CreateUnbounded<(StoreNotificationKind, string?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource _sender;
     private readonly string _listenConnectionString;
@@ -70,7 +74,7 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     public void Publish(StoreNotificationKind kind, string? operationId)
     {
         _local.Publish(kind, operationId);
-        _outbox.Writer.TryWrite((kind, operationId));
+        (kind == StoreNotificationKind.OperationChanged ? _changesOutbox : _workOutbox).Writer.TryWrite((kind, operationId));
     }
 
     public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener) => _local.Subscribe(listener);
@@ -84,7 +88,8 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        ListenAsync(stoppingToken), SendAsync(_workOutbox.Reader, TimeSpan.Zero, stoppingToken), SendAsync(_changesOutbox.Reader, ChangesInterval, stoppingToken));
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
@@ -142,21 +147,21 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         }
     }
 
-    private async Task SendAsync(CancellationToken stoppingToken)
+    /// <summary>One sender loop per outbox; the two share the sender's one connection.</summary>
+    private async Task SendAsync(ChannelReader<(StoreNotificationKind Kind, string? Id)> reader, TimeSpan interval, CancellationToken stoppingToken)
     {
-        var reader = _outbox.Reader;
         var pending = new List<(StoreNotificationKind Kind, string? Id)>();
         var channels = new List<string>();
         var payloads = new List<string>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var lastSend = -MinSendInterval;
+        var lastSend = -interval;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 // The coalescing window runs on the real clock even under a test clock: it only spaces sends out, and a
                 // test's clock that never moves must not stop notifications.
-                var wait = lastSend + MinSendInterval - clock.Elapsed;
+                var wait = lastSend + interval - clock.Elapsed;
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, TimeProvider.System, stoppingToken).ConfigureAwait(false);
                 pending.Clear();
                 while (pending.Count < MaxBatch && reader.TryRead(out var n)) pending.Add(n);
