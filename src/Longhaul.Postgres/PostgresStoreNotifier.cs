@@ -79,6 +79,9 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
 
     public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener) => _local.Subscribe(listener);
 
+    /// <summary>The channels this node listens to (none, one or both), in the order it runs LISTEN; for tests.</summary>
+    internal IReadOnlyList<string> ListenChannels => _listenTo;
+
     /// <summary>Completes once the current listening connection has run LISTEN (a new one after each failure); for tests.</summary>
     internal Task Listening => Volatile.Read(ref _listening).Task;
 
