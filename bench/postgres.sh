@@ -88,33 +88,15 @@ lh_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum 
 peer_url() { printf 'postgres://%s:%s@%s:%s/%s' "$PG_USER" "$PG_PASSWORD" "$PG_HOST" "$PG_PORT" "$1"; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/longhaul-pgbench.XXXXXX")
-PIDS=()
-SUMMARY=()
-FAILED=()
-
-log() { printf '[pg-bench %(%H:%M:%S)T] %s\n' -1 "$*"; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_LOG_TAG=pg-bench
+LOG_REDACT="Password=$PG_PASSWORD"
+source "$ROOT/bench/lib.sh"
 
 for db in "$BENCH_DB" "$PEER_DB"; do
   [[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "database name '$db' must be a plain lower-case identifier"
   [[ $db != longhaul_test && $db != postgres && $db != template0 && $db != template1 ]] || die "refusing to drop database '$db'"
 done
 [[ $BENCH_DB != "$PEER_DB" ]] || die "BENCH_DB and PEER_DB must differ"
-
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do         # up to 15 s for a graceful shutdown
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid did not stop within 15 s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 # Debian's `psql` is a Perl wrapper (pg_wrapper) costing ~80 ms of CPU per call; the drain polls with psql while
 # the workers run on the same cores, so call the client binary itself when it is there.
@@ -138,86 +120,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-forget() {
-  local keep=() p
-  for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
-  PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# Next free TCP port on 127.0.0.1 at or after NEXT_PORT.
-NEXT_PORT=$BENCH_BASE_PORT
-free_port() {
-  local p=$NEXT_PORT
-  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  NEXT_PORT=$((p + 1))
-  PORT=$p
-}
-
-# start NAME LOGFILE CMD... : runs CMD in the background, records its pid in PIDS and LAST_PID.
-start() {
-  local name=$1 logfile=$2; shift 2
-  "$@" >"$logfile" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-  log "started $name (pid $LAST_PID): ${*//Password=$PG_PASSWORD/Password=***}"
-}
-
-stop() { stop_pid "$1"; forget "$1"; }
-
-wait_healthy() {
-  local url=$1 pid=$2 logfile=$3 deadline=$((SECONDS + START_TIMEOUT_S))
-  while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "process $pid exited before $url/healthz answered"
-    fi
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/healthz" || true) == 200 ]]; then
-      return 0
-    fi
-    sleep 0.05
-  done
-  tail -n 40 "$logfile" >&2 || true
-  die "$url/healthz did not answer 200 within ${START_TIMEOUT_S}s"
-}
-
-# field LINE KEY : value of key=value in a summary line.
-field() { sed -n "s/.*[[:space:]:]$2=\([^[:space:]]*\).*/\1/p" <<<"$1" | head -n 1; }
-
-record() { SUMMARY+=("$1"); [[ -z $BENCH_OUT ]] || printf '%s\n' "$1" >>"$BENCH_OUT"; }
-
-# run_fg OUTFILE CMD... : runs a client in the background (so a signal to this script is handled at once),
-# streams its output, waits for it; sets RC to its exit code.
-run_fg() {
-  local out=$1 pid tail_pid; shift
-  : >"$out"
-  "$@" >"$out" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  tail -n +1 -s 0.1 --pid="$pid" -f "$out" &
-  tail_pid=$!
-  PIDS+=("$tail_pid")
-  RC=0
-  wait "$pid" || RC=$?
-  wait "$tail_pid" || true
-  forget "$pid"
-  forget "$tail_pid"
-}
-
-# run_tool LABEL CMD... : runs a client to completion, sets LINE to its last `name: key=value` line and records
-# it. A failing client is reported, the run goes on, and the script exits non-zero at the end.
-run_tool() {
-  local label=$1; shift
-  local out=$WORK/$label.out
-  run_fg "$out" "$@"
-  LINE=$(grep -E '^[a-z-]+: [a-z_0-9]+=' "$out" | tail -n 1 || true)
-  [[ -n $LINE ]] || LINE="$label: no_summary=1"
-  record "$label $LINE"
-  if ((RC != 0)); then
-    log "WARNING: $label failed with exit code $RC"
-    FAILED+=("$label (exit code $RC)")
-  fi
-}
 
 # fresh_db NAME : drops and creates a database, then checkpoints so that no earlier step's dirty pages are
 # flushed during the next one.

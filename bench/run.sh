@@ -62,26 +62,8 @@ SERVER_BIN=${BENCH_SERVER_BIN:-$SERVER_PROJECT/bin/Release/net10.0/longhaul}
 WRK_SCRIPT=bench/wrk/create.lua
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/longhaul-bench.XXXXXX")
-PIDS=()
-SUMMARY=()
-
-log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*"; }
-die() { log "ERROR: $*"; exit 1; }
-
-stop_pid() {
-  local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do         # up to 10 s for a graceful shutdown
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid did not stop within 10 s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+STOP_GRACE_S=10
+source "$ROOT/bench/lib.sh"
 
 cleanup() {
   local pid
@@ -92,95 +74,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Next free TCP port on 127.0.0.1 at or after NEXT_PORT (nothing accepts a connection there).
-NEXT_PORT=$BENCH_BASE_PORT
-free_port() {
-  local p=$NEXT_PORT
-  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  NEXT_PORT=$((p + 1))
-  PORT=$p
-}
-
-# start NAME LOGFILE CMD... : runs CMD in the background, records its pid in PIDS and LAST_PID.
-start() {
-  local name=$1 logfile=$2; shift 2
-  "$@" >"$logfile" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-  log "started $name (pid $LAST_PID): $*"
-}
-
-# stop PID : stops one process started by start() and forgets it.
-stop() {
-  stop_pid "$1"
-  forget "$1"
-}
-
-wait_healthy() {
-  local url=$1 pid=$2 logfile=$3 deadline=$((SECONDS + START_TIMEOUT_S))
-  while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "process $pid exited before $url/healthz answered"
-    fi
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url/healthz" || true) == 200 ]]; then
-      log "$url/healthz = 200"
-      return 0
-    fi
-    sleep 0.1
-  done
-  tail -n 40 "$logfile" >&2 || true
-  die "$url/healthz did not answer 200 within ${START_TIMEOUT_S}s"
-}
-
-# field LINE KEY : value of key=value in a summary line.
-field() { sed -n "s/.*[[:space:]:]$2=\([^[:space:]]*\).*/\1/p" <<<"$1" | head -n 1; }
-
-record() { SUMMARY+=("$1"); [[ -z $BENCH_OUT ]] || printf '%s\n' "$1" >>"$BENCH_OUT"; }
-
-# run_fg OUTFILE CMD... : runs a client in the background (so that a signal to this script is handled
-# at once, not after the client ends), streams its output, waits for it; sets RC to its exit code.
-run_fg() {
-  local out=$1 pid tail_pid; shift
-  : >"$out"
-  "$@" >"$out" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  tail -n +1 -s 0.1 --pid="$pid" -f "$out" &
-  tail_pid=$!
-  PIDS+=("$tail_pid")
-  RC=0
-  wait "$pid" || RC=$?
-  wait "$tail_pid" || true
-  forget "$pid"
-  forget "$tail_pid"
-}
-
-forget() {
-  local keep=() p
-  for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
-  PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# run_tool LABEL CMD... : runs a client to completion, shows its output, sets LINE to its last
-# `name: key=value` summary line. A failing client is reported, the run goes on, and the script
-# exits non-zero at the end.
-FAILED=()
-run_tool() {
-  local label=$1; shift
-  local out=$WORK/$label.out
-  run_fg "$out" "$@"
-  LINE=$(grep -E '^[a-z]+: [a-z_0-9]+=' "$out" | tail -n 1 || true)
-  if [[ -z $LINE ]]; then
-    LINE="$label: no_summary=1"
-  fi
-  record "$label $LINE"
-  if ((RC != 0)); then
-    log "WARNING: $label failed with exit code $RC"
-    FAILED+=("$label (exit code $RC)")
-  fi
-}
 
 bench_args=()
 [[ -z $BENCH_API_KEY ]] || bench_args=(--api-key "$BENCH_API_KEY")

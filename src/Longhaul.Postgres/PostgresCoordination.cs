@@ -4,27 +4,26 @@ namespace Longhaul.Postgres;
 internal static class PostgresCoordination
 {
     /// <summary>
-    /// <c>lh_</c> plus the validated schema name, so stores in different schemas never hear each other; cut to the
-    /// 63 bytes an identifier may have (a schema name is ASCII).
+    /// The channel of new work and cancel requests: <c>lh_</c> plus the validated schema name, so stores in different
+    /// schemas never hear each other.
     /// </summary>
-    public static string Channel(string schema)
-    {
-        var channel = "lh_" + schema;
-        return channel.Length <= 63 ? channel : channel[..63];
-    }
+    public static string Channel(string schema) => ChannelName("lh_", schema);
 
     /// <summary>The channel of operation changes (<c>lhc_</c> plus the schema name), which only API nodes listen to.</summary>
-    public static string ChangesChannel(string schema)
+    public static string ChangesChannel(string schema) => ChannelName("lhc_", schema);
+
+    /// <summary>Cut to the 63 bytes an identifier may have (a schema name is ASCII).</summary>
+    private static string ChannelName(string prefix, string schema)
     {
-        var channel = "lhc_" + schema;
+        var channel = prefix + schema;
         return channel.Length <= 63 ? channel : channel[..63];
     }
 
     /// <summary>The one statement with a name in it: the channel is built from the store's validated lower-case schema name.</summary>
     public static string Listen(string channel) => $"LISTEN \"{channel}\"";
 
-    /// <summary>Sends a batch of (channel, payload) pairs in one round trip.</summary>
-    public const string Notify = "SELECT pg_notify(n.c, n.p) FROM unnest(@channels, @payloads) AS n(c, p)";
+    /// <summary>Sends a batch of payloads on one channel in one round trip.</summary>
+    public const string Notify = "SELECT pg_notify(@channel, p) FROM unnest(@payloads) AS p";
 
     /// <summary>A session-level lock: PostgreSQL drops it when the holding connection ends, even when its process is SIGKILLed.</summary>
     public const string TryLeadMaintenance = "SELECT pg_try_advisory_lock(hashtextextended('longhaul.maintenance.' || @schema, 0))";

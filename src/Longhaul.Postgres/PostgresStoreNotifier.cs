@@ -1,3 +1,4 @@
+using System.Text;
 using System.Threading.Channels;
 using Longhaul.Storage;
 using Microsoft.Extensions.Hosting;
@@ -10,12 +11,16 @@ namespace Longhaul.Postgres;
 /// <summary>
 /// Cross-node wake-ups over LISTEN/NOTIFY. <see cref="Publish"/> (called after a commit) tells this process's listeners
 /// at once and queues the notification for the other nodes, sent in batches off the write path, the ids of one kind
-/// packed into few payloads. Two channels: work (new work, cancel requests), which nodes that run workers listen to and
-/// which is sent at once, and changes (an operation changed), which nodes that serve the API listen to and which is sent
-/// at most once per <see cref="ChangesInterval"/>, as every NOTIFY wakes every listening session of the database
-/// (whatever its channels), and a busy worker changes operations thousands of times a second (<see cref="PostgresStoreOptions.ReceiveWorkNotifications"/>,
-/// <see cref="PostgresStoreOptions.ReceiveChangeNotifications"/>). One dedicated connection per process listens, and
-/// reconnects when it fails. A hint only: a lost notification costs latency, since every listener also polls.
+/// packed into few payloads. Two channels, each with its own outbox and sender loop:
+/// <list type="bullet">
+/// <item>work (new work, cancel requests): sent at once; heard by nodes that run workers
+/// (<see cref="PostgresStoreOptions.ReceiveWorkNotifications"/>);</item>
+/// <item>changes (an operation changed): at most one batch per <see cref="ChangesInterval"/>, because every NOTIFY wakes
+/// every listening session of the database whatever its channels, and a busy worker changes operations thousands of
+/// times a second; heard by nodes that serve the API (<see cref="PostgresStoreOptions.ReceiveChangeNotifications"/>).</item>
+/// </list>
+/// One dedicated connection per process listens, and reconnects when it fails. A hint only: a lost notification costs
+/// latency, since every listener also polls.
 /// </summary>
 public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNotifier
 {
@@ -92,7 +97,9 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        ListenAsync(stoppingToken), SendAsync(_workOutbox.Reader, TimeSpan.Zero, stoppingToken), SendAsync(_changesOutbox.Reader, ChangesInterval, stoppingToken));
+        ListenAsync(stoppingToken),
+        SendAsync(_workOutbox.Reader, _workChannel, TimeSpan.Zero, stoppingToken),
+        SendAsync(_changesOutbox.Reader, _changesChannel, ChangesInterval, stoppingToken));
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
@@ -150,12 +157,11 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         }
     }
 
-    /// <summary>One sender loop per outbox; the two share the sender's one connection.</summary>
-    private async Task SendAsync(ChannelReader<(StoreNotificationKind Kind, string? Id)> reader, TimeSpan interval, CancellationToken stoppingToken)
+    /// <summary>One sender loop per outbox and its channel; the two share the sender's one connection.</summary>
+    private async Task SendAsync(
+        ChannelReader<(StoreNotificationKind Kind, string? Id)> reader, string channel, TimeSpan interval, CancellationToken stoppingToken)
     {
         var pending = new List<(StoreNotificationKind Kind, string? Id)>();
-        var channels = new List<string>();
-        var payloads = new List<string>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var lastSend = -interval;
         try
@@ -168,12 +174,12 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, TimeProvider.System, stoppingToken).ConfigureAwait(false);
                 pending.Clear();
                 while (pending.Count < MaxBatch && reader.TryRead(out var n)) pending.Add(n);
-                Pack(pending, channels, payloads);
+                var payloads = Pack(pending);
                 lastSend = clock.Elapsed;
                 try
                 {
                     await using var command = _sender.CreateCommand(PostgresCoordination.Notify);
-                    command.P("channels", channels.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
+                    command.P("channel", channel, NpgsqlDbType.Text);
                     command.P("payloads", payloads.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text);
                     await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
@@ -191,40 +197,30 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     }
 
     /// <summary>
-    /// One batch as (channel, payload) pairs: per kind, its distinct ids packed into payloads of
-    /// <c>{node tag (8)}{kind (1)}{id}[ {id}…]</c> (a kind without ids, such as new work, is one payload with none).
-    /// Duplicates in one batch (many creates waking workers, many writes to one operation) say nothing new.
+    /// One batch as payloads: per kind, its distinct ids packed into <c>{node tag (8)}{kind (1)}{id}[ {id}…]</c> of at
+    /// most <see cref="MaxPayloadLength"/> (a kind without ids, such as new work, is one payload with none). Duplicates
+    /// in one batch (many creates waking workers, many writes to one operation) say nothing new.
     /// </summary>
-    private void Pack(List<(StoreNotificationKind Kind, string? Id)> batch, List<string> channels, List<string> payloads)
+    private List<string> Pack(List<(StoreNotificationKind Kind, string? Id)> batch)
     {
-        channels.Clear();
-        payloads.Clear();
-        foreach (var kind in Enum.GetValues<StoreNotificationKind>())
+        var payloads = new List<string>();
+        foreach (var kind in batch.Select(n => n.Kind).Distinct())
         {
-            var channel = kind == StoreNotificationKind.OperationChanged ? _changesChannel : _workChannel;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var payload = new System.Text.StringBuilder();
-            var any = false;
-            foreach (var (k, id) in batch)
+            var header = $"{_nodeTag}{(char)('0' + (int)kind)}";
+            var payload = new StringBuilder(header);
+            foreach (var id in batch.Where(n => n.Kind == kind && n.Id is not null).Select(n => n.Id!).Distinct(StringComparer.Ordinal))
             {
-                if (k != kind) continue;
-                any = true;
-                if (id is null || !seen.Add(id)) continue;
-                if (payload.Length > 0 && payload.Length + 1 + id.Length > MaxPayloadLength)
+                if (payload.Length > header.Length && payload.Length + 1 + id.Length > MaxPayloadLength)
                 {
-                    channels.Add(channel);
                     payloads.Add(payload.ToString());
-                    payload.Clear();
+                    payload.Clear().Append(header);
                 }
-                if (payload.Length == 0) payload.Append(_nodeTag).Append((char)('0' + (int)kind));
-                else payload.Append(IdSeparator);
+                if (payload.Length > header.Length) payload.Append(IdSeparator);
                 payload.Append(id);
             }
-            if (!any) continue;
-            if (payload.Length == 0) payload.Append(_nodeTag).Append((char)('0' + (int)kind));
-            channels.Add(channel);
             payloads.Add(payload.ToString());
         }
+        return payloads;
     }
 
     private void OnNotification(string payload)
