@@ -60,10 +60,15 @@ public sealed partial class PostgresOperationStore
     // index in its own order (priority DESC, seq), which reads about as many entries as it claims. With statistics from
     // before a burst (a new or mostly finished table), PostgreSQL otherwise estimates one ready row and picks a bitmap
     // scan of every ready row plus a sort, on every claim: with a 20,000-operation backlog each claim read and sorted
-    // 20,000 rows (docs/benchmarks.md). With automatic preparation the plan made this way is the one kept. No sort is
-    // left in the plan (the claimed rows are put in order by the caller), and `jit = off` because a sort forced back in
-    // would carry the disabled-sort penalty cost, far above jit_above_cost: every claim would be JIT-compiled (~370 ms).
-    internal const string ClaimSettings = "SET LOCAL enable_sort = off; SET LOCAL jit = off;";
+    // 20,000 rows (docs/benchmarks.md). No sort is left in the plan (the claimed rows are put in order by the caller),
+    // and `jit = off` because a sort forced back in would carry the disabled-sort penalty cost, far above
+    // jit_above_cost: every claim would be JIT-compiled (~370 ms).
+    // `plan_cache_mode = force_generic_plan`: the claim is planned once per connection. PostgreSQL's own choice was a
+    // new plan for every claim (about 0.2 ms, and a file-size system call per table and index), because the generic
+    // plan's guess for `LIMIT @max` (a tenth of the table) made it look dearer than each custom plan. The rows to change
+    // are taken by `seq = ANY(ARRAY(…))`, which the generic plan does as one primary-key lookup per claimed row whatever
+    // it guesses (a join there became a hash join over a scan of the whole table).
+    internal const string ClaimSettings = "SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_generic_plan;";
 
     /// <summary>The claim statement alone (after <see cref="ClaimSettings"/> in one command); internal for the plan test.</summary>
     internal const string ClaimStatement = $"""
@@ -78,7 +83,7 @@ public sealed partial class PostgresOperationStore
             SET status = 1, attempt = o.attempt + 1, lease_epoch = o.lease_epoch + 1, lease_owner = @owner,
                 lease_expires_at = {Now} + @lease, started_at = COALESCE(o.started_at, {Now}), updated_at = {Now},
                 last_event_seq = o.last_event_seq + 1
-            FROM ready WHERE o.seq = ready.seq
+            WHERE o.seq = ANY(ARRAY(SELECT seq FROM ready))
             RETURNING o.*
         ), events AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -150,6 +155,79 @@ public sealed partial class PostgresOperationStore
                 SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
         )
         SELECT seq FROM u
+        """;
+
+    // The same three writes for many operations in one statement each (PostgresWriteBatcher sends one per kind and
+    // flush when more than one operation has that write queued): every parameter of the single-row form becomes an
+    // array with one element per operation, and the statement returns the id of each operation whose lease held.
+    // Rows are locked in seq order (as the heartbeat and the claim lock theirs), so concurrent batches cannot deadlock.
+    // One statement instead of one per operation: the executor is set up once, and the worker binds a few arrays
+    // instead of seven parameters per operation (docs/benchmarks.md).
+    private const string FencedRows = $"""
+        SELECT o.seq, i.* FROM operations o JOIN i ON o.id = i.id AND o.lease_epoch = i.epoch
+        WHERE o.status > 0 AND o.status < 2
+        ORDER BY o.seq
+        FOR UPDATE OF o
+        """;
+
+    private const string RecordMany = $"""
+        WITH i AS (
+            SELECT * FROM unnest(@progress, @eta, @checkpoint, @events, @data, @id, @epoch)
+                AS i(progress, eta, checkpoint, events, data, id, epoch)
+        ), mine AS (
+            {FencedRows}
+        ), u AS (
+            UPDATE operations o
+            SET progress = COALESCE(m.progress, o.progress),
+                estimated_completion = CASE WHEN m.progress IS NULL THEN o.estimated_completion ELSE m.eta END,
+                checkpoint = COALESCE(m.checkpoint, o.checkpoint), updated_at = {Now}, last_event_seq = o.last_event_seq + m.events
+            FROM mine m WHERE o.seq = m.seq
+            RETURNING o.seq, o.id, o.last_event_seq, m.events, m.data
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq, '{EventTypes.Progress}', data, {Now} FROM u WHERE events > 0
+        )
+        SELECT id FROM u
+        """;
+
+    private const string OutputMany = $"""
+        WITH i AS (
+            SELECT * FROM unnest(@data, @id, @epoch) AS i(data, id, epoch)
+        ), mine AS (
+            {FencedRows}
+        ), u AS (
+            UPDATE operations o SET updated_at = {Now}, last_event_seq = o.last_event_seq + 1
+            FROM mine m WHERE o.seq = m.seq
+            RETURNING o.seq, o.id, o.last_event_seq, m.data
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq, '{EventTypes.Output}', data, {Now} FROM u
+        )
+        SELECT id FROM u
+        """;
+
+    private const string CompleteMany = $"""
+        WITH i AS (
+            SELECT * FROM unnest(@status, @result, @error, @pre, @suf, @id, @epoch)
+                AS i(status, result, error, pre, suf, id, epoch)
+        ), mine AS (
+            {FencedRows}
+        ), u AS (
+            UPDATE operations o
+            SET status = m.status, result = m.result, error = m.error, finished_at = {Now}, updated_at = {Now},
+                lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = o.last_event_seq + 2
+            FROM mine m WHERE o.seq = m.seq
+            RETURNING o.seq, o.id, o.last_event_seq, o.attempt, m.pre, m.suf
+        ), e AS (
+            INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
+            SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (pre || attempt || suf)::json, {Now} FROM u
+            UNION ALL
+            SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
+        ), d AS (
+            DELETE FROM operation_file_chunks c USING u WHERE c.operation_seq = u.seq AND NOT EXISTS (
+                SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
+        )
+        SELECT id FROM u
         """;
 
     private const string Retry = $"""
@@ -410,7 +488,7 @@ public sealed partial class PostgresOperationStore
     public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
-        return FencedWriteAsync(new PostgresFencedWrite(Record, p.Lease.Id, eventData is not null,
+        return FencedWriteAsync(new PostgresFencedWrite(Record, RecordMany, p.Lease.Id, eventData is not null,
         [
             new("progress", ToJson(p.Progress), NpgsqlDbType.Json),
             new("eta", p.EstimatedCompletion?.ToUniversalTime(), NpgsqlDbType.TimestampTz),
@@ -423,7 +501,7 @@ public sealed partial class PostgresOperationStore
     }
 
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
-        => FencedWriteAsync(new PostgresFencedWrite(Output, p.Lease.Id, true,
+        => FencedWriteAsync(new PostgresFencedWrite(Output, OutputMany, p.Lease.Id, true,
         [
             new("data", p.Chunk.GetRawText(), NpgsqlDbType.Json),
             new("id", p.Lease.Id, NpgsqlDbType.Text),
@@ -434,7 +512,7 @@ public sealed partial class PostgresOperationStore
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
         var (pre, suf) = StatusTemplate(p.Status, p.Error);
-        var written = FencedWriteAsync(new PostgresFencedWrite(Complete, p.Lease.Id, true,
+        var written = FencedWriteAsync(new PostgresFencedWrite(Complete, CompleteMany, p.Lease.Id, true,
         [
             new("status", (int)p.Status, NpgsqlDbType.Integer),
             new("result", ToJson(p.Result), NpgsqlDbType.Json),

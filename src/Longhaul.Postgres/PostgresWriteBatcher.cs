@@ -24,6 +24,7 @@ internal sealed class PostgresWriteBatcher(
 
     private readonly Lock _gate = new();
     private readonly Queue<Item> _queue = new();
+    private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
     private bool _flushing;
 
     public Task<bool> WriteAsync(PostgresFencedWrite write, CancellationToken cancellationToken)
@@ -53,10 +54,7 @@ internal sealed class PostgresWriteBatcher(
                 batch.Clear();
                 lock (_gate)
                 {
-                    while (batch.Count < MaxBatch && _queue.TryDequeue(out var item))
-                    {
-                        if (item.TryTake()) batch.Add(item);
-                    }
+                    Take(batch);
                     if (batch.Count == 0)
                     {
                         _flushing = false;
@@ -72,6 +70,26 @@ internal sealed class PostgresWriteBatcher(
         }
     }
 
+    /// <summary>
+    /// Moves the next writes into <paramref name="batch"/>, at most one per operation: a second write of an operation
+    /// already in the batch stays queued, in order, for the next flush (so an operation's writes commit in the order
+    /// they were made, and a set statement never sees an operation twice). Writes cancelled by their callers are dropped.
+    /// </summary>
+    private void Take(List<Item> batch)
+    {
+        _taken.Clear();
+        for (var n = _queue.Count; n > 0; n--)
+        {
+            var item = _queue.Dequeue();
+            if (batch.Count >= MaxBatch || _taken.Contains(item.Write.OperationId)) _queue.Enqueue(item);
+            else if (item.TryTake())
+            {
+                batch.Add(item);
+                _taken.Add(item.Write.OperationId);
+            }
+        }
+    }
+
     /// <summary>Writes one batch; returns the connection to keep using (null when it was broken or never opened).</summary>
     private async Task<NpgsqlConnection?> FlushAsync(List<Item> batch, NpgsqlConnection? connection)
     {
@@ -83,23 +101,27 @@ internal sealed class PostgresWriteBatcher(
         try
         {
             connection ??= await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            var statements = Plan(batch);
             await using (var command = new NpgsqlBatch(connection))
             {
                 var now = clock();
-                foreach (var item in batch)
-                {
-                    var statement = new NpgsqlBatchCommand(item.Write.Sql);
-                    statement.Parameters.Add(new NpgsqlParameter("clock", NpgsqlDbType.TimestampTz) { Value = now });
-                    foreach (var p in item.Write.Parameters) statement.Parameters.Add(new NpgsqlParameter(p.Name, p.Type) { Value = p.Value ?? DBNull.Value });
-                    command.BatchCommands.Add(statement);
-                }
+                foreach (var members in statements) command.BatchCommands.Add(Statement(batch, members, now));
                 // Without a transaction of its own, the batch is one implicit transaction that commits at its end:
                 // when the reader is done, the commit (synchronous_commit=on) has been acknowledged.
                 await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
+                var held = new HashSet<string>(StringComparer.Ordinal);
+                for (var s = 0; s < statements.Count; s++)
                 {
-                    if (i > 0) await reader.NextResultAsync().ConfigureAwait(false);
-                    accepted[i] = await reader.ReadAsync().ConfigureAwait(false);
+                    if (s > 0) await reader.NextResultAsync().ConfigureAwait(false);
+                    var members = statements[s];
+                    if (members.Count == 1)
+                    {
+                        accepted[members[0]] = await reader.ReadAsync().ConfigureAwait(false);
+                        continue;
+                    }
+                    held.Clear();
+                    while (await reader.ReadAsync().ConfigureAwait(false)) held.Add(reader.GetString(0));
+                    foreach (var i in members) accepted[i] = held.Contains(batch[i].Write.OperationId);
                 }
                 while (await reader.NextResultAsync().ConfigureAwait(false))
                 {
@@ -127,6 +149,69 @@ internal sealed class PostgresWriteBatcher(
         }
         for (var i = 0; i < batch.Count; i++) batch[i].Succeed(accepted[i]);
         return connection;
+    }
+
+    /// <summary>
+    /// The batch's statements, each as the indexes of the writes it carries: the writes that have a set form are
+    /// grouped by it (one statement per kind), in the order of each group's first write; the others go one each.
+    /// </summary>
+    private static List<List<int>> Plan(List<Item> batch)
+    {
+        var statements = new List<List<int>>();
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var setSql = batch[i].Write.SetSql;
+            if (setSql is not null && groups.TryGetValue(setSql, out var group))
+            {
+                group.Add(i);
+                continue;
+            }
+            var members = new List<int> { i };
+            statements.Add(members);
+            if (setSql is not null) groups[setSql] = members;
+        }
+        return statements;
+    }
+
+    /// <summary>One write alone, or the set form of several with each parameter bound as an array (one element per write).</summary>
+    private static NpgsqlBatchCommand Statement(List<Item> batch, List<int> members, object now)
+    {
+        var first = batch[members[0]].Write;
+        var statement = new NpgsqlBatchCommand(members.Count == 1 ? first.Sql : first.SetSql!);
+        statement.Parameters.Add(new NpgsqlParameter("clock", NpgsqlDbType.TimestampTz) { Value = now });
+        for (var j = 0; j < first.Parameters.Length; j++)
+        {
+            var (name, value, type) = first.Parameters[j];
+            statement.Parameters.Add(members.Count == 1
+                ? new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value }
+                : new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = Column(batch, members, j, type) });
+        }
+        return statement;
+    }
+
+    /// <summary>Parameter <paramref name="j"/> of every member write, as a typed array (nulls kept).</summary>
+    private static Array Column(List<Item> batch, List<int> members, int j, NpgsqlDbType type) => type switch
+    {
+        NpgsqlDbType.Text or NpgsqlDbType.Json => Strings(batch, members, j),
+        NpgsqlDbType.Bigint => Values<long>(batch, members, j),
+        NpgsqlDbType.Integer => Values<int>(batch, members, j),
+        NpgsqlDbType.TimestampTz => Values<DateTimeOffset>(batch, members, j),
+        _ => throw new NotSupportedException($"A set write cannot bind a {type} parameter."),
+    };
+
+    private static string?[] Strings(List<Item> batch, List<int> members, int j)
+    {
+        var values = new string?[members.Count];
+        for (var k = 0; k < members.Count; k++) values[k] = (string?)batch[members[k]].Write.Parameters[j].Value;
+        return values;
+    }
+
+    private static T?[] Values<T>(List<Item> batch, List<int> members, int j) where T : struct
+    {
+        var values = new T?[members.Count];
+        for (var k = 0; k < members.Count; k++) values[k] = (T?)batch[members[k]].Write.Parameters[j].Value;
+        return values;
     }
 
     private async Task RunAloneAsync(Item item)

@@ -95,6 +95,68 @@ public sealed class PostgresWriteBatchingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TwoWritesOfOneOperationQueuedTogether_CommitInTheOrderTheyWereMade()
+    {
+        var ops = await CreateAndClaimAsync(3);
+        var (blocker, a, b) = (ops[0], ops[1], ops[2]);
+        var held = await LockRowAsync(blocker.Id);
+
+        var first = _store.RecordAsync(new RecordParams(Lease(blocker), null, null, Json("{}")), Ct);
+        // Queued behind the held flush without waiting in between: two checkpoints of A, A's completion, then B's.
+        var recordA1 = _store.RecordAsync(new RecordParams(Lease(a), new ProgressInfo { Percent = 50 }, null, Json("{\"step\":4}")), Ct);
+        var recordA2 = _store.RecordAsync(new RecordParams(Lease(a), new ProgressInfo { Percent = 100 }, null, Json("{\"step\":5}")), Ct);
+        var completeA = _store.CompleteAsync(new CompleteParams(Lease(a), OperationStatus.Succeeded, Json("{\"ok\":1}"), null), Ct);
+        var completeB = _store.CompleteAsync(new CompleteParams(Lease(b), OperationStatus.Succeeded, null, null), Ct);
+        await held.RollbackAsync(Ct);
+
+        Assert.True(await first);
+        Assert.True(await recordA1);
+        Assert.True(await recordA2);
+        Assert.True(await completeA);
+        Assert.True(await completeB);
+        var storedA = (await _store.GetAsync(new GetParams(null, a.Id), Ct))!;
+        Assert.Equal(OperationStatus.Succeeded, storedA.Status);
+        Assert.Equal("{\"step\":5}", storedA.Checkpoint!.Value.GetRawText());
+        var events = await _store.ReadEventsAsync(new ReadEventsParams(a.Id, 0, 100), Ct);
+        Assert.Equal(["status", "progress", "progress", "status", "done"], events.Select(e => e.Type));
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal([50.0, 100.0], events.Where(e => e.Type == "progress").Select(e => e.Data!.Value.GetProperty("progress").GetProperty("percent").GetDouble()));
+    }
+
+    [Fact]
+    public async Task RecordsOfSeveralOperationsInOneFlush_EachKeepsItsOwnValuesAndNulls()
+    {
+        var ops = await CreateAndClaimAsync(4);
+        var (blocker, a, b, c) = (ops[0], ops[1], ops[2], ops[3]);
+        Assert.True(await _store.RecordAsync(new RecordParams(Lease(b), new ProgressInfo { Percent = 20 }, null, Json("{\"b\":0}")), Ct));
+        var eta = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var held = await LockRowAsync(blocker.Id);
+
+        var first = _store.RecordAsync(new RecordParams(Lease(blocker), null, null, Json("{}")), Ct);
+        var recordA = _store.RecordAsync(new RecordParams(Lease(a), new ProgressInfo { Percent = 40 }, eta, null), Ct);
+        var recordB = _store.RecordAsync(new RecordParams(Lease(b), null, null, Json("{\"b\":1}")), Ct);
+        var staleC = _store.RecordAsync(new RecordParams(new LeaseRef(c.Id, c.LeaseEpoch + 1), new ProgressInfo { Percent = 90 }, eta, Json("{}")), Ct);
+        await held.RollbackAsync(Ct);
+
+        Assert.True(await first);
+        Assert.True(await recordA);
+        Assert.True(await recordB);
+        Assert.False(await staleC);
+        var storedA = (await _store.GetAsync(new GetParams(null, a.Id), Ct))!;
+        var storedB = (await _store.GetAsync(new GetParams(null, b.Id), Ct))!;
+        var storedC = (await _store.GetAsync(new GetParams(null, c.Id), Ct))!;
+        Assert.Equal(40, storedA.Progress!.Percent);
+        Assert.Equal(eta, storedA.EstimatedCompletion);
+        Assert.Null(storedA.Checkpoint);
+        // B's record carried a checkpoint only: its progress is the one written before, and it made no event.
+        Assert.Equal(20, storedB.Progress!.Percent);
+        Assert.Equal("{\"b\":1}", storedB.Checkpoint!.Value.GetRawText());
+        Assert.Equal(["status", "progress"], (await _store.ReadEventsAsync(new ReadEventsParams(b.Id, 0, 100), Ct)).Select(e => e.Type));
+        Assert.Null(storedC.Progress);
+        Assert.Equal(c.LastEventSeq, storedC.LastEventSeq);
+    }
+
+    [Fact]
     public async Task WriteCancelledBeforeAFlushTakesIt_IsNotWritten()
     {
         var ops = await CreateAndClaimAsync(2);
