@@ -29,6 +29,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _batchDataSource;
     private readonly IStoreNotifier _notifier;
     private readonly TimeProvider? _testClock;
     private readonly string _schema;
@@ -73,17 +74,30 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         if (!Sets(options.ConnectionString, "MAXAUTOPREPARE")) connection.MaxAutoPrepare = PostgresStoreOptions.DefaultMaxAutoPrepare;
         // Durability is not negotiable for an accepted operation, whatever the server's default says.
         connection.Options = $"{connection.Options} -c synchronous_commit=on".Trim();
-        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         _poolSize = connection.MaxPoolSize;
+        // The group commit's connection has a pool of its own (one session, counted in Maximum Pool Size): its
+        // statements find rows by key, so their generic plans are right, and it plans each of them once. PostgreSQL's
+        // own choice for the set statements (one row per operation in arrays) was a new plan on every flush, because
+        // the generic plan's guess of 10 rows per array made it look dearer than a plan for the few rows at hand.
+        var batch = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { MaxPoolSize = 1 };
+        batch.Options = $"{batch.Options} -c plan_cache_mode=force_generic_plan";
+        connection.MaxPoolSize = Math.Max(1, _poolSize - 1);
+        _poolSize = connection.MaxPoolSize + 1;
+        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        _batchDataSource = NpgsqlDataSource.Create(batch.ConnectionString);
         // Outside this pool: the maintenance leader's session, and with notifications the LISTEN session and the
         // notification sender's one connection.
         _dedicatedConnections = options.Notifications ? 3 : 1;
-        _batcher = new PostgresWriteBatcher(_dataSource, notifier, ClockValue, WriteAloneAsync);
+        _batcher = new PostgresWriteBatcher(_batchDataSource, notifier, ClockValue, WriteAloneAsync);
     }
 
     public bool OwnsAllLeases => false;
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _batchDataSource.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
