@@ -44,6 +44,8 @@ public sealed partial class PostgresOperationStore
 
     public Task<bool> WriteFileChunkAsync(FileChunkParams p, CancellationToken cancellationToken)
     {
+        // Before the write: from here on the completion of this attempt deletes the chunks of unfinished files.
+        _chunkWriters[p.Lease.Id] = 0;
         var data = p.Data.ToArray();
         return WriteAsync(async scope =>
         {

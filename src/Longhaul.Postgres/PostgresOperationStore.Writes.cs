@@ -138,7 +138,7 @@ public sealed partial class PostgresOperationStore
 
     // The final status event (its data built around the row's attempt: @pre || attempt || @suf), the done event, and
     // the chunks of files never finished.
-    private const string Complete = $"""
+    private const string CompleteWrites = $"""
         WITH u AS (
             UPDATE operations
             SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
@@ -150,10 +150,24 @@ public sealed partial class PostgresOperationStore
             SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM u
             UNION ALL
             SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
-        ), d AS (
+        )
+        """;
+
+    /// <summary>The completion that also deletes the chunks of files never finished.</summary>
+    private const string Complete = CompleteWrites + """
+        , d AS (
             DELETE FROM operation_file_chunks c WHERE c.operation_seq = (SELECT seq FROM u) AND NOT EXISTS (
                 SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
         )
+        SELECT seq FROM u
+        """;
+
+    /// <summary>
+    /// The completion of an attempt that cannot have left file chunks (see <see cref="MayHaveFileChunks"/>). The chunk
+    /// clean-up costs the database about as much as the rest of a completion (its scans of the two file tables, and a
+    /// file-size system call for every completed operation), for the many operations that never write a file.
+    /// </summary>
+    private const string CompleteWithoutFiles = CompleteWrites + """
         SELECT seq FROM u
         """;
 
@@ -206,7 +220,7 @@ public sealed partial class PostgresOperationStore
         SELECT id FROM u
         """;
 
-    private const string CompleteMany = $"""
+    private const string CompleteManyWrites = $"""
         WITH i AS (
             SELECT * FROM unnest(@status, @result, @error, @pre, @suf, @id, @epoch)
                 AS i(status, result, error, pre, suf, id, epoch)
@@ -223,10 +237,18 @@ public sealed partial class PostgresOperationStore
             SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (pre || attempt || suf)::json, {Now} FROM u
             UNION ALL
             SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
-        ), d AS (
+        )
+        """;
+
+    private const string CompleteMany = CompleteManyWrites + """
+        , d AS (
             DELETE FROM operation_file_chunks c USING u WHERE c.operation_seq = u.seq AND NOT EXISTS (
                 SELECT 1 FROM operation_files f WHERE f.operation_seq = c.operation_seq AND f.name = c.name AND f.epoch = c.epoch)
         )
+        SELECT id FROM u
+        """;
+
+    private const string CompleteManyWithoutFiles = CompleteManyWrites + """
         SELECT id FROM u
         """;
 
@@ -512,7 +534,9 @@ public sealed partial class PostgresOperationStore
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));
         var (pre, suf) = StatusTemplate(p.Status, p.Error);
-        var written = FencedWriteAsync(new PostgresFencedWrite(Complete, CompleteMany, p.Lease.Id, true,
+        var files = MayHaveFileChunks(p.Lease);
+        var written = FencedWriteAsync(new PostgresFencedWrite(
+            files ? Complete : CompleteWithoutFiles, files ? CompleteMany : CompleteManyWithoutFiles, p.Lease.Id, true,
         [
             new("status", (int)p.Status, NpgsqlDbType.Integer),
             new("result", ToJson(p.Result), NpgsqlDbType.Json),
@@ -535,8 +559,15 @@ public sealed partial class PostgresOperationStore
         finally
         {
             _claimedSeqs.TryRemove(id, out _);
+            _chunkWriters.TryRemove(id, out _);
         }
     }
+
+    /// <summary>
+    /// False only when no file chunk of the operation can exist: its first lease ever (epoch 1, so no earlier holder
+    /// wrote any) and this node wrote none in it. Chunks are written only by a lease holder, through this store.
+    /// </summary>
+    private bool MayHaveFileChunks(LeaseRef lease) => lease.Epoch != 1 || _chunkWriters.ContainsKey(lease.Id);
 
     /// <summary>A fenced worker write through the group commit (<see cref="PostgresWriteBatcher"/>).</summary>
     private Task<bool> FencedWriteAsync(PostgresFencedWrite write, CancellationToken cancellationToken)
@@ -575,6 +606,7 @@ public sealed partial class PostgresOperationStore
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         _claimedSeqs.TryRemove(p.Lease.Id, out _);
+        _chunkWriters.TryRemove(p.Lease.Id, out _);
         ChangedRow? row = null;
         DateTimeOffset runAfter = default;
         await using (var command = scope.Command(Retry)
@@ -597,6 +629,7 @@ public sealed partial class PostgresOperationStore
     public Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         _claimedSeqs.TryRemove(p.Lease.Id, out _);
+        _chunkWriters.TryRemove(p.Lease.Id, out _);
         var row = await FencedAsync(scope.Command(HandBack).P("id", p.Lease.Id, NpgsqlDbType.Text).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         if (row is not { } r) return false;
         await AppendEventAsync(scope, r.OpSeq, r.LastSeq, EventTypes.Status, EventData.Status(OperationStatus.Pending, r.Attempt, reason: "handed_back"), cancellationToken).ConfigureAwait(false);

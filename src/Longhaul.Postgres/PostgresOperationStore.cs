@@ -45,6 +45,12 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
 
     private const int MaxClaimedSeqs = 65_536;
 
+    /// <summary>
+    /// Operations this node wrote file chunks for in their current attempt (see <see cref="MayHaveFileChunks"/>);
+    /// removed when the attempt ends here. Never trimmed: forgetting one could leave chunks behind.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, byte> _chunkWriters = new(StringComparer.Ordinal);
+
     public PostgresOperationStore(PostgresStoreOptions options, IStoreNotifier notifier)
     {
         ArgumentNullException.ThrowIfNull(options);

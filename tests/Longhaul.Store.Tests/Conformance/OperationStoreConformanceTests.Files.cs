@@ -136,6 +136,20 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task Files_UnfinishedChunksOfAnEarlierAttempt_AreDroppedWhenALaterAttemptCompletesWithoutFiles()
+    {
+        var first = await CreateRunningAsync();
+        Assert.True(await Store.WriteFileChunkAsync(new FileChunkParams(LeaseOf(first), "abandoned", 0, Bytes(10, 2)), Ct));
+        var abandoned = new StoredFile(first.Id, "abandoned", "text/plain", 10, 1, first.LeaseEpoch, Clock.GetUtcNow());
+        Assert.True(await Store.HandBackAsync(new HandBackParams(LeaseOf(first)), Ct));
+        var second = await ClaimOneAsync(first.Id, OwnerB);
+
+        Assert.True(await Store.CompleteAsync(new CompleteParams(LeaseOf(second), OperationStatus.Succeeded, null, null), Ct));
+
+        Assert.Null(await Store.ReadFileChunkAsync(new ReadFileChunkParams(abandoned, 0), Ct));
+    }
+
+    [Fact]
     public async Task Files_DeleteOfTheOperation_RemovesItsFiles()
     {
         var running = await CreateRunningAsync();
