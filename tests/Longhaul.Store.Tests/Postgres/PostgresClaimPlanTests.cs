@@ -10,69 +10,61 @@ namespace Longhaul.Store.Tests.Postgres;
 /// The claim's plan when the table's statistics are from before a backlog (a new table, or one analysed while it was
 /// nearly empty): without its settings PostgreSQL estimates one ready row and sorts every ready row on every claim.
 /// </summary>
-public sealed class PostgresClaimPlanTests
+public sealed class PostgresClaimPlanTests : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string _connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
+    private readonly string _schema = PostgresTestDatabase.NewSchemaName();
+
+    public async ValueTask DisposeAsync() => await PostgresTestDatabase.DropSchemaAsync(_connectionString, _schema, CancellationToken.None);
 
     [Fact]
     public async Task Claim_StatisticsFromBeforeABacklog_WalksTheReadyIndexInOrderWithoutSorting()
     {
-        var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
-        var schema = PostgresTestDatabase.NewSchemaName();
-        await using var store = new PostgresOperationStore(new PostgresStoreOptions { ConnectionString = connectionString, Schema = schema }, new InProcessStoreNotifier());
-        try
-        {
-            await store.MigrateAsync(Ct);
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString);
-            await connection.OpenAsync(Ct);
-            await ExecuteAsync(connection, "ANALYZE operations");
-            await ExecuteAsync(connection, """
-                INSERT INTO operations (id, tenant, kind, status, input, max_attempts, run_after, created_at, updated_at)
-                SELECT 'op_' || g, 'tenant', 'sleep', 0, '{}', 3, now(), now(), now() FROM generate_series(1, 5000) AS g
-                """);
+        await using var connection = await MigratedSchemaAsync();
+        await ExecuteAsync(connection, "ANALYZE operations");
+        await InsertBacklogAsync(connection);
 
-            var unguarded = Nodes(await PlanAsync(connection, settings: false));
-            var claim = Nodes(await PlanAsync(connection, settings: true));
+        var unguarded = Nodes(await PlanAsync(connection, settings: false));
+        var claim = Nodes(await PlanAsync(connection, settings: true));
 
-            // The situation is real: the same statement without the settings sorts the whole backlog.
-            Assert.Contains(unguarded, n => n.Type == "Sort");
-            Assert.DoesNotContain(claim, n => n.Type == "Sort");
-            Assert.Contains(("Index Scan", "ix_operations_ready"), claim);
-            Assert.DoesNotContain(claim, n => n.Index == "ix_operations_ready" && n.Type != "Index Scan");
-        }
-        finally
-        {
-            await PostgresTestDatabase.DropSchemaAsync(connectionString, schema, CancellationToken.None);
-        }
+        // The situation is real: the same statement without the settings sorts the whole backlog.
+        Assert.Contains(unguarded, n => n.Type == "Sort");
+        Assert.DoesNotContain(claim, n => n.Type == "Sort");
+        Assert.Contains(("Index Scan", "ix_operations_ready"), claim);
+        Assert.DoesNotContain(claim, n => n.Index == "ix_operations_ready" && n.Type != "Index Scan");
     }
 
     [Fact]
     public async Task Claim_RunManyTimesOnOneConnection_IsPlannedOnce()
     {
-        var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
-        var schema = PostgresTestDatabase.NewSchemaName();
-        await using var store = new PostgresOperationStore(new PostgresStoreOptions { ConnectionString = connectionString, Schema = schema }, new InProcessStoreNotifier());
-        try
+        await using var connection = await MigratedSchemaAsync();
+        await InsertBacklogAsync(connection);
+        await ExecuteAsync(connection, "ANALYZE operations");
+
+        // Without the settings PostgreSQL makes a new plan for every claim (the control: this test can fail).
+        Assert.Equal((0L, 8L), await PlanCountsAfterEightClaimsAsync(settings: false));
+        // With them, every claim after the first planning reuses the one generic plan.
+        Assert.Equal((8L, 0L), await PlanCountsAfterEightClaimsAsync(settings: true));
+    }
+
+    /// <summary>The store's schema, migrated, and an open session on it.</summary>
+    private async Task<NpgsqlConnection> MigratedSchemaAsync()
+    {
+        await using (var store = new PostgresOperationStore(new PostgresStoreOptions { ConnectionString = _connectionString, Schema = _schema }, new InProcessStoreNotifier()))
         {
             await store.MigrateAsync(Ct);
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString);
-            await connection.OpenAsync(Ct);
-            await ExecuteAsync(connection, """
-                INSERT INTO operations (id, tenant, kind, status, input, max_attempts, run_after, created_at, updated_at)
-                SELECT 'op_' || g, 'tenant', 'sleep', 0, '{}', 3, now(), now(), now() FROM generate_series(1, 5000) AS g
-                """);
-            await ExecuteAsync(connection, "ANALYZE operations");
-
-            // Without the settings PostgreSQL makes a new plan for every claim (the control: this test can fail).
-            Assert.Equal((0L, 8L), await PlanCountsAfterEightClaimsAsync(connectionString, schema, settings: false));
-            // With them, every claim after the first planning reuses the one generic plan.
-            Assert.Equal((8L, 0L), await PlanCountsAfterEightClaimsAsync(connectionString, schema, settings: true));
         }
-        finally
-        {
-            await PostgresTestDatabase.DropSchemaAsync(connectionString, schema, CancellationToken.None);
-        }
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = _schema }.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
     }
+
+    private static Task InsertBacklogAsync(NpgsqlConnection connection) => ExecuteAsync(connection, """
+        INSERT INTO operations (id, tenant, kind, status, input, max_attempts, run_after, created_at, updated_at)
+        SELECT 'op_' || g, 'tenant', 'sleep', 0, '{}', 3, now(), now(), now() FROM generate_series(1, 5000) AS g
+        """);
 
     /// <summary>EXPLAIN of the claim in a transaction that is rolled back, after the claim's settings or not.</summary>
     private static async Task<string> PlanAsync(NpgsqlConnection connection, bool settings)
@@ -94,9 +86,9 @@ public sealed class PostgresClaimPlanTests
     /// Runs the claim eight times as one server-side prepared statement on a new session (claiming 8 operations each
     /// time, rolled back), and returns how many of those executions used the generic plan and how many a custom plan.
     /// </summary>
-    private static async Task<(long Generic, long Custom)> PlanCountsAfterEightClaimsAsync(string connectionString, string schema, bool settings)
+    private async Task<(long Generic, long Custom)> PlanCountsAfterEightClaimsAsync(bool settings)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { SearchPath = _schema, Pooling = false }.ConnectionString);
         await connection.OpenAsync(Ct);
         await using var claim = ClaimCommand(connection, PostgresOperationStore.ClaimStatement);
         await claim.PrepareAsync(Ct);
