@@ -86,8 +86,10 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         // own choice for the set statements (one row per operation in arrays) was a new plan on every flush, because
         // the generic plan's guess of 10 rows per array made it look dearer than a plan for the few rows at hand.
         var batch = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { MaxPoolSize = 1 };
+        batch.MinPoolSize = Math.Min(batch.MinPoolSize, 1);
         batch.Options = $"{batch.Options} -c plan_cache_mode=force_generic_plan";
         connection.MaxPoolSize = Math.Max(1, _poolSize - 1);
+        connection.MinPoolSize = Math.Min(connection.MinPoolSize, connection.MaxPoolSize);
         _poolSize = connection.MaxPoolSize + 1;
         _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
         _batchDataSource = NpgsqlDataSource.Create(batch.ConnectionString);

@@ -72,6 +72,8 @@ public sealed class PostgresOperationStoreTests
     [InlineData(";Maximum Pool Size=7", 7)]
     [InlineData(";MaxPoolSize=8", 8)]
     [InlineData(";maximum pool size=100", 100)]
+    [InlineData(";Minimum Pool Size=12;Maximum Pool Size=12", 12)]
+    [InlineData(";Maximum Pool Size=1", 2)]
     public async Task ReadConnectionBudgetAsync_PoolSizeSetOrNot_UsesTheConnectionStringsOrTheStoreDefault(string suffix, int expected)
     {
         var connectionString = PostgresTestDatabase.ConnectionStringOrSkip();
