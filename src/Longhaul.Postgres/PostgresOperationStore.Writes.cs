@@ -343,7 +343,6 @@ public sealed partial class PostgresOperationStore
     private const string InsertApiKey = "INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES (@id, @tenant, @hash, @created)";
     private const string RevokeApiKey = $"UPDATE api_keys SET revoked_at = {Now} WHERE id = @id AND revoked_at IS NULL";
 
-    private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
 
     public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
     {
@@ -646,9 +645,9 @@ public sealed partial class PostgresOperationStore
             await AppendFinalAsync(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
-        foreach (var r in await RowsAsync(scope.Command(ReapExhausted).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(LeaseExpiredError), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        foreach (var r in await RowsAsync(scope.Command(ReapExhausted).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(OperationErrors.WorkerLost), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
         {
-            await AppendFinalAsync(scope, r, OperationStatus.Failed, LeaseExpiredError, cancellationToken).ConfigureAwait(false);
+            await AppendFinalAsync(scope, r, OperationStatus.Failed, OperationErrors.WorkerLost, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

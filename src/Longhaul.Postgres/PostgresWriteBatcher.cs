@@ -152,24 +152,23 @@ internal sealed class PostgresWriteBatcher(
     }
 
     /// <summary>
-    /// The batch's statements, each as the indexes of the writes it carries: the writes that have a set form are
-    /// grouped by it (one statement per kind), in the order of each group's first write; the others go one each.
+    /// The batch's statements, each as the indexes of the writes it carries: one per kind of write, in the order of each
+    /// kind's first write. The batch is in seq order, so the flush's first lock is its lowest seq, and a batch that locks
+    /// in seq order (the heartbeat) waits for this one before it holds any row this one needs.
     /// </summary>
     private static List<List<int>> Plan(List<Item> batch)
     {
         var statements = new List<List<int>>();
-        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var kinds = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
-            var setSql = batch[i].Write.SetSql;
-            if (setSql is not null && groups.TryGetValue(setSql, out var group))
+            if (!kinds.TryGetValue(batch[i].Write.SetSql, out var members))
             {
-                group.Add(i);
-                continue;
+                members = [];
+                kinds[batch[i].Write.SetSql] = members;
+                statements.Add(members);
             }
-            var members = new List<int> { i };
-            statements.Add(members);
-            if (setSql is not null) groups[setSql] = members;
+            members.Add(i);
         }
         return statements;
     }
@@ -178,7 +177,7 @@ internal sealed class PostgresWriteBatcher(
     private static NpgsqlBatchCommand Statement(List<Item> batch, List<int> members, object now)
     {
         var first = batch[members[0]].Write;
-        var statement = new NpgsqlBatchCommand(members.Count == 1 ? first.Sql : first.SetSql!);
+        var statement = new NpgsqlBatchCommand(members.Count == 1 ? first.Sql : first.SetSql);
         statement.Parameters.Add(new NpgsqlParameter("clock", NpgsqlDbType.TimestampTz) { Value = now });
         for (var j = 0; j < first.Parameters.Length; j++)
         {

@@ -123,7 +123,6 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
-    private static readonly OperationError LeaseExpiredError = new() { Code = "worker_lost", Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
 
     public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
     {
@@ -369,9 +368,9 @@ public sealed partial class SqliteOperationStore
             AppendFinal(scope, r, OperationStatus.Cancelled, OperationErrors.Cancelled, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
         }
-        foreach (var r in Rows(scope.Command(ReapExhausted).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(LeaseExpiredError))))
+        foreach (var r in Rows(scope.Command(ReapExhausted).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(OperationErrors.WorkerLost))))
         {
-            AppendFinal(scope, r, OperationStatus.Failed, LeaseExpiredError, now);
+            AppendFinal(scope, r, OperationStatus.Failed, OperationErrors.WorkerLost, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

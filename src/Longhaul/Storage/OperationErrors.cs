@@ -7,9 +7,13 @@ public static class OperationErrors
 {
     public const string CancelledCode = "cancelled";
     public const string DeadlineExceededCode = "deadline_exceeded";
+    public const string WorkerLostCode = "worker_lost";
 
     public static readonly OperationError Cancelled = new() { Code = CancelledCode, Message = "The operation was cancelled." };
 
     /// <summary>An operation stopped by its deadline (<c>options.timeout_seconds</c>), as the reaper finds it.</summary>
     public static readonly OperationError DeadlineExceeded = new() { Code = DeadlineExceededCode, Message = "The operation did not finish within its timeout." };
+
+    /// <summary>An operation whose last attempt's worker stopped heartbeating, with no attempts left (the reaper's).</summary>
+    public static readonly OperationError WorkerLost = new() { Code = WorkerLostCode, Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
 }
