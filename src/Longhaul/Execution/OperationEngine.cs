@@ -153,7 +153,7 @@ internal sealed partial class OperationEngine : BackgroundService
                     await FinishAsync(run, OperationStatus.Failed, null, DeadlineError(op)).ConfigureAwait(false);
                     return;
                 }
-                run.StopAtDeadline(left);
+                run.StopAtDeadline(deadline);
             }
             if (op.CancelRequested) run.Stop(StopReason.UserCancel);
             LogStarted(op.Id, op.Kind, op.Attempt);

@@ -13,7 +13,10 @@ internal sealed class RunningOperation : IDisposable
     private readonly DateTimeOffset _attemptStartedAt;
     private readonly double _startFraction;
     private int _reason;
+    private readonly Lock _timerGate = new();
     private ITimer? _deadline;
+    private DateTimeOffset _deadlineAt;
+    private bool _disposed;
 
     public RunningOperation(Operation operation, IOperationStore store, TimeProvider time)
     {
@@ -55,10 +58,32 @@ internal sealed class RunningOperation : IDisposable
         }
     }
 
-    /// <summary>Stops the handler with <see cref="StopReason.Deadline"/> once <paramref name="delay"/> has passed.</summary>
-    public void StopAtDeadline(TimeSpan delay)
+    /// <summary>Stops the handler with <see cref="StopReason.Deadline"/> once the clock has reached <paramref name="deadline"/>.</summary>
+    public void StopAtDeadline(DateTimeOffset deadline)
     {
-        _deadline = _time.CreateTimer(static s => ((RunningOperation)s!).Stop(StopReason.Deadline), this, delay, Timeout.InfiniteTimeSpan);
+        lock (_timerGate)
+        {
+            _deadlineAt = deadline;
+            var left = deadline - _time.GetUtcNow();
+            _deadline = _time.CreateTimer(static s => ((RunningOperation)s!).OnDeadlineTimer(), this, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDeadlineTimer()
+    {
+        lock (_timerGate)
+        {
+            if (_disposed) return;
+            // Timers run on a coarse tick count and can fire a few milliseconds before the clock reaches the deadline. A
+            // handler that checks the clock when it is stopped must see the deadline passed, so an early timer waits again.
+            var left = _deadlineAt - _time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                _deadline!.Change(left, Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+        Stop(StopReason.Deadline);
     }
 
     public async Task RecordAsync(ProgressInfo? progress, JsonElement? checkpoint, CancellationToken cancellationToken)
@@ -86,7 +111,11 @@ internal sealed class RunningOperation : IDisposable
 
     public void Dispose()
     {
-        _deadline?.Dispose();
+        lock (_timerGate)
+        {
+            _disposed = true;
+            _deadline?.Dispose();
+        }
         _cts.Dispose();
     }
 
