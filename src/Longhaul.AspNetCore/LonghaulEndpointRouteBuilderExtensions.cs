@@ -30,7 +30,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
         v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);
         v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync);
-        v1.MapGet("/operations/{id}/files/{name}", FileEndpoint.GetAsync);
+        v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync);
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
         v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);

@@ -5,6 +5,7 @@ public static class ProblemCodes
 {
     public const string OperationNotFound = "operation_not_found";
     public const string FileNotFound = "file_not_found";
+    public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string ValidationFailed = "validation_failed";
     public const string MalformedJson = "malformed_json";
     public const string JsonTooDeep = "json_too_deep";
