@@ -106,6 +106,81 @@ public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
         }
     }
 
+    /// <summary>
+    /// Downloads an operation file (a result's link such as <c>body_url</c>, or
+    /// <c>/v1/operations/{id}/files/{name}</c>) into <paramref name="destination"/> and returns the bytes written.
+    /// A connection that breaks part-way is resumed where it stopped (<c>Range</c> with <c>If-Range</c>), up to
+    /// <paramref name="maxResumes"/> times; should the file have been written anew in between, the server sends it
+    /// whole and the download starts over, which needs a seekable <paramref name="destination"/>.
+    /// </summary>
+    public async Task<long> DownloadFileAsync(string url, Stream destination, int maxResumes = 5, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxResumes);
+        // Relative to the client's BaseAddress, like every other call (a base with a path prefix keeps it).
+        var path = url.TrimStart('/');
+        var origin = destination.CanSeek ? destination.Position : 0;
+        long written = 0;
+        EntityTagHeaderValue? etag = null;
+        var resumes = 0;
+        var buffer = new byte[81920];
+        while (true)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, path);
+            if (written > 0 && etag is not null)
+            {
+                message.Headers.Range = new RangeHeaderValue(written, null);
+                message.Headers.IfRange = new RangeConditionHeaderValue(etag);
+            }
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested && resumes < maxResumes)
+            {
+                // The connection broke before the headers arrived (a reset can discard them): a GET is safe to repeat.
+                resumes++;
+                continue;
+            }
+            using var _ = response;
+            if (response.StatusCode != HttpStatusCode.PartialContent && written > 0)
+            {
+                // The whole file again: it changed since the first response, or the server ignored the range.
+                if (!destination.CanSeek)
+                    throw new IOException("The file changed while its download was being resumed, and the destination stream cannot be rewound.");
+                destination.Position = origin;
+                destination.SetLength(origin);
+                written = 0;
+            }
+            else if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From != written)
+            {
+                throw new IOException($"The server resumed the download at byte {response.Content.Headers.ContentRange?.From}, not at {written}.");
+            }
+            etag = response.Headers.ETag is { IsWeak: false } strong ? strong : null;
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && resumes < maxResumes)
+                {
+                    // The connection broke mid-body (HttpClient reports a body shorter than its Content-Length this
+                    // way). Only reads are retried: a failed write to the destination is the caller's to see.
+                    resumes++;
+                    break;
+                }
+                if (read == 0) return written;
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                written += read;
+            }
+        }
+    }
+
     private async Task<OperationResource> SendForResourceAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         using (message)
