@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,6 +19,9 @@ namespace Longhaul.AspNetCore;
 internal static class ProxyEndpoint
 {
     public const string OperationIdHeader = "Longhaul-Operation-Id";
+
+    /// <summary>The operation's <c>options.timeout_seconds</c> for a gateway call; never forwarded to the upstream.</summary>
+    public const string TimeoutHeader = "Longhaul-Timeout-Seconds";
 
     /// <summary>Request headers a client may pass on to the upstream; everything else (the API key above all) stays here.</summary>
     private static readonly HashSet<string> ForwardedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -42,6 +46,19 @@ internal static class ProxyEndpoint
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var (keyOk, key) = await OperationCreation.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
         if (!keyOk) return;
+        double? timeoutSeconds = null;
+        if (context.Request.Headers.TryGetValue(TimeoutHeader, out var timeoutValues))
+        {
+            if (timeoutValues.Count != 1
+                || !double.TryParse(timeoutValues[0], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+                || !double.IsFinite(seconds) || seconds <= 0 || seconds > engine.MaxTimeout.TotalSeconds)
+            {
+                await ProblemResults.BadParameterAsync(context, TimeoutHeader,
+                    $"must be one number of seconds above 0 and at most {engine.MaxTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+                return;
+            }
+            timeoutSeconds = seconds;
+        }
 
         var body = await CreateRequestParser.ReadBodyAsync(context, api.MaxCreateBodyBytes).ConfigureAwait(false);
         if (body is null)
@@ -112,8 +129,11 @@ internal static class ProxyEndpoint
         }
 
         var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
-            HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, null);
-        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes("proxy\n" + inputElement.GetRawText()), key, untilOutput: true).ConfigureAwait(false);
+            HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, timeoutSeconds);
+        // The idempotency hash covers the timeout too (a retry with another one is another request); without the
+        // header it is what it always was, so keys stored before the header existed still match.
+        var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "") + inputElement.GetRawText();
+        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes(hashed), key, untilOutput: true).ConfigureAwait(false);
         if (created is null) return;
         context.Response.Headers[OperationIdHeader] = created.Operation.Id;
         if (created.OutputStarted || (created.WaitApplied && IsStreamedAnswer(created.Operation)))
@@ -137,7 +157,12 @@ internal static class ProxyEndpoint
         };
         if (answer is not { ValueKind: JsonValueKind.Object } a || !a.TryGetProperty("status", out var statusElement))
         {
-            var (status, title) = op.Error?.Code == "upstream_timeout" ? (504, "Upstream timed out") : (502, "Upstream call failed");
+            var (status, title) = op.Error?.Code switch
+            {
+                "upstream_timeout" => (504, "Upstream timed out"),
+                OperationErrors.DeadlineExceededCode => (504, "Operation timed out"),
+                _ => (502, "Upstream call failed"),
+            };
             if (op.Status == OperationStatus.Cancelled) (status, title) = (409, "Operation cancelled");
             await ProblemResults.WriteAsync(context, status, op.Error?.Code ?? ProblemCodes.UpstreamError, title,
                 $"{op.Error?.Message ?? "The call did not produce an upstream answer."} Operation: /v1/operations/{op.Id}").ConfigureAwait(false);

@@ -158,4 +158,59 @@ public sealed class GatewayTests
             await Http.AssertProblemAsync(response, 404, "operation_not_found");
         Assert.DoesNotContain(await other.ListAllAsync(), o => o.Id() == id);
     }
+
+    [Fact]
+    public async Task TimeoutHeader_BoundsTheCall_TheAnswerIs504DeadlineExceeded_AndTheHeaderIsNotForwarded()
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("RequestTimeout", "00:05:00")));
+
+        using var response = await host.Client.SendAsync(Proxy(HttpMethod.Post, "/v1/proxy/api/v1/messages", "{}",
+            ("Prefer", "respond-async, wait=20"), ("Longhaul-Timeout-Seconds", "1.5")), Http.Ct);
+
+        await Http.AssertProblemAsync(response, 504, "deadline_exceeded");
+        var id = response.Headers.GetValues("Longhaul-Operation-Id").Single();
+        var op = await host.Client.WaitDoneAsync(id);
+        var details = op.GetProperty("error").GetProperty("details");
+        Assert.Equal(1.5, details.GetProperty("timeout_seconds").GetDouble());
+        Assert.False((await fake.Received.Task.WaitAsync(Bound, Http.Ct)).Headers.ContainsKey("Longhaul-Timeout-Seconds"));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("abc")]
+    [InlineData("1e3")]
+    [InlineData("2592001")] // over MaxTimeout (30 days)
+    [InlineData("NaN")] // double.TryParse takes it whatever the number style
+    [InlineData("Infinity")]
+    [InlineData("1, 2")]
+    public async Task BadTimeoutHeader_Is400_AndNothingIsCreated(string value)
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("ok", context.RequestAborted));
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
+
+        using var response = await host.Client.SendAsync(Proxy(HttpMethod.Get, "/v1/proxy/api/x", null, ("Longhaul-Timeout-Seconds", value)), Http.Ct);
+
+        await Http.AssertProblemAsync(response, 400, "invalid_parameter");
+        using var list = await host.Client.GetAsync("/v1/operations", Http.Ct);
+        Assert.Equal(0, (await Http.ReadJsonAsync(list)).GetProperty("operations").GetArrayLength());
+        Assert.Empty(fake.Requests);
+    }
+
+    [Fact]
+    public async Task SameIdempotencyKey_WithAnotherTimeout_Is422()
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("ok", context.RequestAborted));
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
+
+        using var first = await host.Client.SendAsync(Proxy(HttpMethod.Get, "/v1/proxy/api/x", null, ("Idempotency-Key", "k1"), ("Longhaul-Timeout-Seconds", "60")), Http.Ct);
+        using var same = await host.Client.SendAsync(Proxy(HttpMethod.Get, "/v1/proxy/api/x", null, ("Idempotency-Key", "k1"), ("Longhaul-Timeout-Seconds", "60")), Http.Ct);
+        using var other = await host.Client.SendAsync(Proxy(HttpMethod.Get, "/v1/proxy/api/x", null, ("Idempotency-Key", "k1"), ("Longhaul-Timeout-Seconds", "61")), Http.Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, same.StatusCode);
+        Assert.Equal(first.Headers.GetValues("Longhaul-Operation-Id").Single(), same.Headers.GetValues("Longhaul-Operation-Id").Single());
+        await Http.AssertProblemAsync(other, 422, "idempotency_key_reused");
+    }
 }
