@@ -74,6 +74,14 @@ public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
             Assert.Equal("text/plain; charset=utf-8", file.Content.Headers.ContentType?.ToString());
             Assert.Equal(expected, await file.Content.ReadAsStringAsync(ct));
         }
+        // A byte range across the first chunk boundary (1 MiB), read from PostgreSQL by the other node.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, result["body_url"]!.GetValue<string>()))
+        {
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1048000, 1049999);
+            using var part = await api.Http.SendAsync(request, ct);
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+            Assert.Equal(expected.Substring(1048000, 2000), await part.Content.ReadAsStringAsync(ct));
+        }
         // What the servers wrote (the harness's own command lines name the variable's value, so not Env.Logs).
         var serverOutput = string.Join('\n', api.Process.Stdout, api.Process.Stderr, worker.Process.Stdout, worker.Process.Stderr);
         Assert.Contains("Role: worker", serverOutput, StringComparison.Ordinal);
