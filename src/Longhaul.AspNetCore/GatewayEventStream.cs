@@ -17,6 +17,12 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 internal static class GatewayEventStream
 {
+    /// <summary>Headers of the relayed stream itself, never taken from the upstream.</summary>
+    private static readonly HashSet<string> StreamOwned = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "date", "content-length", "content-type", "content-encoding", "cache-control", "x-accel-buffering",
+    };
+
     public static async Task WriteAsync(HttpContext context, Operation op)
     {
         var services = context.RequestServices;
@@ -32,7 +38,6 @@ internal static class GatewayEventStream
         response.Headers.CacheControl = "no-cache, no-transform";
         response.Headers["X-Accel-Buffering"] = "no";
         var body = response.Body;
-        await body.FlushAsync(ct).ConfigureAwait(false);
 
         Operation? final = null;
         try
@@ -46,7 +51,11 @@ internal static class GatewayEventStream
                         final = await store.GetAsync(new GetParams(op.Tenant, op.Id), ct).ConfigureAwait(false);
                         return true;
                     }
-                    if (e.Type == EventTypes.Output && e.Data is { ValueKind: JsonValueKind.Object } chunk) await WriteUpstreamEventAsync(body, chunk, ct).ConfigureAwait(false);
+                    if (e.Type == EventTypes.Output && e.Data is { ValueKind: JsonValueKind.Object } chunk)
+                    {
+                        if (!response.HasStarted) ApplyUpstreamResponse(response, chunk);
+                        await WriteUpstreamEventAsync(body, chunk, ct).ConfigureAwait(false);
+                    }
                 }
                 await body.FlushAsync(ct).ConfigureAwait(false);
                 return false;
@@ -65,6 +74,23 @@ internal static class GatewayEventStream
             return;
         }
         context.Abort();
+    }
+
+    /// <summary>
+    /// The upstream's status and headers from the first <c>output</c> chunk (<c>response</c>), as the gateway relays
+    /// them for a plain answer; this stream's own framing headers stay.
+    /// </summary>
+    private static void ApplyUpstreamResponse(HttpResponse response, JsonElement chunk)
+    {
+        if (!chunk.TryGetProperty("response", out var upstream) || upstream.ValueKind != JsonValueKind.Object) return;
+        if (upstream.TryGetProperty("status", out var status) && status.TryGetInt32(out var code) && code is >= 200 and < 300)
+            response.StatusCode = code;
+        if (!upstream.TryGetProperty("headers", out var headers) || headers.ValueKind != JsonValueKind.Object) return;
+        foreach (var header in headers.EnumerateObject())
+        {
+            if (header.Value.ValueKind != JsonValueKind.String || StreamOwned.Contains(header.Name)) continue;
+            response.Headers[header.Name] = header.Value.GetString();
+        }
     }
 
     /// <summary>An <c>output</c> chunk (<c>{ event, data, text? }</c>) as the upstream sent it.</summary>

@@ -121,4 +121,48 @@ public sealed class GatewayStreamingTests
         var op = await host.Client.WaitDoneAsync(id);
         Assert.Equal("upstream_stream_interrupted", op.GetProperty("error").GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task RelayedStream_CarriesTheUpstreamsStatusAndHeaders_AndTheFirstOutputEventHasThem()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var fake = await FakeUpstream.StartAsync(async (context, _) =>
+        {
+            Sse.Start(context.Response);
+            context.Response.StatusCode = 201;
+            context.Response.Headers["request-id"] = "req_42";
+            context.Response.Headers["anthropic-ratelimit-requests-remaining"] = "99";
+            context.Response.Headers["set-cookie"] = "s=1";
+            context.Response.Headers.CacheControl = "max-age=600";
+            await Sse.AnthropicStartAsync(context.Response);
+            await Sse.AnthropicTokenAsync(context.Response, "Hi");
+            await release.Task.WaitAsync(context.RequestAborted);
+            await Sse.AnthropicEndAsync(context.Response, 1);
+        });
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake), "acme");
+
+        // Live: the headers are there while the upstream is still streaming.
+        using var response = await host.Client.SendAsync(StreamRequest("/v1/proxy/api/v1/messages"), HttpCompletionOption.ResponseHeadersRead, Http.Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("req_42", response.Headers.GetValues("request-id").Single());
+        Assert.Equal("99", response.Headers.GetValues("anthropic-ratelimit-requests-remaining").Single());
+        Assert.False(response.Headers.Contains("set-cookie"));
+        Assert.True(response.Headers.CacheControl is { NoCache: true, NoTransform: true, MaxAge: null }, response.Headers.CacheControl?.ToString());
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        release.SetResult();
+        var all = await response.Content.ReadAsStringAsync(Http.Ct).WaitAsync(Bound, Http.Ct);
+        Assert.EndsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("req_42", all, StringComparison.Ordinal); // the response field is not relayed as data
+
+        // Replayed after the fact: the same headers.
+        var id = response.Headers.GetValues("Longhaul-Operation-Id").Single();
+        await host.Client.WaitDoneAsync(id);
+        using var stream = await SseClient.OpenAsync(host.Client, $"/v1/operations/{id}/events", lastEventId: "0");
+        var outputs = (await stream.ReadToEndAsync()).Where(e => e.Type == "output").ToList();
+        var first = outputs[0].Data.GetProperty("response");
+        Assert.Equal(201, first.GetProperty("status").GetInt32());
+        Assert.Equal("req_42", first.GetProperty("headers").GetProperty("request-id").GetString());
+        Assert.False(first.GetProperty("headers").TryGetProperty("set-cookie", out _));
+        Assert.All(outputs.Skip(1), e => Assert.False(e.Data.TryGetProperty("response", out _)));
+    }
 }

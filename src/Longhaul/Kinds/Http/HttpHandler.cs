@@ -416,6 +416,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
         await using var capped = new CappedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), upstream.Options.MaxResponseBytes);
         using var text = new StreamReader(capped, Encoding.UTF8);
         var reader = new SseReader(text);
+        var first = true;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } read)
         {
             var message = upstream.Redactor.IsEmpty ? read : read with { Event = read.Event is { } e ? upstream.Redactor.Redact(e) : null, Data = upstream.Redactor.Redact(read.Data) };
@@ -428,6 +429,10 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
                     ["data"] = data is { } d ? JsonNode.Parse(d.GetRawText()) : JsonValue.Create(message.Data),
                 };
                 if (delta is not null) chunk["text"] = delta;
+                // The first event also carries the upstream's status and headers (request id, rate limits), so a
+                // watcher, and the gateway relaying the stream live, has them before the result exists.
+                if (first) chunk["response"] = new JsonObject { ["status"] = (int)response.StatusCode, ["headers"] = Headers(upstream, response) };
+                first = false;
                 await context.WriteOutputAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
             if (assembler.Error is { } error)
