@@ -118,8 +118,12 @@ public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
         ArgumentException.ThrowIfNullOrEmpty(url);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(maxResumes);
+        // The API key goes with the request: an absolute URL must be this server's.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
+            && (http.BaseAddress is null || Uri.Compare(absolute, http.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0))
+            throw new ArgumentException($"'{url}' is not on the server this client talks to ({http.BaseAddress}).", nameof(url));
         // Relative to the client's BaseAddress, like every other call (a base with a path prefix keeps it).
-        var path = url.TrimStart('/');
+        var path = absolute is { Scheme: "http" or "https" } ? absolute.ToString() : url.TrimStart('/');
         var origin = destination.CanSeek ? destination.Position : 0;
         long written = 0;
         EntityTagHeaderValue? etag = null;

@@ -156,4 +156,30 @@ public sealed class ClientDownloadTests
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.Equal("file_not_found", error.Problem?.Code);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.2:1/v1/operations/op_1/files/body")]
+    [InlineData("https://example.com/v1/operations/op_1/files/body")]
+    public async Task AbsoluteUrlOfAnotherServer_IsRefused_BeforeTheKeyIsSent(string url)
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("x", context.RequestAborted));
+        using var http = new HttpClient { BaseAddress = fake.Address };
+        var client = new LonghaulClient(http, apiKey: "lh_secret");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DownloadFileAsync(url, Stream.Null, cancellationToken: Http.Ct));
+    }
+
+    [Fact]
+    public async Task AbsoluteUrlOfThisServer_Downloads()
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("whole", context.RequestAborted));
+        var client = ClientFor(fake, out var http);
+        using var _ = http;
+
+        using var destination = new MemoryStream();
+        await client.DownloadFileAsync(new Uri(fake.Address, "/v1/operations/op_1/files/body").ToString(), destination, cancellationToken: Http.Ct);
+
+        Assert.Equal("whole"u8.ToArray(), destination.ToArray());
+        Assert.Equal("/v1/operations/op_1/files/body", Assert.Single(fake.Requests).PathAndQuery);
+    }
 }
