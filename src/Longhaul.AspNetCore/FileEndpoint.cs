@@ -71,9 +71,10 @@ internal static class FileEndpoint
         response.StatusCode = status;
         response.ContentType = file.ContentType;
         response.ContentLength = range.Length;
-        // A range starts in the chunk that holds its first byte (FileRange serves ranges only of files with full chunks).
-        var index = range.Partial ? (int)(range.Start / OperationFileWriter.ChunkBytes) : 0;
-        var offset = range.Partial ? (int)(range.Start % OperationFileWriter.ChunkBytes) : 0;
+        // A range starts in the chunk that holds its first byte (FileRange serves ranges only of files with full
+        // chunks; the whole file starts at 0 whatever its chunks).
+        var index = (int)(range.Start / OperationFileWriter.ChunkBytes);
+        var offset = (int)(range.Start % OperationFileWriter.ChunkBytes);
         var remaining = range.Length;
         for (; remaining > 0; index++)
         {
@@ -101,6 +102,7 @@ internal static class FileEndpoint
             var take = (int)Math.Min(chunk.Length - offset, remaining);
             if (take <= 0)
             {
+                // A chunk shorter than the offset the layout promised: serving on would send the wrong bytes.
                 context.Abort();
                 return;
             }

@@ -123,7 +123,6 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
-
     public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
     {
         var input = p.Operation.Input.GetRawText();

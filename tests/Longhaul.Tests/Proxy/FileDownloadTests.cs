@@ -20,7 +20,17 @@ public sealed class FileDownloadTests
         return bytes;
     }
 
-    private static async Task<(TestHost Host, FakeUpstream Fake, string Url, byte[] Payload)> StartWithFileAsync()
+    /// <summary>A server whose one operation has the file at <see cref="Url"/>, fetched from a fake upstream.</summary>
+    private sealed record ServedFile(TestHost Host, FakeUpstream Fake, string Url, byte[] Payload) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Fake.DisposeAsync();
+        }
+    }
+
+    private static async Task<ServedFile> StartWithFileAsync()
     {
         var payload = Payload();
         var fake = await FakeUpstream.StartAsync((context, _) =>
@@ -37,7 +47,7 @@ public sealed class FileDownloadTests
         var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
         var done = await host.Client.WaitDoneAsync(op.Id());
         Assert.Equal("succeeded", done.Status());
-        return (host, fake, done.GetProperty("result").GetProperty("body_url").GetString()!, payload);
+        return new ServedFile(host, fake, done.GetProperty("result").GetProperty("body_url").GetString()!, payload);
     }
 
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string url, string? range = null, string? ifRange = null)
@@ -57,9 +67,8 @@ public sealed class FileDownloadTests
     [InlineData("bytes=-99999999", 0, Size)] // a suffix longer than the file is the whole file
     public async Task OneByteRange_Is206_WithContentRange_AndExactlyThoseBytes(string range, int start, int length)
     {
-        var (host, fake, url, payload) = await StartWithFileAsync();
-        await using var _ = fake;
-        await using var __ = host;
+        await using var file = await StartWithFileAsync();
+        var (host, url, payload) = (file.Host, file.Url, file.Payload);
 
         using var response = await GetAsync(host.Client, url, range);
 
@@ -76,9 +85,9 @@ public sealed class FileDownloadTests
     [InlineData("bytes=-0")]
     public async Task RangeOutsideTheFile_Is416_WithTheLength(string range)
     {
-        var (host, fake, url, _) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var host = file.Host;
+        var url = file.Url;
 
         using var response = await GetAsync(host.Client, url, range);
 
@@ -93,9 +102,8 @@ public sealed class FileDownloadTests
     [InlineData("bytes=abc")]
     public async Task RangeNotServed_IsTheWholeFile(string range)
     {
-        var (host, fake, url, payload) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var (host, url, payload) = (file.Host, file.Url, file.Payload);
 
         using var response = await GetAsync(host.Client, url, range);
 
@@ -107,9 +115,8 @@ public sealed class FileDownloadTests
     [Fact]
     public async Task BrokenDownload_ResumedWithRangeAndIfRange_GivesTheWholeFile_AndAStaleValidatorGivesItAfresh()
     {
-        var (host, fake, url, payload) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var (host, url, payload) = (file.Host, file.Url, file.Payload);
 
         // The first download stops after a part of the body, as a dropped connection would.
         var received = new MemoryStream();
@@ -146,9 +153,8 @@ public sealed class FileDownloadTests
     [Fact]
     public async Task IfRangeWithTheLastModifiedDate_IsHonoured()
     {
-        var (host, fake, url, payload) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var (host, url, payload) = (file.Host, file.Url, file.Payload);
         using var head = new HttpRequestMessage(HttpMethod.Head, url);
         using var headResponse = await host.Client.SendAsync(head, Http.Ct);
         var lastModified = headResponse.Content.Headers.LastModified!.Value;
@@ -165,9 +171,9 @@ public sealed class FileDownloadTests
     [Fact]
     public async Task Head_HasTheHeadersOfGet_AndNoBody_AndIsTenantScoped()
     {
-        var (host, fake, url, _) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var host = file.Host;
+        var url = file.Url;
 
         using var request = new HttpRequestMessage(HttpMethod.Head, url);
         using var response = await host.Client.SendAsync(request, Http.Ct);
@@ -194,9 +200,9 @@ public sealed class FileDownloadTests
     [Fact]
     public async Task RangeOfAnotherTenantsFile_Is404()
     {
-        var (host, fake, url, _) = await StartWithFileAsync();
-        await using var _1 = fake;
-        await using var _2 = host;
+        await using var file = await StartWithFileAsync();
+        var host = file.Host;
+        var url = file.Url;
 
         using var response = await GetAsync(host.ClientFor("other"), url, "bytes=0-9");
 
