@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Longhaul.AspNetCore;
 
 /// <summary>
-/// Reads and validates a creation body: media type (415), size (413), syntax and encoding (400), depth (400),
+/// Reads and validates a creation body: media type (415), size (413), syntax, encoding, depth and I-JSON through
+/// <see cref="JsonBody"/> (400),
 /// then every field (422, all errors at once).
 /// </summary>
 internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOptions, IOptions<LonghaulOptions> engineOptions, OperationHandlerRegistry registry)
@@ -29,25 +30,8 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
             return Fail(ctx => ProblemResults.WriteAsync(ctx, 413, ProblemCodes.BodyTooLarge, "Request body too large",
                 $"The body exceeds the limit of {o.MaxCreateBodyBytes} bytes."));
         }
-        if (!System.Text.Unicode.Utf8.IsValid(body))
-        {
-            // JsonDocument does not validate UTF-8 inside strings; reading such a string later would throw (500).
-            return Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.MalformedJson, "Malformed JSON",
-                "The body is not valid UTF-8."), body);
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = o.MaxJsonDepth });
-        }
-        catch (JsonException ex)
-        {
-            return TooDeep(body)
-                ? Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.JsonTooDeep, "JSON nested too deeply",
-                    $"JSON may nest at most {o.MaxJsonDepth} levels."), body)
-                : Fail(ctx => ProblemResults.WriteAsync(ctx, 400, ProblemCodes.MalformedJson, "Malformed JSON",
-                    $"The body is not valid UTF-8 JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."), body);
-        }
+        var document = JsonBody.Parse(body, o.MaxJsonDepth, out var invalid);
+        if (document is null) return Fail(ctx => ProblemResults.InvalidJsonAsync(ctx, invalid!), body);
         using (document)
         {
             var errors = new Dictionary<string, string[]>();
@@ -204,20 +188,5 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
-    }
-
-    /// <summary>Whether a body that failed to parse is valid JSON that is only nested too deeply.</summary>
-    private static bool TooDeep(byte[] body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 100_000 });
-            while (reader.Read()) { }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

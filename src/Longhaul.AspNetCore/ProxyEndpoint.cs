@@ -78,16 +78,13 @@ internal static class ProxyEndpoint
             }
             if (CreateRequestParser.IsJson(context.Request.ContentType))
             {
-                try
+                using var document = JsonBody.Parse(body, api.MaxJsonDepth, out var invalid);
+                if (document is null)
                 {
-                    bodyNode = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = api.MaxJsonDepth });
-                }
-                catch (JsonException)
-                {
-                    await ProblemResults.WriteAsync(context, 400, ProblemCodes.MalformedJson, "Malformed JSON",
-                        "The body is declared as JSON but does not parse.").ConfigureAwait(false);
+                    await ProblemResults.InvalidJsonAsync(context, invalid!).ConfigureAwait(false);
                     return;
                 }
+                bodyNode = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = api.MaxJsonDepth });
             }
             else
             {

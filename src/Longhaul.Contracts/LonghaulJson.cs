@@ -6,7 +6,7 @@ namespace Longhaul.Contracts;
 /// <summary>Source-generated serialization for every wire type: snake_case, UTC timestamps.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    Converters = [typeof(UtcTimestampConverter)],
+    Converters = [typeof(UtcTimestampConverter), typeof(VerbatimJsonElementConverter)],
     AllowTrailingCommas = false,
     MaxDepth = 64)]
 [JsonSerializable(typeof(OperationResource))]

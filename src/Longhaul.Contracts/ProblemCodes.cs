@@ -9,6 +9,8 @@ public static class ProblemCodes
     public const string ValidationFailed = "validation_failed";
     public const string MalformedJson = "malformed_json";
     public const string JsonTooDeep = "json_too_deep";
+    public const string InvalidUnicode = "invalid_unicode";
+    public const string DuplicateMember = "duplicate_member";
     public const string BodyTooLarge = "body_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string IdempotencyKeyInvalid = "idempotency_key_invalid";

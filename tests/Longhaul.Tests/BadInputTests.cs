@@ -81,6 +81,14 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         ["empty_body"] = new(_ => PostBytes([]), 400, "malformed_json"),
         ["invalid_utf8"] = new(_ => PostBytes([.. Encoding.ASCII.GetBytes("""{"kind":"sleep","input":{"seconds":0},"metadata":{"a":" """), 0xC3, 0x28, 0xFF, .. Encoding.ASCII.GetBytes("\"}}")]), 400, "malformed_json"),
         ["nested_1000"] = new(_ => Post(Nested(1000)), 400, "json_too_deep"),
+        // 400: valid JSON syntax, but not I-JSON (RFC 7493): refused before anything is read or stored, naming the field.
+        ["lone_high_surrogate_in_kind"] = new(_ => Post("""{"kind":"\ud800","input":{}}"""), 400, "invalid_unicode", "kind"),
+        ["lone_low_surrogate_in_metadata"] = new(_ => Post("""{"kind":"sleep","input":{"seconds":0},"metadata":{"a":["ok","x\udc00"]}}"""), 400, "invalid_unicode", "metadata.a[1]"),
+        ["reversed_pair_in_input"] = new(_ => Post("""{"kind":"sleep","input":{"seconds":0,"x":"\ude00\ud83d"}}"""), 400, "invalid_unicode", "input.x"),
+        ["lone_surrogate_member_name"] = new(_ => Post("""{"kind":"sleep","input":{"\ud800":1}}"""), 400, "invalid_unicode", "input"),
+        ["lone_surrogate_in_options"] = new(_ => Post("""{"kind":"sleep","input":{"seconds":0},"options":{"\udbff":1}}"""), 400, "invalid_unicode", "options"),
+        ["duplicate_kind"] = new(_ => Post("""{"kind":"sleep","kind":"fail","input":{"seconds":0}}"""), 400, "duplicate_member", "kind"),
+        ["duplicate_in_metadata"] = new(_ => Post("""{"kind":"sleep","input":{"seconds":0},"metadata":{"a":{"b":1,"b":2}}}"""), 400, "duplicate_member", "metadata.a.b"),
         // 413.
         ["too_large_content_length"] = new(_ => Post("""{"kind":"sleep","input":{"seconds":0},"metadata":{"pad":" """ + Padding(1024 * 1024) + "\"}}"), 413, "body_too_large"),
         ["too_large_chunked"] = new(_ =>

@@ -59,6 +59,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Services.AddOperationHandler<StubbornHandler>();
         builder.Services.AddOperationHandler<FailHandler>();
         builder.Services.AddOperationHandler<StreamHandler>();
+        builder.Services.AddOperationHandler<EchoHandler>();
         builder.Services.Configure<LonghaulOptions>(o =>
         {
             o.ShutdownGracePeriod = TimeSpan.Zero;
