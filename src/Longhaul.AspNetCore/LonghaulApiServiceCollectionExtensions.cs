@@ -19,6 +19,8 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<OperationWaiter>();
         services.AddSingleton<CreateRequestParser>();
         services.AddSingleton<PrometheusMetrics>();
+        services.AddSingleton<PageTokens>();
+        services.AddSingleton<KestrelRejectionProblems>();
         return services;
     }
 

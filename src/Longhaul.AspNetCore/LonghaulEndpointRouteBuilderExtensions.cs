@@ -15,7 +15,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
     public static IApplicationBuilder UseLonghaul(this IApplicationBuilder app) => app.UseMiddleware<LonghaulMiddleware>();
 
     /// <summary>
-    /// The pipeline of a worker-only node (which maps only <see cref="MapLonghaulHealth"/>): <c>/v1/…</c> answers 404
+    /// The pipeline of a worker-only node (which maps only <see cref="MapLonghaulHealth"/> and <see cref="MapLonghaulMetrics"/>): <c>/v1/…</c> answers 404
     /// <c>not_an_api_node</c> before any authentication, and every other error is a problem document too.
     /// </summary>
     public static IApplicationBuilder UseLonghaulWorkerNode(this IApplicationBuilder app)
@@ -37,6 +37,18 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         endpoints.MapLonghaulHealth();
+        endpoints.MapLonghaulMetrics();
+        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
+        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps <c>/metrics</c>: Longhaul's meters in the Prometheus text format. Worker-only nodes map it too, since the
+    /// meters of upstream calls (<c>Longhaul.Http</c>) are recorded where the calls run.
+    /// </summary>
+    public static IEndpointRouteBuilder MapLonghaulMetrics(this IEndpointRouteBuilder endpoints)
+    {
         // Created now so that the listener sees every measurement from the start.
         var metrics = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
         endpoints.MapGet("/metrics", (HttpContext context) =>
@@ -44,12 +56,10 @@ public static class LonghaulEndpointRouteBuilderExtensions
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             return context.Response.WriteAsync(metrics.Render());
         });
-        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
-        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
         return endpoints;
     }
 
-    /// <summary>Maps only <c>/healthz</c> (the process is up) and <c>/readyz</c> (the store answers): all a worker-only node serves.</summary>
+    /// <summary>Maps only <c>/healthz</c> (the process is up) and <c>/readyz</c> (the store answers): with <see cref="MapLonghaulMetrics"/>, all a worker-only node serves.</summary>
     public static IEndpointRouteBuilder MapLonghaulHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("{\"status\":\"ok\"}"));

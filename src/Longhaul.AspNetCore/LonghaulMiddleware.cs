@@ -44,8 +44,9 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
-            var code = ex.StatusCode == 413 ? ProblemCodes.BodyTooLarge : "bad_request";
-            await ProblemResults.WriteAsync(context, ex.StatusCode, code, "Bad request", ex.Message).ConfigureAwait(false);
+            // Kestrel found the body's framing bad (or too large, or too slow) while the app read it.
+            var (code, title, _) = RejectedRequestProblems.Describe(ex.StatusCode);
+            await ProblemResults.WriteAsync(context, ex.StatusCode, code, title, ex.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -134,12 +134,14 @@ internal static class OperationEndpoints
                 return;
             }
         }
+        var tokens = context.RequestServices.GetRequiredService<PageTokens>();
+        var scope = new PageTokenScope(Tenant(context), status, kind);
         long? before = null;
         if (query.TryGetValue("page_token", out var pt) && !string.IsNullOrEmpty(pt))
         {
-            if (pt.Count != 1 || PageTokens.Decode(pt[0]!) is not { } cursor)
+            if (pt.Count != 1 || await tokens.DecodeAsync(pt[0]!, scope, context.RequestAborted).ConfigureAwait(false) is not { } cursor)
             {
-                await ProblemResults.BadParameterAsync(context, "page_token", "is not a token this server issued").ConfigureAwait(false);
+                await ProblemResults.BadParameterAsync(context, "page_token", "is not a token this server issued for this list (same API key, status and kind)").ConfigureAwait(false);
                 return;
             }
             before = cursor;
@@ -148,7 +150,7 @@ internal static class OperationEndpoints
         var list = new OperationList
         {
             Operations = [.. page.Operations.Select(o => o.ToResource())],
-            NextPageToken = page.NextCursor is { } next ? PageTokens.Encode(next) : null,
+            NextPageToken = page.NextCursor is { } next ? await tokens.EncodeAsync(next, scope, context.RequestAborted).ConfigureAwait(false) : null,
         };
         await JsonResponses.WriteAsync(context, list, LonghaulJson.Default.OperationList).ConfigureAwait(false);
     }

@@ -14,6 +14,6 @@ internal sealed class WorkerNodeMiddleware(RequestDelegate next)
     {
         if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
         return ProblemResults.WriteAsync(context, 404, ProblemCodes.NotAnApiNode, "Not an API node",
-            "This node runs workers only (--role worker) and serves only /healthz and /readyz; send API requests to a node started with --role api or all.");
+            "This node runs workers only (--role worker) and serves only /healthz, /readyz and /metrics; send API requests to a node started with --role api or all.");
     }
 }

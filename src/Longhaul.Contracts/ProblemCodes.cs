@@ -28,4 +28,12 @@ public static class ProblemCodes
     public const string UpstreamError = "upstream_error";
     public const string ShuttingDown = "shutting_down";
     public const string NotAnApiNode = "not_an_api_node";
+
+    // Requests the HTTP server rejects before any route runs (a request line, headers or body framing it cannot accept).
+    public const string BadRequest = "bad_request";
+    public const string RequestTimeout = "request_timeout";
+    public const string LengthRequired = "length_required";
+    public const string UriTooLong = "uri_too_long";
+    public const string RequestHeadersTooLarge = "request_headers_too_large";
+    public const string HttpVersionNotSupported = "http_version_not_supported";
 }

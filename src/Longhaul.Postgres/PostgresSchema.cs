@@ -103,6 +103,14 @@ internal static class PostgresSchema
         (3, """
             ALTER TABLE operations SET (fillfactor = 80);
             """),
+        // Server secrets every node reads (the page-token key, ADR 12).
+        (4, """
+            CREATE TABLE secrets (
+                name text PRIMARY KEY,
+                value bytea NOT NULL,
+                created_at timestamptz NOT NULL
+            );
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

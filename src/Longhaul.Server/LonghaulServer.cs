@@ -40,6 +40,8 @@ public static partial class LonghaulServer
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64L * 1024 * 1024;
+            // Kestrel's own rejections (bad request line, headers too large, …) answer problem documents too (ADR 11).
+            k.ConfigureEndpointDefaults(listen => listen.UseLonghaulRejectionProblems());
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -88,6 +90,7 @@ public static partial class LonghaulServer
         {
             app.UseLonghaulWorkerNode();
             app.MapLonghaulHealth();
+            app.MapLonghaulMetrics();
         }
         else
         {
@@ -109,7 +112,7 @@ public static partial class LonghaulServer
         LogRole(logger, context.Role.ToString().ToLowerInvariant(), context.Role switch
         {
             ServeRole.Api => "the API only; this node never claims work",
-            ServeRole.Worker => "workers only; HTTP serves /healthz and /readyz, /v1 answers 404 not_an_api_node",
+            ServeRole.Worker => "workers only; HTTP serves /healthz, /readyz and /metrics, /v1 answers 404 not_an_api_node",
             _ => "the API and workers",
         });
         LogKinds(logger, string.Join(", ", kinds), options.RunWorkers ? options.WorkerSlots : 0);

@@ -11,7 +11,7 @@ internal static class ServeCommand
         var dataDir = CommonOptions.DataDir();
         var store = CommonOptions.Store();
         var connection = CommonOptions.Connection();
-        var role = new Option<string?>("--role") { Description = "all (default), api (the API; never claims work) or worker (workers; only /healthz and /readyz); or Longhaul:Role." };
+        var role = new Option<string?>("--role") { Description = "all (default), api (the API; never claims work) or worker (workers; only /healthz, /readyz and /metrics); or Longhaul:Role." };
         var noMigrate = new Option<bool>("--no-migrate") { Description = "Do not apply PostgreSQL migrations on start (or Longhaul:Postgres:MigrateOnStart=false)." };
         var command = new Command("serve", "Run the API and the workers (or one of them, with --role).") { urls, dataDir, store, connection, role, noMigrate };
         command.SetAction(async (result, cancellationToken) =>

@@ -93,6 +93,13 @@ internal static class SqliteSchema
                 PRIMARY KEY (operation_seq, name, idx)
             );
             """),
+        (3, """
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                value BLOB NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

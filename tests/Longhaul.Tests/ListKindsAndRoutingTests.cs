@@ -81,6 +81,28 @@ public sealed class ListKindsAndRoutingTests
     }
 
     [Fact]
+    public async Task List_PageTokenOfAnotherFilterOrTampered_Answers400InvalidParameter()
+    {
+        await using var host = await TestHost.StartAsync(engine: o => o.RunWorkers = false);
+        for (var i = 0; i < 3; i++) await host.Client.SleepAsync();
+        var token = (await host.Client.GetJsonAsync("/v1/operations?page_size=1&kind=sleep")).GetProperty("next_page_token").GetString()!;
+        var flipped = token[..10] + (token[10] == 'x' ? 'y' : 'x') + token[11..];
+
+        foreach (var query in new[] { "kind=other", "status=pending&kind=sleep", "", $"kind=sleep&flipped" })
+        {
+            var url = query == "kind=sleep&flipped"
+                ? "/v1/operations?page_size=1&kind=sleep&page_token=" + Uri.EscapeDataString(flipped)
+                : $"/v1/operations?page_size=1&{query}&page_token=" + Uri.EscapeDataString(token);
+            using var response = await host.Client.GetAsync(url, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{query}: {body}");
+            Assert.Contains("\"invalid_parameter\"", body, StringComparison.Ordinal);
+        }
+        using var ok = await host.Client.GetAsync("/v1/operations?page_size=1&kind=sleep&page_token=" + Uri.EscapeDataString(token), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
     public async Task List_NewOperationsDuringPaging_DoNotShiftLaterPages()
     {
         await using var host = await TestHost.StartAsync(engine: o => o.RunWorkers = false);

@@ -67,4 +67,11 @@ public interface IOperationStore
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
 
     Task<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The secret stored under <see cref="SecretParams.Name"/>; stores <see cref="SecretParams.Candidate"/> first when
+    /// there is none. Every node sharing the store gets the same bytes, also after a restart; a stored secret never
+    /// changes.
+    /// </summary>
+    Task<byte[]> GetOrAddSecretAsync(SecretParams p, CancellationToken cancellationToken);
 }
