@@ -147,7 +147,7 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
                         // Serialized here, not by the engine, so that a failure to do it is one of this call's failures.
                         return Details(answer);
                     }
-                    catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
+                    catch (UpstreamReadException) when (!token.IsCancellationRequested)
                     {
                         if (!isStream && canRetry && retrySafe)
                         {
