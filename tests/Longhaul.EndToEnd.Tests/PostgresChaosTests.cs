@@ -128,11 +128,11 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : PostgresNodes
         if (status == "failed")
         {
             failed++;
-            // Every attempt ended in a planned failure or a killed worker: the planned failures retried (handler_error)
+            // Every attempt ended in a planned failure or a killed worker: the planned failures retried (internal_error)
             // plus the leases lost plus the last attempt (attempts_exhausted, or worker_lost when a kill ended it).
             var code = op["error"]!["code"]!.GetValue<string>();
             if (code is not ("attempts_exhausted" or "worker_lost")) return $"failed with {code}";
-            var plannedRetries = log.Count(e => e.Type == "status" && e.Data.Contains("\"handler_error\"", StringComparison.Ordinal));
+            var plannedRetries = log.Count(e => e.Type == "status" && e.Data.Contains("\"internal_error\"", StringComparison.Ordinal));
             if (attempt != MaxAttemptsToFail || plannedRetries + lost + 1 != MaxAttemptsToFail) return "failed with attempts left";
             return null;
         }

@@ -158,17 +158,19 @@ internal sealed partial class OperationEngine : BackgroundService
             if (op.CancelRequested) run.Stop(StopReason.UserCancel);
             LogStarted(op.Id, op.Kind, op.Attempt);
 
-            object? result;
+            JsonElement? element;
             try
             {
-                result = await handler.ExecuteAsync(new OperationContext(run), run.Token).ConfigureAwait(false);
+                var result = await handler.ExecuteAsync(new OperationContext(run), run.Token).ConfigureAwait(false);
+                // A result that cannot be serialized is the handler's failure, not a failure to record the end (which
+                // would leave the operation to the reaper and run it again).
+                element = result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), LonghaulJsonDefaults.Options);
             }
             catch (Exception ex)
             {
                 await FailedAsync(run, ex).ConfigureAwait(false);
                 return;
             }
-            var element = result is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(result, result.GetType(), LonghaulJsonDefaults.Options);
             await FinishAsync(run, OperationStatus.Succeeded, element, null).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -216,16 +218,23 @@ internal sealed partial class OperationEngine : BackgroundService
                 await FinishAsync(run, OperationStatus.Failed, null, new OperationError { Code = permanent.Code, Message = permanent.Message, Details = permanent.Details }).ConfigureAwait(false);
                 return;
         }
-        var error = new OperationError { Code = "handler_error", Message = ex.Message };
+        // An exception's message and type are for the log only: they can name hosts, paths, or worse, and they are not a
+        // contract. The operation gets a stable code and a message that says where to look.
+        LogHandlerFailed(ex, op.Id, op.Kind, op.Attempt, op.MaxAttempts);
         if (op.Attempt < op.MaxAttempts)
         {
+            var error = new OperationError { Code = OperationErrors.InternalErrorCode, Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed with an unexpected error; it will be retried. Details are in the server log." };
             var delay = _retry.GetDelay(op.Attempt);
             var ok = await _store.RetryAsync(new RetryParams(run.Lease, error, delay), CancellationToken.None).ConfigureAwait(false);
-            if (ok) LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds, ex.Message);
+            if (ok) LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds);
             else LogLeaseLost(op.Id, op.LeaseEpoch);
             return;
         }
-        await FinishAsync(run, OperationStatus.Failed, null, error with { Code = "attempts_exhausted", Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed: {ex.Message}" }).ConfigureAwait(false);
+        await FinishAsync(run, OperationStatus.Failed, null, new OperationError
+        {
+            Code = OperationErrors.AttemptsExhaustedCode,
+            Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed with an unexpected error. Details are in the server log.",
+        }).ConfigureAwait(false);
     }
 
     private async Task FinishAsync(RunningOperation run, OperationStatus status, JsonElement? result, OperationError? error)
@@ -345,8 +354,11 @@ internal sealed partial class OperationEngine : BackgroundService
     [LoggerMessage(Level = LogLevel.Debug, Message = "Operation {OperationId} finished: {Status}")]
     private partial void LogFinished(string operationId, string status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} attempt {Attempt} failed; retrying in {DelayMs:F0} ms: {Reason}")]
-    private partial void LogRetry(string operationId, int attempt, double delayMs, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} attempt {Attempt} failed; retrying in {DelayMs:F0} ms")]
+    private partial void LogRetry(string operationId, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} ({Kind}) attempt {Attempt} of {MaxAttempts} failed with an unexpected error")]
+    private partial void LogHandlerFailed(Exception ex, string operationId, string kind, int attempt, int maxAttempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: lease epoch {Epoch} lost; another worker owns it, this attempt's writes are discarded")]
     private partial void LogLeaseLost(string operationId, long epoch);

@@ -9,6 +9,12 @@ public static class OperationErrors
     public const string DeadlineExceededCode = "deadline_exceeded";
     public const string WorkerLostCode = "worker_lost";
 
+    /// <summary>An attempt that failed with an unexpected exception and will be retried; the exception is only logged.</summary>
+    public const string InternalErrorCode = "internal_error";
+
+    /// <summary>The last attempt failed with an unexpected exception; the exception is only logged.</summary>
+    public const string AttemptsExhaustedCode = "attempts_exhausted";
+
     public static readonly OperationError Cancelled = new() { Code = CancelledCode, Message = "The operation was cancelled." };
 
     /// <summary>An operation stopped by its deadline (<c>options.timeout_seconds</c>), as the reaper finds it.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Longhaul.AspNetCore;
 using Longhaul.Server;
+using Longhaul.Sqlite;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -48,8 +49,22 @@ public sealed class TestHost : IAsyncDisposable
     public static Task<TestHost> StartWithSettingsAsync(IReadOnlyDictionary<string, string?> settings, params string[] tenants)
         => StartCoreAsync(null, null, settings, tenants);
 
+    /// <summary>A host with extra configuration keys whose store fails on demand (see <see cref="FaultyStore"/>).</summary>
+    public static async Task<(TestHost Host, FaultyStore Faults)> StartWithFaultyStoreAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        FaultyStore? faults = null;
+        var host = await StartCoreAsync(null, null, settings, [], services => services.AddSingleton(sp =>
+        {
+            var (store, f) = FaultyStore.Wrap(sp.GetRequiredService<SqliteOperationStore>());
+            faults = f;
+            return store;
+        }));
+        return (host, faults ?? throw new InvalidOperationException("The store was never resolved."));
+    }
+
     private static async Task<TestHost> StartCoreAsync(
-        Action<LonghaulOptions>? engine, Action<LonghaulApiOptions>? api, IReadOnlyDictionary<string, string?>? settings, string[] tenants)
+        Action<LonghaulOptions>? engine, Action<LonghaulApiOptions>? api, IReadOnlyDictionary<string, string?>? settings, string[] tenants,
+        Action<IServiceCollection>? services = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "longhaul-tests", Guid.NewGuid().ToString("N"));
         var builder = LonghaulServer.CreateBuilder(new ServeSettings { Urls = "http://127.0.0.1:0", DataDir = dataDir });
@@ -72,6 +87,7 @@ public sealed class TestHost : IAsyncDisposable
             o.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
             api?.Invoke(o);
         });
+        services?.Invoke(builder.Services);
         var app = LonghaulServer.Build(builder);
 
         // Keys go in before the server starts: the start-up report caches "no keys" for a second.

@@ -213,4 +213,88 @@ public sealed class GatewayTests
         Assert.Equal(first.Headers.GetValues("Longhaul-Operation-Id").Single(), same.Headers.GetValues("Longhaul-Operation-Id").Single());
         await Http.AssertProblemAsync(other, 422, "idempotency_key_reused");
     }
+
+    [Theory]
+    [InlineData(204)]
+    [InlineData(200)]
+    public async Task EmptyUpstreamAnswer_WithPreferWait_IsRelayedWithItsStatusAndNoBody(int status)
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.Headers["x-request-id"] = "req_empty";
+            if (status == 200) context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        });
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
+
+        using var response = await host.Client.SendAsync(Proxy(HttpMethod.Post, "/v1/proxy/api/v1/empty", "{}", ("Prefer", "respond-async, wait=10")), Http.Ct);
+
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Http.Ct));
+        Assert.Equal("req_empty", response.Headers.GetValues("x-request-id").Single());
+        Assert.Single(fake.Requests);
+    }
+
+    [Fact]
+    public async Task NestedJsonAnswer_FromAnUpstreamWithASecretHeader_IsRelayedRedacted()
+    {
+        var variable = "LONGHAUL_TEST_GATEWAY_" + Guid.NewGuid().ToString("N");
+        var secret = "sk-gw-" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(variable, secret);
+        try
+        {
+            await using var fake = await FakeUpstream.StartAsync((context, request) => context.Response.WriteAsJsonAsync(new
+            {
+                id = "msg_1",
+                content = new object[] { new { type = "text", text = "hello" }, new { type = "tool_use", input = new { nested = new[] { new { auth = request.Headers["x-api-key"] } } } } },
+                usage = new { input_tokens = 3, output_tokens = 1 },
+            }, context.RequestAborted));
+            await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("Headers:x-api-key", $"${{env:{variable}}}")));
+
+            using var response = await host.Client.SendAsync(Proxy(HttpMethod.Post, "/v1/proxy/api/v1/messages", "{}", ("Prefer", "respond-async, wait=10")), Http.Ct);
+
+            var text = await response.Content.ReadAsStringAsync(Http.Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            using var body = System.Text.Json.JsonDocument.Parse(text);
+            Assert.Equal("hello", body.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+            Assert.Equal("[REDACTED]", body.RootElement.GetProperty("content")[1].GetProperty("input").GetProperty("nested")[0].GetProperty("auth").GetString());
+            Assert.Equal(3, body.RootElement.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            Assert.Equal(secret, fake.Requests.Single().Headers["x-api-key"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Theory]
+    [InlineData("/v1/proxy/api/api", true)]
+    [InlineData("/v1/proxy/api/api/x", true)]
+    [InlineData("/v1/proxy/api/api/", true)]
+    [InlineData("/v1/proxy/api/apiary", false)]
+    [InlineData("/v1/proxy/api/api_admin", false)]
+    [InlineData("/v1/proxy/api/api%2Fx", false)]
+    [InlineData("/v1/proxy/api/api%2F..%2Fadmin", false)]
+    [InlineData("/v1/proxy/api/api/%2e%2e/admin", false)]
+    [InlineData("/v1/proxy/api/admin", false)]
+    public async Task PathPrefix_MatchesWholeSegments(string path, bool admitted)
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("ok", context.RequestAborted));
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("AllowedPathPrefixes:0", "/api/")));
+
+        using var response = await host.Client.SendAsync(Proxy(HttpMethod.Get, path, null, ("Prefer", "respond-async, wait=10")), Http.Ct);
+
+        if (admitted)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Single(fake.Requests);
+        }
+        else
+        {
+            await Http.AssertProblemAsync(response, 422, "validation_failed", "input.path");
+            Assert.Empty(fake.Requests);
+        }
+    }
 }

@@ -1,6 +1,9 @@
 namespace Longhaul.Kinds.Http;
 
-/// <summary>A read-only wrapper that throws <see cref="ResponseTooLargeException"/> past a byte limit.</summary>
+/// <summary>
+/// A read-only wrapper over the upstream's body that throws <see cref="ResponseTooLargeException"/> past a byte limit
+/// and <see cref="UpstreamReadException"/> when the connection breaks.
+/// </summary>
 internal sealed class CappedStream(Stream inner, long limit) : Stream
 {
     public long BytesRead { get; private set; }
@@ -15,10 +18,31 @@ internal sealed class CappedStream(Stream inner, long limit) : Stream
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            return Count(inner.Read(buffer, offset, count));
+        }
+        catch (Exception ex) when (ex is (IOException or HttpRequestException) and not UpstreamReadException)
+        {
+            throw new UpstreamReadException(ex);
+        }
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    {
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is (IOException or HttpRequestException) and not UpstreamReadException)
+        {
+            throw new UpstreamReadException(ex);
+        }
+        return Count(read);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -43,8 +43,8 @@ internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine)
             }
             foreach (var prefix in u.AllowedPathPrefixes)
             {
-                if (prefix is null || !prefix.StartsWith('/') || prefix.Contains("..", StringComparison.Ordinal) || prefix.Contains('?', StringComparison.Ordinal))
-                    errors.Add($"{key}:AllowedPathPrefixes: '{prefix}' must start with '/' and contain neither '..' nor '?'.");
+                if (UpstreamPaths.PrefixProblem(prefix) is { } problem)
+                    errors.Add($"{key}:AllowedPathPrefixes: '{prefix}' {problem}.");
             }
             if (u.MaxConcurrentCalls is < 1 or > 10_000)
                 errors.Add($"{key}:MaxConcurrentCalls must be between 1 and 10000 (is {u.MaxConcurrentCalls}).");

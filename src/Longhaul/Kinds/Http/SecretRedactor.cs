@@ -55,11 +55,19 @@ internal sealed class SecretRedactor
         if (IsEmpty) return node;
         switch (node)
         {
+            // Only a replaced string goes back in: a node still in its parent cannot be set again ("The node already has a parent").
             case JsonObject o:
-                foreach (var name in o.Select(p => p.Key).ToList()) o[name] = Redact(o[name]);
+                foreach (var (name, child) in o.ToList())
+                {
+                    if (Redact(child) is var replaced && !ReferenceEquals(replaced, child)) o[name] = replaced;
+                }
                 return o;
             case JsonArray a:
-                for (var i = 0; i < a.Count; i++) a[i] = Redact(a[i]);
+                for (var i = 0; i < a.Count; i++)
+                {
+                    var child = a[i];
+                    if (Redact(child) is var replaced && !ReferenceEquals(replaced, child)) a[i] = replaced;
+                }
                 return a;
             case JsonValue v when v.TryGetValue<string>(out var s):
                 var redacted = Redact(s);

@@ -13,6 +13,7 @@ internal sealed class StreamAssembler
 {
     private readonly StringBuilder _text = new();
     private JsonObject? _usage;
+    private char? _pendingHigh;
 
     public string? Format { get; private set; }
 
@@ -22,7 +23,8 @@ internal sealed class StreamAssembler
 
     public int Events { get; private set; }
 
-    public string Text => _text.ToString();
+    /// <summary>The text so far; a high surrogate still waiting for its other half counts as U+FFFD.</summary>
+    public string Text => _pendingHigh is null ? _text.ToString() : _text.ToString() + '\uFFFD';
 
     public JsonObject? Usage => _usage;
 
@@ -33,16 +35,18 @@ internal sealed class StreamAssembler
     public (JsonElement? Data, string? Text) Add(SseMessage message)
     {
         Events++;
-        JsonElement? data = null;
+        JsonElement raw;
         try
         {
             using var doc = JsonDocument.Parse(message.Data);
-            data = doc.RootElement.Clone();
+            raw = doc.RootElement.Clone();
         }
         catch (JsonException)
         {
             return (null, null); // e.g. OpenAI's "[DONE]".
         }
+        // Everything is read from the repaired copy; only a text delta is read from the raw one (see Join).
+        JsonElement? data = LenientJson.Clean(raw);
         var d = data.Value;
         if (d.ValueKind != JsonValueKind.Object) return (data, null);
         var type = d.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : message.Event;
@@ -62,7 +66,7 @@ internal sealed class StreamAssembler
                 if (d.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
                     && delta.TryGetProperty("type", out var dt) && dt.ValueEquals("text_delta")
                     && delta.TryGetProperty("text", out var dtext) && dtext.ValueKind == JsonValueKind.String)
-                    text = dtext.GetString();
+                    text = RawText(raw, dtext, r => r.GetProperty("delta").GetProperty("text"));
                 break;
             case "message_delta":
                 Format = "anthropic";
@@ -84,7 +88,7 @@ internal sealed class StreamAssembler
                         var choice = choices[0];
                         if (choice.TryGetProperty("delta", out var od) && od.ValueKind == JsonValueKind.Object
                             && od.TryGetProperty("content", out var oc) && oc.ValueKind == JsonValueKind.String)
-                            text = oc.GetString();
+                            text = RawText(raw, oc, r => r.GetProperty("choices")[0].GetProperty("delta").GetProperty("content"));
                         if (choice.TryGetProperty("finish_reason", out var fr) && fr.ValueKind == JsonValueKind.String)
                             StopReason = fr.GetString();
                     }
@@ -92,9 +96,48 @@ internal sealed class StreamAssembler
                 }
                 break;
         }
+        text = Join(text);
         if (string.IsNullOrEmpty(text)) return (data, null);
         _text.Append(text);
         return (data, text);
+    }
+
+    /// <summary>
+    /// The delta as sent, lone surrogates kept: an upstream that cuts its text between the two halves of a surrogate
+    /// pair (<c>"\ud83d"</c> in one event, <c>"\ude00"</c> in the next) must still give one character.
+    /// </summary>
+    private static string RawText(JsonElement raw, JsonElement clean, Func<JsonElement, JsonElement> path)
+    {
+        try
+        {
+            return LenientJson.ReadString(path(raw));
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name on the way cannot be read as sent (itself a lone surrogate): the repaired text will do.
+            return clean.GetString()!;
+        }
+    }
+
+    /// <summary>
+    /// Prepends a high surrogate held back from the previous delta and holds back this one's trailing high surrogate,
+    /// so every delta (and so every <c>output</c> event's <c>text</c>) is valid Unicode and the deltas add up to <see cref="Text"/>.
+    /// </summary>
+    private string? Join(string? text)
+    {
+        if (text is null) return null;
+        if (_pendingHigh is { } high)
+        {
+            text = high + text;
+            _pendingHigh = null;
+        }
+        // A high surrogate at the end is never paired within the text: its other half may come next.
+        if (text.Length > 0 && char.IsHighSurrogate(text[^1]))
+        {
+            _pendingHigh = text[^1];
+            text = text[..^1];
+        }
+        return LenientJson.ReplaceLoneSurrogates(text);
     }
 
     private void MergeUsage(JsonElement usage)

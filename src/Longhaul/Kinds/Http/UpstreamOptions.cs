@@ -37,6 +37,15 @@ public sealed class UpstreamOptions
     /// </summary>
     public long MaxInlineBytes { get; set; } = 256L * 1024;
 
+    /// <summary>
+    /// Whether a request to this upstream may be sent again after it may have reached it, whatever its method: set it
+    /// only when the upstream tolerates repeats (it deduplicates, e.g. by an idempotency key the client sends).
+    /// When false, only the idempotent methods of RFC 9110 (GET, HEAD, OPTIONS, PUT, DELETE) are: a POST or PATCH
+    /// whose connection broke, that got a 500, 502 or 504, or that failed unexpectedly after sending, fails the
+    /// operation instead of being repeated. Defaults to false.
+    /// </summary>
+    public bool RetrySafe { get; set; }
+
     /// <summary>Retries of safe failures inside one attempt.</summary>
     public UpstreamRetryOptions Retry { get; set; } = new();
 
