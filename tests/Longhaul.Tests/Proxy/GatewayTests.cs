@@ -297,4 +297,19 @@ public sealed class GatewayTests
             Assert.Empty(fake.Requests);
         }
     }
+
+    [Theory]
+    [InlineData("""{"messages":[{"content":"hi \ud800"}]}""", "invalid_unicode", "messages[0].content")]
+    [InlineData("""{"model":"a","model":"b"}""", "duplicate_member", "model")]
+    public async Task JsonBodyNotIJson_IsRefusedNamingTheField_AndNothingIsSentOrStored(string json, string code, string field)
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("ok", context.RequestAborted));
+        await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake), "acme");
+
+        using var response = await host.Client.SendAsync(Proxy(HttpMethod.Post, "/v1/proxy/api/v1/chat", json, ("Prefer", "respond-async, wait=10")), Http.Ct);
+
+        await Http.AssertProblemAsync(response, 400, code, field);
+        Assert.Empty(fake.Requests);
+        Assert.Empty(await host.Client.ListAllAsync());
+    }
 }
