@@ -6,7 +6,7 @@ public sealed class LonghaulApiOptions
     public const string SectionName = "Longhaul:Http";
 
     /// <summary>Largest accepted body of <c>POST /v1/operations</c>. Defaults to 1 MiB.</summary>
-    public int MaxCreateBodyBytes { get; set; } = 1024 * 1024;
+    public int MaxStartBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Deepest accepted JSON nesting in request bodies. Defaults to 32.</summary>
     public int MaxJsonDepth { get; set; } = 32;
@@ -44,7 +44,7 @@ public sealed class LonghaulApiOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (MaxCreateBodyBytes < 1024) errors.Add("Longhaul:Http:MaxCreateBodyBytes must be at least 1024.");
+        if (MaxStartBodyBytes < 1024) errors.Add("Longhaul:Http:MaxStartBodyBytes must be at least 1024.");
         if (MaxJsonDepth is < 4 or > 256) errors.Add("Longhaul:Http:MaxJsonDepth must be between 4 and 256.");
         if (MaxMetadataBytes < 0) errors.Add("Longhaul:Http:MaxMetadataBytes must not be negative.");
         if (LongPollMax <= TimeSpan.Zero) errors.Add("Longhaul:Http:LongPollMax must be positive.");

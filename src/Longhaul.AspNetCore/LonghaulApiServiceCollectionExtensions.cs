@@ -17,7 +17,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<TenantResolver>();
         services.AddSingleton<RetryAfterPolicy>();
         services.AddSingleton<OperationWaiter>();
-        services.AddSingleton<CreateRequestParser>();
+        services.AddSingleton<StartRequestParser>();
         services.AddSingleton<PrometheusMetrics>();
         services.AddSingleton<PageTokens>();
         services.AddSingleton<KestrelRejectionProblems>();

@@ -25,7 +25,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapLonghaul(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1");
-        v1.MapPost("/operations", OperationEndpoints.CreateAsync);
+        v1.MapPost("/operations", OperationEndpoints.StartAsync);
         v1.MapGet("/operations", OperationEndpoints.ListAsync);
         v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
         v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);

@@ -15,25 +15,26 @@ internal static class OperationEndpoints
 {
     public static string Tenant(HttpContext context) => (string)context.Items[LonghaulMiddleware.TenantItem]!;
 
-    public static async Task CreateAsync(HttpContext context)
+    public static async Task StartAsync(HttpContext context)
     {
-        var (keyOk, key) = await OperationCreation.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
+        var (keyOk, key) = await OperationStarter.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
         if (!keyOk) return;
         var services = context.RequestServices;
-        var parsed = await services.GetRequiredService<CreateRequestParser>().ReadAsync(context).ConfigureAwait(false);
+        var parsed = await services.GetRequiredService<StartRequestParser>().ReadAsync(context).ConfigureAwait(false);
         if (parsed.Problem is not null)
         {
             await parsed.Problem(context).ConfigureAwait(false);
             return;
         }
         var request = parsed.Request!;
-        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
-        var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), Tenant(context), request.Kind,
-            request.Input, request.Metadata, null, request.Priority, request.MaxAttempts ?? engine.DefaultMaxAttempts, request.TimeoutSeconds);
-        var created = await OperationCreation.CreateAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
+        var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
+        var options = request.Options!;
+        var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), Tenant(context), request.Kind!,
+            request.Input!.Value, request.Metadata, null, options.Priority ?? 0, options.MaxAttempts ?? engine.DefaultMaxAttempts, options.TimeoutSeconds);
+        var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);
-        else await OperationCreation.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
+        else await OperationStarter.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
     }
 
     public static async Task GetAsync(HttpContext context, string id)

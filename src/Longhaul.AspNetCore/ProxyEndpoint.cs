@@ -42,9 +42,9 @@ internal static class ProxyEndpoint
                 "No upstream of this name is configured (Longhaul:Upstreams).").ConfigureAwait(false);
             return;
         }
-        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
-        var (keyOk, key) = await OperationCreation.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
+        var (keyOk, key) = await OperationStarter.ReadIdempotencyKeyAsync(context).ConfigureAwait(false);
         if (!keyOk) return;
         double? timeoutSeconds = null;
         if (context.Request.Headers.TryGetValue(TimeoutHeader, out var timeoutValues))
@@ -60,11 +60,11 @@ internal static class ProxyEndpoint
             timeoutSeconds = seconds;
         }
 
-        var body = await CreateRequestParser.ReadBodyAsync(context, api.MaxCreateBodyBytes).ConfigureAwait(false);
+        var body = await StartRequestParser.ReadBodyAsync(context, api.MaxStartBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             await ProblemResults.WriteAsync(context, 413, ProblemCodes.BodyTooLarge, "Request body too large",
-                $"The body exceeds the limit of {api.MaxCreateBodyBytes} bytes.").ConfigureAwait(false);
+                $"The body exceeds the limit of {api.MaxStartBodyBytes} bytes.").ConfigureAwait(false);
             return;
         }
         JsonNode? bodyNode = null;
@@ -76,7 +76,7 @@ internal static class ProxyEndpoint
                     "The gateway forwards text and JSON bodies (UTF-8) only.").ConfigureAwait(false);
                 return;
             }
-            if (CreateRequestParser.IsJson(context.Request.ContentType))
+            if (StartRequestParser.IsJson(context.Request.ContentType))
             {
                 using var document = JsonBody.Parse(body, api.MaxJsonDepth, out var invalid);
                 if (document is null)
@@ -125,18 +125,18 @@ internal static class ProxyEndpoint
             return;
         }
 
-        var operation = new NewOperation(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
+        var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
             HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, timeoutSeconds);
         // The idempotency hash covers the timeout too (a retry with another one is another request); without the
         // header it is what it always was, so keys stored before the header existed still match.
         var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "") + inputElement.GetRawText();
-        var created = await OperationCreation.CreateAsync(context, operation, Encoding.UTF8.GetBytes(hashed), key, untilOutput: true).ConfigureAwait(false);
+        var created = await OperationStarter.StartAsync(context, operation, Encoding.UTF8.GetBytes(hashed), key, untilOutput: true).ConfigureAwait(false);
         if (created is null) return;
         context.Response.Headers[OperationIdHeader] = created.Operation.Id;
         if (created.OutputStarted || (created.WaitApplied && IsStreamedAnswer(created.Operation)))
             await GatewayEventStream.WriteAsync(context, created.Operation).ConfigureAwait(false);
         else if (created.WaitApplied) await WriteUpstreamAnswerAsync(context, created.Operation).ConfigureAwait(false);
-        else await OperationCreation.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
+        else await OperationStarter.WriteAcceptedAsync(context, created.Operation).ConfigureAwait(false);
     }
 
     /// <summary>A succeeded call whose upstream answered with an event stream (the result assembles it).</summary>

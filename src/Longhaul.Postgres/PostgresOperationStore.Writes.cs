@@ -344,14 +344,14 @@ public sealed partial class PostgresOperationStore
     private const string RevokeApiKey = $"UPDATE api_keys SET revoked_at = {Now} WHERE id = @id AND revoked_at IS NULL";
 
 
-    public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
+    public Task<StartResult> StartAsync(StartParams p, CancellationToken cancellationToken)
     {
         var input = p.Operation.Input.GetRawText();
         var metadata = ToJson(p.Operation.Metadata);
         return WriteAsync(scope => CreateInScopeAsync(scope, p, input, metadata, cancellationToken), cancellationToken);
     }
 
-    private static async Task<CreateResult> CreateInScopeAsync(PostgresWriteScope scope, CreateParams p, string input, string? metadata, CancellationToken cancellationToken)
+    private static async Task<StartResult> CreateInScopeAsync(PostgresWriteScope scope, StartParams p, string input, string? metadata, CancellationToken cancellationToken)
     {
         var op = p.Operation;
         if (p.Idempotency is { } key)
@@ -374,10 +374,10 @@ public sealed partial class PostgresOperationStore
             }
             if (existingHash is not null)
             {
-                if (!string.Equals(existingHash, key.RequestHash, StringComparison.Ordinal)) return new CreateResult(CreateOutcome.KeyReused, null);
-                if (inFlight) return new CreateResult(CreateOutcome.KeyInFlight, null);
+                if (!string.Equals(existingHash, key.RequestHash, StringComparison.Ordinal)) return new StartResult(StartOutcome.KeyReused, null);
+                if (inFlight) return new StartResult(StartOutcome.KeyInFlight, null);
                 var replayed = await SelectInScopeAsync(scope, op.Tenant, existingId!, cancellationToken).ConfigureAwait(false);
-                if (replayed is not null) return new CreateResult(CreateOutcome.Replayed, replayed);
+                if (replayed is not null) return new StartResult(StartOutcome.Replayed, replayed);
             }
             await ExecuteAsync(scope.Command(DeleteIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
         }
@@ -399,7 +399,7 @@ public sealed partial class PostgresOperationStore
                 cancellationToken).ConfigureAwait(false);
         }
         scope.Notify(StoreNotificationKind.WorkAvailable);
-        return new CreateResult(CreateOutcome.Created, created);
+        return new StartResult(StartOutcome.Started, created);
     }
 
     public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)

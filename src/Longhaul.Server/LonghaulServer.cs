@@ -105,7 +105,7 @@ public static partial class LonghaulServer
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulOptions>>().Value;
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulEngineOptions>>().Value;
         var kinds = app.Services.GetRequiredService<OperationHandlerRegistry>().Kinds;
         LogListening(logger, string.Join(", ", addresses));
         LogStore(logger, context.StoreDescription);

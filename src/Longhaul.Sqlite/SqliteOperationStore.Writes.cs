@@ -123,14 +123,14 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
-    public Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken)
+    public Task<StartResult> StartAsync(StartParams p, CancellationToken cancellationToken)
     {
         var input = p.Operation.Input.GetRawText();
         var metadata = ToJson(p.Operation.Metadata);
         return _writer.ExecuteAsync(scope => Create(scope, p, input, metadata), cancellationToken);
     }
 
-    private CreateResult Create(WriteScope scope, CreateParams p, string input, string? metadata)
+    private StartResult Create(WriteScope scope, StartParams p, string input, string? metadata)
     {
         var now = Now();
         var op = p.Operation;
@@ -149,10 +149,10 @@ public sealed partial class SqliteOperationStore
             }
             if (existingHash is not null)
             {
-                if (!string.Equals(existingHash, key.RequestHash, StringComparison.Ordinal)) return new CreateResult(CreateOutcome.KeyReused, null);
-                if (inFlightUntil > now) return new CreateResult(CreateOutcome.KeyInFlight, null);
+                if (!string.Equals(existingHash, key.RequestHash, StringComparison.Ordinal)) return new StartResult(StartOutcome.KeyReused, null);
+                if (inFlightUntil > now) return new StartResult(StartOutcome.KeyInFlight, null);
                 var replayed = SelectInWriter(scope, op.Tenant, existingId!);
-                if (replayed is not null) return new CreateResult(CreateOutcome.Replayed, replayed);
+                if (replayed is not null) return new StartResult(StartOutcome.Replayed, replayed);
             }
             scope.Command(DeleteIdempotencyKey).P("$tenant", op.Tenant).P("$key", key.Key).ExecuteNonQuery();
         }
@@ -190,7 +190,7 @@ public sealed partial class SqliteOperationStore
             UpdatedAt = Time(now),
             RunAfter = Time(now),
         };
-        return new CreateResult(CreateOutcome.Created, created);
+        return new StartResult(StartOutcome.Started, created);
     }
 
     public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)

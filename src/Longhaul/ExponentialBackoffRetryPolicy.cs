@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Longhaul;
 
 /// <summary>Exponential backoff with "equal jitter": half the delay is fixed, half random.</summary>
-public sealed class ExponentialBackoffRetryPolicy(IOptions<LonghaulOptions> options) : IRetryPolicy
+public sealed class ExponentialBackoffRetryPolicy(IOptions<LonghaulEngineOptions> options) : IRetryPolicy
 {
     public TimeSpan GetDelay(int attempt)
     {

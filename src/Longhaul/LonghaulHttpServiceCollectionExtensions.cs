@@ -15,7 +15,7 @@ public static class LonghaulHttpServiceCollectionExtensions
     public static IServiceCollection AddLonghaulHttpKind(this IServiceCollection services, IConfiguration? configuration = null, Action<HttpKindOptions>? configure = null)
     {
         var options = services.AddOptions<HttpKindOptions>();
-        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulOptions.SectionName));
+        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulEngineOptions.SectionName));
         if (configure is not null) options.Configure(configure);
         services.AddSingleton<IValidateOptions<HttpKindOptions>, HttpKindOptionsValidator>();
         options.ValidateOnStart();

@@ -17,12 +17,12 @@ public static class LonghaulServiceCollectionExtensions
     /// Adds the Longhaul engine (workers, maintenance, the built-in <c>sleep</c> kind), bound to the <c>Longhaul</c>
     /// configuration section. A store must be added too, e.g. <c>AddLonghaulSqlite</c>.
     /// </summary>
-    public static IServiceCollection AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulOptions>? configure = null)
+    public static IServiceCollection AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulEngineOptions>? configure = null)
     {
-        var options = services.AddOptions<LonghaulOptions>();
-        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulOptions.SectionName));
+        var options = services.AddOptions<LonghaulEngineOptions>();
+        if (configuration is not null) options.Bind(configuration.GetSection(LonghaulEngineOptions.SectionName));
         if (configure is not null) options.Configure(configure);
-        services.AddSingleton<IValidateOptions<LonghaulOptions>, LonghaulOptionsValidator>();
+        services.AddSingleton<IValidateOptions<LonghaulEngineOptions>, LonghaulOptionsValidator>();
         options.ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -39,7 +39,7 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<OperationEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationEngine>());
         services.AddHostedService<MaintenanceService>();
-        services.AddOptions<HostOptions>().Configure<IOptions<LonghaulOptions>>((host, o) =>
+        services.AddOptions<HostOptions>().Configure<IOptions<LonghaulEngineOptions>>((host, o) =>
         {
             var needed = o.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
             if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
@@ -55,9 +55,9 @@ public static class LonghaulServiceCollectionExtensions
         return services;
     }
 
-    private sealed class LonghaulOptionsValidator : IValidateOptions<LonghaulOptions>
+    private sealed class LonghaulOptionsValidator : IValidateOptions<LonghaulEngineOptions>
     {
-        public ValidateOptionsResult Validate(string? name, LonghaulOptions options)
+        public ValidateOptionsResult Validate(string? name, LonghaulEngineOptions options)
         {
             var errors = options.Validate();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -50,7 +50,7 @@ public sealed class HttpKindPathPrefixTests : IAsyncDisposable
         });
     }
 
-    private static Task<HttpResponseMessage> CreateAsync(LonghaulServerProcess server, string path)
+    private static Task<HttpResponseMessage> StartOperationAsync(LonghaulServerProcess server, string path)
     {
         var create = new JsonObject { ["kind"] = "http", ["input"] = new JsonObject { ["upstream"] = "api", ["method"] = "GET", ["path"] = path } };
         return server.Http.PostAsync("/v1/operations", new StringContent(create.ToJsonString(), Encoding.UTF8, "application/json"), EndToEndEnvironment.Ct);
@@ -62,7 +62,7 @@ public sealed class HttpKindPathPrefixTests : IAsyncDisposable
         var server = await StartAsync();
 
         string id;
-        using (var admitted = await CreateAsync(server, "/api/x"))
+        using (var admitted = await StartOperationAsync(server, "/api/x"))
         {
             var body = await admitted.Content.ReadAsStringAsync(EndToEndEnvironment.Ct);
             Assert.True(admitted.StatusCode == HttpStatusCode.Accepted, $"{body}\n{_env.Logs}");
@@ -74,7 +74,7 @@ public sealed class HttpKindPathPrefixTests : IAsyncDisposable
 
         foreach (var path in new[] { "/apiary", "/api_admin", "/api%2Fx", "/api/%2e%2e/admin" })
         {
-            using var refused = await CreateAsync(server, path);
+            using var refused = await StartOperationAsync(server, path);
             var body = await refused.Content.ReadAsStringAsync(EndToEndEnvironment.Ct);
             Assert.True(refused.StatusCode == HttpStatusCode.UnprocessableEntity, $"{path}: {(int)refused.StatusCode} {body}");
             Assert.Contains("input.path", body, StringComparison.Ordinal);

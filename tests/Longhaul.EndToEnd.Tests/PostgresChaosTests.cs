@@ -73,7 +73,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : PostgresNodes
         {
             var due = spacing * i - clock.Elapsed;
             if (due > TimeSpan.Zero) await Task.Delay(due, token); // Pacing of the load, not a wait for state.
-            ids[i] = await CreateAsync(api, plans[i], token);
+            ids[i] = await StartOperationAsync(api, plans[i], token);
         });
         await chaos;
         var chaosEnded = clock.Elapsed;
@@ -152,7 +152,7 @@ public sealed class PostgresChaosTests(ITestOutputHelper output) : PostgresNodes
         return afterStart.SequenceEqual(Enumerable.Range((int)checkpoint + 1, afterStart.Count).Select(s => (long)s)) ? null : "progress of the final attempt is not the steps after its checkpoint";
     }
 
-    private static async Task<string> CreateAsync(LonghaulServerProcess api, Plan plan, CancellationToken cancellationToken)
+    private static async Task<string> StartOperationAsync(LonghaulServerProcess api, Plan plan, CancellationToken cancellationToken)
     {
         var input = new JsonObject { ["seconds"] = plan.Seconds, ["steps"] = Steps };
         if (plan.FailAttempts > 0) input["fail_attempts"] = plan.FailAttempts;

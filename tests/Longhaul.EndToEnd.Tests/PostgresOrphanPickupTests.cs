@@ -13,7 +13,7 @@ namespace Longhaul.EndToEnd.Tests;
 /// </summary>
 public sealed class PostgresOrphanPickupTests(ITestOutputHelper output) : PostgresNodesTest
 {
-    // The server's defaults (LonghaulOptions), stated here so the figures name them.
+    // The server's defaults (LonghaulEngineOptions), stated here so the figures name them.
     private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan TestLease = TimeSpan.FromSeconds(5);

@@ -26,7 +26,7 @@ public sealed class BadInputFixture : IAsyncLifetime
         Host = await TestHost.StartAsync(tenants: ["main", "other"]);
         Main = Host.Client;
         Other = Host.ClientFor("other");
-        Existing = (await Main.CreateOkAsync("sleep", new { seconds = 0, steps = 2 })).Id();
+        Existing = (await Main.StartOperationOkAsync("sleep", new { seconds = 0, steps = 2 })).Id();
         await Main.WaitDoneAsync(Existing);
         OthersOperation = (await Other.SleepAsync()).Id();
         await Other.WaitDoneAsync(OthersOperation);
@@ -237,7 +237,7 @@ public sealed class BadInputTests(BadInputFixture fixture) : IClassFixture<BadIn
         }
         var before = (await fixture.Main.ListAllAsync()).Count;
 
-        var op = await fixture.Main.CreateOkAsync("sleep", new { seconds = 0 });
+        var op = await fixture.Main.StartOperationOkAsync("sleep", new { seconds = 0 });
         var done = await fixture.Main.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());

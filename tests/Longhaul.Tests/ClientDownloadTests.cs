@@ -51,7 +51,7 @@ public sealed class ClientDownloadTests
             ["Longhaul:Upstreams:api:MaxInlineBytes"] = "1000",
             ["Longhaul:Upstreams:api:MaxResponseBytes"] = "4000000",
         });
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
         var url = (await host.Client.WaitDoneAsync(op.Id())).GetProperty("result").GetProperty("body_url").GetString()!;
 
         using var destination = new MemoryStream();
@@ -148,7 +148,7 @@ public sealed class ClientDownloadTests
     public async Task MissingFile_IsTheServersProblem()
     {
         await using var host = await TestHost.StartAsync();
-        var op = await host.Client.CreateOkAsync("sleep", new { seconds = 0 });
+        var op = await host.Client.StartOperationOkAsync("sleep", new { seconds = 0 });
 
         var error = await Assert.ThrowsAsync<LonghaulApiException>(() =>
             new LonghaulClient(host.Client).DownloadFileAsync($"/v1/operations/{op.Id()}/files/nope", Stream.Null, cancellationToken: Http.Ct));

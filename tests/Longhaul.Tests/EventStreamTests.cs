@@ -12,7 +12,7 @@ public sealed class EventStreamTests
     private static async Task<string> FinishedStreamAsync(TestHost host)
     {
         var gate = host.NewGate();
-        var id = (await host.Client.CreateOkAsync(StreamHandler.Name, gate.Input)).Id();
+        var id = (await host.Client.StartOperationOkAsync(StreamHandler.Name, gate.Input)).Id();
         gate.Open();
         Assert.Equal("succeeded", (await host.Client.WaitDoneAsync(id)).Status());
         return id;
@@ -32,7 +32,7 @@ public sealed class EventStreamTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var id = (await host.Client.CreateOkAsync(StreamHandler.Name, gate.Input)).Id();
+        var id = (await host.Client.StartOperationOkAsync(StreamHandler.Name, gate.Input)).Id();
         await gate.Started.Task.WaitAsync(Ct);
         using var stream = await SseClient.OpenAsync(host.Client, $"/v1/operations/{id}/events");
         Assert.True(stream.Response.Headers.CacheControl?.NoCache);
@@ -124,7 +124,7 @@ public sealed class EventStreamTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var id = (await host.Client.CreateOkAsync(StreamHandler.Name, gate.Input)).Id();
+        var id = (await host.Client.StartOperationOkAsync(StreamHandler.Name, gate.Input)).Id();
         await gate.Started.Task.WaitAsync(Ct);
         long position;
         using (var first = await SseClient.OpenAsync(host.Client, $"/v1/operations/{id}/events?after=0"))
@@ -167,7 +167,7 @@ public sealed class EventStreamTests
     {
         await using var host = await TestHost.StartAsync(api: o => o.KeepAliveInterval = TimeSpan.FromMilliseconds(200));
         var gate = host.NewGate();
-        var id = (await host.Client.CreateOkAsync(GateHandler.Name, gate.Input)).Id();
+        var id = (await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input)).Id();
         await gate.Started.Task.WaitAsync(Ct);
         using var stream = await SseClient.OpenAsync(host.Client, $"/v1/operations/{id}/events", limit: TimeSpan.FromSeconds(10));
 

@@ -14,10 +14,10 @@ public sealed class ListKindsAndRoutingTests
         await using var host = await TestHost.StartAsync();
         var created = new List<string>();
         for (var i = 0; i < 4; i++) created.Add((await host.Client.SleepAsync()).Id());
-        var failed = (await host.Client.CreateOkAsync(FailHandler.Name, new { })).Id();
+        var failed = (await host.Client.StartOperationOkAsync(FailHandler.Name, new { })).Id();
         created.Add(failed);
         var gate = host.NewGate();
-        var running = (await host.Client.CreateOkAsync(GateHandler.Name, gate.Input)).Id();
+        var running = (await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input)).Id();
         created.Add(running);
         await gate.Started.Task.WaitAsync(Ct);
         foreach (var id in created.Where(id => id != running)) await host.Client.WaitDoneAsync(id);

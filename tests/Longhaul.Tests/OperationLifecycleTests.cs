@@ -55,7 +55,7 @@ public sealed class OperationLifecycleTests
     public async Task Get_FinishedSleep_Answers200WithResultAndNoRetryAfter()
     {
         await using var host = await TestHost.StartAsync();
-        var created = await host.Client.CreateOkAsync("sleep", new { seconds = 0, steps = 2 });
+        var created = await host.Client.StartOperationOkAsync("sleep", new { seconds = 0, steps = 2 });
         await host.Client.WaitDoneAsync(created.Id());
 
         using var response = await host.Client.GetAsync($"/v1/operations/{created.Id()}", Ct);
@@ -79,7 +79,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(GateHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
 
         using var response = await host.Client.GetAsync($"/v1/operations/{created.Id()}", Ct);
@@ -107,7 +107,7 @@ public sealed class OperationLifecycleTests
     public async Task Get_PermanentFailure_FailsAtOnceWithHandlerError()
     {
         await using var host = await TestHost.StartAsync();
-        var created = await host.Client.CreateOkAsync(FailHandler.Name, new { });
+        var created = await host.Client.StartOperationOkAsync(FailHandler.Name, new { });
 
         var op = await host.Client.WaitDoneAsync(created.Id());
 
@@ -126,7 +126,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(GateHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
         var clock = Stopwatch.StartNew();
 
@@ -148,7 +148,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(GateHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
         var clock = Stopwatch.StartNew();
 
@@ -247,7 +247,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(StubbornHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(StubbornHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
 
         using var response = await host.Client.PostAsync($"/v1/operations/{created.Id()}/cancel", null, Ct);
@@ -277,7 +277,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(GateHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
 
         using var response = await host.Client.PostAsync($"/v1/operations/{created.Id()}/cancel", null, Ct);
@@ -295,7 +295,7 @@ public sealed class OperationLifecycleTests
     public async Task Cancel_FinishedOperation_Answers409OperationTerminal(string kind)
     {
         await using var host = await TestHost.StartAsync();
-        var created = kind == "sleep" ? await host.Client.SleepAsync() : await host.Client.CreateOkAsync(kind, new { });
+        var created = kind == "sleep" ? await host.Client.SleepAsync() : await host.Client.StartOperationOkAsync(kind, new { });
         var before = await host.Client.WaitDoneAsync(created.Id());
 
         using var response = await host.Client.PostAsync($"/v1/operations/{created.Id()}/cancel", null, Ct);
@@ -338,7 +338,7 @@ public sealed class OperationLifecycleTests
     {
         await using var host = await TestHost.StartAsync();
         var gate = host.NewGate();
-        var created = await host.Client.CreateOkAsync(GateHandler.Name, gate.Input);
+        var created = await host.Client.StartOperationOkAsync(GateHandler.Name, gate.Input);
         await gate.Started.Task.WaitAsync(Ct);
 
         using var response = await host.Client.DeleteAsync($"/v1/operations/{created.Id()}", Ct);

@@ -21,7 +21,7 @@ public sealed class StoredJsonReadTests
         var id = OperationIds.New(TimeProvider.System);
         var metadata = JsonDocument.Parse("""{"a":"\ud800","\udc00":["x\udbff"]}""").RootElement.Clone();
         // An unregistered kind: no worker claims it, so it stays as stored.
-        await store.CreateAsync(new CreateParams(new NewOperation(id, "main", "legacy", JsonDocument.Parse("""{"s":"\ud800"}""").RootElement.Clone(),
+        await store.StartAsync(new StartParams(new OperationToStart(id, "main", "legacy", JsonDocument.Parse("""{"s":"\ud800"}""").RootElement.Clone(),
             metadata, null, 0, 1, null), null), Ct);
 
         var read = await host.Client.GetJsonAsync($"/v1/operations/{id}");

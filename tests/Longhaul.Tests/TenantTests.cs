@@ -30,7 +30,7 @@ public sealed class TenantTests
             await AssertProblemAsync(response, 401, "unauthorized");
             Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
         }
-        using var create = await anonymous.CreateAsync("sleep", new { seconds = 0 });
+        using var create = await anonymous.StartOperationAsync("sleep", new { seconds = 0 });
         await AssertProblemAsync(create, 401, "unauthorized");
         Assert.Empty(await host.Client.ListAllAsync());
     }
@@ -48,7 +48,7 @@ public sealed class TenantTests
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"{scheme} {token}".Trim());
 
         using var list = await client.GetAsync("/v1/operations", Ct);
-        using var create = await client.CreateAsync("sleep", new { seconds = 0 });
+        using var create = await client.StartOperationAsync("sleep", new { seconds = 0 });
 
         await AssertProblemAsync(list, 401, "unauthorized");
         Assert.Contains(list.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
@@ -87,7 +87,7 @@ public sealed class TenantTests
         var alpha = host.ClientFor("alpha");
         var beta = host.ClientFor("beta");
         var gate = host.NewGate();
-        var id = (await alpha.CreateOkAsync(StubbornHandler.Name, gate.Input)).Id();
+        var id = (await alpha.StartOperationOkAsync(StubbornHandler.Name, gate.Input)).Id();
         await gate.Started.Task.WaitAsync(Ct);
         var before = await alpha.GetJsonAsync($"/v1/operations/{id}");
 

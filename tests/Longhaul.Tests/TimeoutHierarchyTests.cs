@@ -16,7 +16,7 @@ public sealed class TimeoutHierarchyTests
         var errors = new List<string>();
         foreach (var read in new Action[]
         {
-            () => _ = provider.GetRequiredService<IOptions<LonghaulOptions>>().Value,
+            () => _ = provider.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value,
             () => _ = provider.GetRequiredService<IOptions<LonghaulApiOptions>>().Value,
             () => _ = provider.GetRequiredService<IOptions<HttpKindOptions>>().Value,
         })
@@ -76,6 +76,6 @@ public sealed class TimeoutHierarchyTests
         using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulApi(config).AddLonghaulHttpKind(config).BuildServiceProvider();
         Assert.Equal(TimeSpan.FromSeconds(60), provider.GetRequiredService<IOptions<LonghaulApiOptions>>().Value.ChainIdleTimeout);
         Assert.NotNull(provider.GetRequiredService<IOptions<HttpKindOptions>>().Value);
-        Assert.NotNull(provider.GetRequiredService<IOptions<LonghaulOptions>>().Value);
+        Assert.NotNull(provider.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value);
     }
 }

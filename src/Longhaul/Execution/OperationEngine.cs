@@ -19,7 +19,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly OperationHandlerRegistry _registry;
     private readonly IRetryPolicy _retry;
     private readonly TimeProvider _time;
-    private readonly LonghaulOptions _options;
+    private readonly LonghaulEngineOptions _options;
     private readonly ILogger<OperationEngine> _logger;
     private readonly ConcurrentDictionary<string, RunningOperation> _running = new(StringComparer.Ordinal);
 
@@ -35,7 +35,7 @@ internal sealed partial class OperationEngine : BackgroundService
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry,
-        TimeProvider time, IOptions<LonghaulOptions> options, ILogger<OperationEngine> logger, IHostApplicationLifetime? lifetime = null)
+        TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, IHostApplicationLifetime? lifetime = null)
     {
         _lifetime = lifetime;
         _store = store;

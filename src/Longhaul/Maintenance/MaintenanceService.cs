@@ -10,7 +10,7 @@ namespace Longhaul.Maintenance;
 /// <see cref="IMaintenanceLeadership"/> elects (every node for a single-node store).
 /// </summary>
 internal sealed partial class MaintenanceService(
-    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
+    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private const int PruneBatch = 1000;

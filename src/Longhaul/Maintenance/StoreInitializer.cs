@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Longhaul.Maintenance;
 
 /// <summary>Before anything else starts: migrate the schema, and on a single-owner store take back the leases of the previous life.</summary>
-internal sealed partial class StoreInitializer(IOperationStore store, IOptions<LonghaulOptions> options, ILogger<StoreInitializer> logger) : IHostedService
+internal sealed partial class StoreInitializer(IOperationStore store, IOptions<LonghaulEngineOptions> options, ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ public interface IOperationStore
 
     Task<bool> PingAsync(CancellationToken cancellationToken);
 
-    Task<CreateResult> CreateAsync(CreateParams p, CancellationToken cancellationToken);
+    Task<StartResult> StartAsync(StartParams p, CancellationToken cancellationToken);
 
     Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken);
 

@@ -17,7 +17,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task CancelAsync_Pending_CancelsAtOnceWithStatusAndDoneEvents()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
         await AdvanceAsync(TimeSpan.FromSeconds(1));
 
         var result = await Store.CancelAsync(new CancelParams(Tenant, op.Id), Ct);
@@ -89,7 +89,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task DeleteAsync_NotFinished_ReturnsNotTerminalAndKeepsIt()
     {
-        var pending = await CreateAsync();
+        var pending = await StartOperationAsync();
         var running = await CreateRunningAsync();
 
         Assert.Equal(DeleteOutcome.NotTerminal, await Store.DeleteAsync(new DeleteParams(Tenant, pending.Id), Ct));
@@ -114,8 +114,8 @@ public abstract partial class OperationStoreConformanceTests
         Assert.Empty(await EventsAsync(done.Id));
         Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteAsync(new DeleteParams(Tenant, done.Id), Ct));
         var fresh = NewOp();
-        var reused = await Store.CreateAsync(new CreateParams(fresh, key with { RequestHash = "hash-2" }), Ct);
-        Assert.Equal(CreateOutcome.Created, reused.Outcome);
+        var reused = await Store.StartAsync(new StartParams(fresh, key with { RequestHash = "hash-2" }), Ct);
+        Assert.Equal(StartOutcome.Started, reused.Outcome);
         Assert.Equal(fresh.Id, reused.Operation?.Id);
     }
 
@@ -123,7 +123,7 @@ public abstract partial class OperationStoreConformanceTests
     public async Task PruneAsync_Retention_DeletesOnlyFinishedOperationsOlderThanIt()
     {
         var old = await CreateSucceededAsync();
-        var pending = await CreateAsync();
+        var pending = await StartOperationAsync();
         var running = await CreateRunningAsync();
         await AdvanceAsync(TimeSpan.FromHours(1));
         var young = await CreateSucceededAsync();

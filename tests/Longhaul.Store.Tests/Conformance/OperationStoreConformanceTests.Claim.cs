@@ -15,7 +15,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_ReadyOperation_TakesLeaseWithFirstAttemptAndEpoch()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
         await AdvanceAsync(TimeSpan.FromSeconds(3));
         var now = Clock.GetUtcNow();
 
@@ -44,7 +44,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_AlreadyClaimed_IsNotClaimedAgain()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
         await ClaimOneAsync(op.Id, OwnerA);
 
         Assert.Empty(await ClaimAsync(OwnerB));
@@ -57,7 +57,7 @@ public abstract partial class OperationStoreConformanceTests
         var ids = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            ids.Add((await CreateAsync()).Id);
+            ids.Add((await StartOperationAsync()).Id);
             await AdvanceAsync(TimeSpan.FromMilliseconds(1));
         }
 
@@ -70,11 +70,11 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_BatchSmallerThanReadyWork_TakesTheOldest()
     {
-        var older = await CreateAsync();
+        var older = await StartOperationAsync();
         await AdvanceAsync(TimeSpan.FromMilliseconds(1));
-        var newer = await CreateAsync();
+        var newer = await StartOperationAsync();
         await AdvanceAsync(TimeSpan.FromMilliseconds(1));
-        var newest = await CreateAsync();
+        var newest = await StartOperationAsync();
 
         var claimed = await ClaimAsync(max: 2);
 
@@ -85,11 +85,11 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_HigherPriority_IsClaimedBeforeOlderLowerPriority()
     {
-        var low = await CreateAsync(priority: 0);
+        var low = await StartOperationAsync(priority: 0);
         await AdvanceAsync(TimeSpan.FromMilliseconds(1));
-        var high = await CreateAsync(priority: 10);
+        var high = await StartOperationAsync(priority: 10);
         await AdvanceAsync(TimeSpan.FromMilliseconds(1));
-        var middle = await CreateAsync(priority: 5);
+        var middle = await StartOperationAsync(priority: 5);
 
         var order = new List<string>();
         for (var i = 0; i < 3; i++) order.Add(Assert.Single(await ClaimAsync(max: 1)).Id);
@@ -100,9 +100,9 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_KindsFilter_ClaimsOnlyTheGivenKinds()
     {
-        var a = await CreateAsync(kind: "alpha");
-        var b = await CreateAsync(kind: "beta");
-        var c = await CreateAsync(kind: "gamma");
+        var a = await StartOperationAsync(kind: "alpha");
+        var b = await StartOperationAsync(kind: "beta");
+        var c = await StartOperationAsync(kind: "gamma");
 
         var claimed = await ClaimAsync(max: 10, kinds: ["beta", "gamma"]);
 
@@ -114,7 +114,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ClaimAsync_MoreReadyThanMax_ClaimsAtMostMax()
     {
-        for (var i = 0; i < 5; i++) await CreateAsync();
+        for (var i = 0; i < 5; i++) await StartOperationAsync();
 
         var first = await ClaimAsync(max: 2);
         var second = await ClaimAsync(max: 2);

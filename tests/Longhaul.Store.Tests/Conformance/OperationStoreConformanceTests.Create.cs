@@ -9,7 +9,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task MigrateAsync_CalledAgain_IsHarmlessAndStoreAnswersPing()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
 
         await Store.MigrateAsync(Ct);
 
@@ -18,12 +18,12 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
-    public async Task CreateAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
+    public async Task StartAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
     {
         var now = Clock.GetUtcNow();
         var input = NewOp(priority: 5, maxAttempts: 4, input: """{"n":7,"s":"x"}""", metadata: """{"m":"v"}""");
 
-        var created = await CreateAsync(input);
+        var created = await StartOperationAsync(input);
         var read = await GetAsync(input.Id);
 
         foreach (var op in new[] { created, read })
@@ -52,11 +52,11 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
-    public async Task CreateAsync_WithTimeout_SetsDeadlineFromStoreClock()
+    public async Task StartAsync_WithTimeout_SetsDeadlineFromStoreClock()
     {
         var now = Clock.GetUtcNow();
 
-        var op = await CreateAsync(timeoutSeconds: 90);
+        var op = await StartOperationAsync(timeoutSeconds: 90);
 
         Assert.Equal(90, (await GetAsync(op.Id)).TimeoutSeconds);
         Assert.Equal(now + TimeSpan.FromSeconds(90), (await GetAsync(op.Id)).DeadlineAt);
@@ -65,7 +65,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task GetAsync_UnknownId_ReturnsNull()
     {
-        await CreateAsync();
+        await StartOperationAsync();
 
         Assert.Null(await Store.GetAsync(new GetParams(Tenant, OperationIds.New(Clock)), Ct));
         Assert.Null(await Store.GetAsync(new GetParams(null, OperationIds.New(Clock)), Ct));
@@ -74,7 +74,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task GetAsync_OtherTenant_ReturnsNullWhileOwnerAndEngineSeeIt()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
 
         Assert.Null(await Store.GetAsync(new GetParams(OtherTenant, op.Id), Ct));
         Assert.Equal(op.Id, (await Store.GetAsync(new GetParams(Tenant, op.Id), Ct))?.Id);
@@ -84,7 +84,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task CancelAsync_OtherTenant_ReturnsNotFoundAndLeavesOperation()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
 
         var result = await Store.CancelAsync(new CancelParams(OtherTenant, op.Id), Ct);
 
@@ -108,121 +108,121 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
-    public async Task CreateAsync_NewIdempotencyKey_ReturnsCreated()
+    public async Task StartAsync_NewIdempotencyKey_ReturnsCreated()
     {
         var op = NewOp();
 
-        var result = await Store.CreateAsync(new CreateParams(op, new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null)), Ct);
+        var result = await Store.StartAsync(new StartParams(op, new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null)), Ct);
 
-        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        Assert.Equal(StartOutcome.Started, result.Outcome);
         Assert.Equal(op.Id, result.Operation?.Id);
     }
 
     [Fact]
-    public async Task CreateAsync_SameKeySameHash_ReplaysTheSameOperationWithoutCreatingAnother()
+    public async Task StartAsync_SameKeySameHash_ReplaysTheSameOperationWithoutCreatingAnother()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         await AdvanceAsync(TimeSpan.FromMinutes(5));
 
-        var again = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+        var again = await Store.StartAsync(new StartParams(NewOp(), key), Ct);
 
-        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(StartOutcome.Replayed, again.Outcome);
         Assert.Equal(first.Id, again.Operation?.Id);
         Assert.Equal(first.CreatedAt, again.Operation?.CreatedAt);
         Assert.Single((await Store.ListAsync(new ListParams(Tenant, null, null, 10, null), Ct)).Operations);
     }
 
     [Fact]
-    public async Task CreateAsync_ReplayAfterProgress_ReturnsCurrentState()
+    public async Task StartAsync_ReplayAfterProgress_ReturnsCurrentState()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         await ClaimOneAsync(first.Id);
 
-        var again = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+        var again = await Store.StartAsync(new StartParams(NewOp(), key), Ct);
 
-        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        Assert.Equal(StartOutcome.Replayed, again.Outcome);
         Assert.Equal(OperationStatus.Running, again.Operation?.Status);
     }
 
     [Fact]
-    public async Task CreateAsync_SameKeyDifferentHash_ReturnsKeyReusedAndCreatesNothing()
+    public async Task StartAsync_SameKeyDifferentHash_ReturnsKeyReusedAndCreatesNothing()
     {
-        await CreateAsync(NewOp(), new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null));
+        await StartOperationAsync(NewOp(), new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null));
         var second = NewOp();
 
-        var result = await Store.CreateAsync(new CreateParams(second, new IdempotencyClaim("key-1", "hash-2", TimeSpan.FromHours(24), null)), Ct);
+        var result = await Store.StartAsync(new StartParams(second, new IdempotencyClaim("key-1", "hash-2", TimeSpan.FromHours(24), null)), Ct);
 
-        Assert.Equal(CreateOutcome.KeyReused, result.Outcome);
+        Assert.Equal(StartOutcome.KeyReused, result.Outcome);
         Assert.Null(result.Operation);
         Assert.Null(await Store.GetAsync(new GetParams(null, second.Id), Ct));
     }
 
     [Fact]
-    public async Task CreateAsync_KeyHeldInFlight_ReturnsKeyInFlightUntilReleasedThenReplays()
+    public async Task StartAsync_KeyHeldInFlight_ReturnsKeyInFlightUntilReleasedThenReplays()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1));
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         var retryKey = key with { HoldFor = null };
 
-        var whileHeld = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+        var whileHeld = await Store.StartAsync(new StartParams(NewOp(), retryKey), Ct);
         await AdvanceAsync(TimeSpan.FromSeconds(30));
-        var stillHeld = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+        var stillHeld = await Store.StartAsync(new StartParams(NewOp(), retryKey), Ct);
         await Store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(Tenant, "key-1"), Ct);
-        var released = await Store.CreateAsync(new CreateParams(NewOp(), retryKey), Ct);
+        var released = await Store.StartAsync(new StartParams(NewOp(), retryKey), Ct);
 
-        Assert.Equal(CreateOutcome.KeyInFlight, whileHeld.Outcome);
+        Assert.Equal(StartOutcome.KeyInFlight, whileHeld.Outcome);
         Assert.Null(whileHeld.Operation);
-        Assert.Equal(CreateOutcome.KeyInFlight, stillHeld.Outcome);
-        Assert.Equal(CreateOutcome.Replayed, released.Outcome);
+        Assert.Equal(StartOutcome.KeyInFlight, stillHeld.Outcome);
+        Assert.Equal(StartOutcome.Replayed, released.Outcome);
         Assert.Equal(first.Id, released.Operation?.Id);
     }
 
     [Fact]
-    public async Task CreateAsync_KeyHoldElapsed_ReplaysWithoutRelease()
+    public async Task StartAsync_KeyHoldElapsed_ReplaysWithoutRelease()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1));
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         await AdvanceAsync(TimeSpan.FromMinutes(1) + TimeSpan.FromMilliseconds(1));
 
-        var result = await Store.CreateAsync(new CreateParams(NewOp(), key with { HoldFor = null }), Ct);
+        var result = await Store.StartAsync(new StartParams(NewOp(), key with { HoldFor = null }), Ct);
 
-        Assert.Equal(CreateOutcome.Replayed, result.Outcome);
+        Assert.Equal(StartOutcome.Replayed, result.Outcome);
         Assert.Equal(first.Id, result.Operation?.Id);
     }
 
     [Fact]
-    public async Task CreateAsync_KeyPastRetention_IsForgottenAndCreatesANewOperation()
+    public async Task StartAsync_KeyPastRetention_IsForgottenAndCreatesANewOperation()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(1), null);
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         await AdvanceAsync(TimeSpan.FromMinutes(59));
-        var withinRetention = await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+        var withinRetention = await Store.StartAsync(new StartParams(NewOp(), key), Ct);
         await AdvanceAsync(TimeSpan.FromMinutes(1));
         var second = NewOp();
 
-        var afterRetention = await Store.CreateAsync(new CreateParams(second, key with { RequestHash = "hash-2" }), Ct);
+        var afterRetention = await Store.StartAsync(new StartParams(second, key with { RequestHash = "hash-2" }), Ct);
 
-        Assert.Equal(CreateOutcome.Replayed, withinRetention.Outcome);
-        Assert.Equal(CreateOutcome.Created, afterRetention.Outcome);
+        Assert.Equal(StartOutcome.Replayed, withinRetention.Outcome);
+        Assert.Equal(StartOutcome.Started, afterRetention.Outcome);
         Assert.Equal(second.Id, afterRetention.Operation?.Id);
         Assert.NotEqual(first.Id, second.Id);
-        var again = await Store.CreateAsync(new CreateParams(NewOp(), key with { RequestHash = "hash-2" }), Ct);
-        Assert.Equal(CreateOutcome.Replayed, again.Outcome);
+        var again = await Store.StartAsync(new StartParams(NewOp(), key with { RequestHash = "hash-2" }), Ct);
+        Assert.Equal(StartOutcome.Replayed, again.Outcome);
         Assert.Equal(second.Id, again.Operation?.Id);
     }
 
     [Fact]
-    public async Task CreateAsync_SameKeyOtherTenant_CreatesSeparateOperation()
+    public async Task StartAsync_SameKeyOtherTenant_CreatesSeparateOperation()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(24), null);
-        var mine = await CreateAsync(NewOp(), key);
+        var mine = await StartOperationAsync(NewOp(), key);
         var theirs = NewOp(tenant: OtherTenant);
 
-        var result = await Store.CreateAsync(new CreateParams(theirs, key with { RequestHash = "other-hash" }), Ct);
+        var result = await Store.StartAsync(new StartParams(theirs, key with { RequestHash = "other-hash" }), Ct);
 
-        Assert.Equal(CreateOutcome.Created, result.Outcome);
+        Assert.Equal(StartOutcome.Started, result.Outcome);
         Assert.Equal(theirs.Id, result.Operation?.Id);
         Assert.NotEqual(mine.Id, theirs.Id);
     }

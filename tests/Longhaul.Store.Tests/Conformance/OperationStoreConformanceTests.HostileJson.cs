@@ -21,7 +21,7 @@ public abstract partial class OperationStoreConformanceTests
     [MemberData(nameof(HostileJsonValues))]
     public async Task Store_HostileJson_KeepsEveryValueVerbatimThroughCreateOutputAndResult(string json)
     {
-        var op = await CreateAsync(NewOp(input: json, metadata: json));
+        var op = await StartOperationAsync(NewOp(input: json, metadata: json));
         var running = await ClaimOneAsync(op.Id);
         Assert.True(await Store.AppendOutputAsync(new OutputParams(LeaseOf(running), Json(json)), Ct));
         Assert.True(await Store.CompleteAsync(new CompleteParams(LeaseOf(running), OperationStatus.Succeeded, Json(json), null), Ct));

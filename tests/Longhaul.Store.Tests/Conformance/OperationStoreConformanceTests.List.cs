@@ -11,7 +11,7 @@ public abstract partial class OperationStoreConformanceTests
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            ids.Add((await CreateAsync(kind: i % 2 == 0 ? "even" : "odd")).Id);
+            ids.Add((await StartOperationAsync(kind: i % 2 == 0 ? "even" : "odd")).Id);
             await AdvanceAsync(TimeSpan.FromMilliseconds(1));
         }
         return ids;
@@ -21,7 +21,7 @@ public abstract partial class OperationStoreConformanceTests
     public async Task ListAsync_NoFilter_ReturnsNewestFirstOnlyForTheTenant()
     {
         var ids = await CreateSeriesAsync(3);
-        await CreateAsync(tenant: OtherTenant);
+        await StartOperationAsync(tenant: OtherTenant);
 
         var page = await Store.ListAsync(new ListParams(Tenant, null, null, 10, null), Ct);
 
@@ -34,9 +34,9 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ListAsync_StatusFilter_ReturnsOnlyThatStatus()
     {
-        var pending = await CreateAsync();
+        var pending = await StartOperationAsync();
         var done = await CreateSucceededAsync();
-        var cancelled = await CreateAsync();
+        var cancelled = await StartOperationAsync();
         await Store.CancelAsync(new CancelParams(Tenant, cancelled.Id), Ct);
 
         var succeeded = await Store.ListAsync(new ListParams(Tenant, OperationStatus.Succeeded, null, 10, null), Ct);

@@ -7,22 +7,22 @@ namespace Longhaul.Store.Tests.Conformance;
 public abstract partial class OperationStoreConformanceTests
 {
     [Fact]
-    public async Task CreateAsync_NewOperation_PublishesWorkAvailable()
+    public async Task StartAsync_NewOperation_PublishesWorkAvailable()
     {
         using var recorder = new NotificationRecorder(Notifier);
 
-        await CreateAsync();
+        await StartOperationAsync();
 
         await recorder.WaitForAsync(StoreNotificationKind.WorkAvailable, null, NotificationTimeout);
     }
 
     [Fact]
-    public async Task CreateAsync_Replayed_PublishesNoWorkAvailable()
+    public async Task StartAsync_Replayed_PublishesNoWorkAvailable()
     {
         var key = new IdempotencyClaim("key-1", "hash-1", TimeSpan.FromHours(1), null);
-        var first = await CreateAsync(NewOp(), key);
+        var first = await StartOperationAsync(NewOp(), key);
         using var recorder = new NotificationRecorder(Notifier);
-        await Store.CreateAsync(new CreateParams(NewOp(), key), Ct);
+        await Store.StartAsync(new StartParams(NewOp(), key), Ct);
         // A later change acts as a barrier: notifications arrive in commit order.
         var running = await ClaimOneAsync(first.Id);
         await recorder.WaitForAsync(StoreNotificationKind.OperationChanged, running.Id, NotificationTimeout);
@@ -42,7 +42,7 @@ public abstract partial class OperationStoreConformanceTests
     [InlineData("reap")]
     public async Task StateChange_Committed_PublishesOperationChangedForTheOperation(string change)
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
         var running = change is "claim" or "cancel_pending" ? null : await ClaimOneAsync(op.Id);
         using var recorder = new NotificationRecorder(Notifier);
 
@@ -96,8 +96,8 @@ public abstract partial class OperationStoreConformanceTests
                 for (var i = 0; i < perProducer; i++)
                 {
                     var op = NewOp(priority: i % 3);
-                    var result = await Store.CreateAsync(new CreateParams(op, i % 4 == 0 ? new IdempotencyClaim($"k-{p}-{i}", "h", TimeSpan.FromHours(1), null) : null), Ct);
-                    Assert.Equal(CreateOutcome.Created, result.Outcome);
+                    var result = await Store.StartAsync(new StartParams(op, i % 4 == 0 ? new IdempotencyClaim($"k-{p}-{i}", "h", TimeSpan.FromHours(1), null) : null), Ct);
+                    Assert.Equal(StartOutcome.Started, result.Outcome);
                     created.Add(op.Id);
                 }
             }

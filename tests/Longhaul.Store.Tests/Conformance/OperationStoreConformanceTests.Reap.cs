@@ -76,9 +76,9 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ReapAsync_PendingPastDeadline_FailsWithDeadlineExceeded()
     {
-        var doomed = await CreateAsync(timeoutSeconds: 10);
-        var patient = await CreateAsync(timeoutSeconds: 60);
-        var unbounded = await CreateAsync();
+        var doomed = await StartOperationAsync(timeoutSeconds: 10);
+        var patient = await StartOperationAsync(timeoutSeconds: 60);
+        var unbounded = await StartOperationAsync();
         await AdvanceAsync(TimeSpan.FromSeconds(9));
         var early = await Store.ReapAsync(new ReapParams(), Ct);
         await AdvanceAsync(TimeSpan.FromSeconds(1));
@@ -122,7 +122,7 @@ public abstract partial class OperationStoreConformanceTests
     {
         var first = await CreateRunningAsync(owner: OwnerA);
         var second = await CreateRunningAsync(owner: OwnerB);
-        var pending = await CreateAsync();
+        var pending = await StartOperationAsync();
         var done = await CreateSucceededAsync();
 
         var result = await Store.ReapAsync(new ReapParams(AllLeasesOf: true), Ct);

@@ -12,10 +12,10 @@ public abstract partial class OperationStoreConformanceTests
     {
         using var faulty = Notifier.Subscribe((_, _) => throw new InvalidOperationException("a listener with a bug"));
 
-        var op = await Store.CreateAsync(new CreateParams(NewOp(), null), Ct).WaitAsync(WriteGuard, Ct);
+        var op = await Store.StartAsync(new StartParams(NewOp(), null), Ct).WaitAsync(WriteGuard, Ct);
         var claimed = await Store.ClaimAsync(new ClaimParams(OwnerA, [Kind], 1, Lease), Ct).WaitAsync(WriteGuard, Ct);
 
-        Assert.Equal(CreateOutcome.Created, op.Outcome);
+        Assert.Equal(StartOutcome.Started, op.Outcome);
         Assert.Equal(op.Operation?.Id, Assert.Single(claimed).Id);
         Assert.Equal(OperationStatus.Running, (await GetAsync(op.Operation!.Id)).Status);
     }
@@ -35,7 +35,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ReapAsync_ExpiredLeasePastDeadline_FailsWithDeadlineExceeded()
     {
-        var op = await CreateAsync(timeoutSeconds: 20, priority: 1);
+        var op = await StartOperationAsync(timeoutSeconds: 20, priority: 1);
         var running = await ClaimOneAsync(op.Id);
         await AdvanceAsync(Lease + TimeSpan.FromSeconds(1));
 

@@ -40,7 +40,7 @@ public abstract partial class OperationStoreConformanceTests
     {
         var delayed = await CreateRunningAsync();
         Assert.True(await Store.RetryAsync(new RetryParams(LeaseOf(delayed), TransientError, TimeSpan.FromMinutes(1)), Ct));
-        var ready = await CreateAsync();
+        var ready = await StartOperationAsync();
 
         var claimed = await ClaimAsync(max: 10);
 
@@ -172,7 +172,7 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task ReadEventsAsync_FullLifecycle_HasGapFreeSequenceEndingInStatusThenDone()
     {
-        var op = await CreateAsync();
+        var op = await StartOperationAsync();
         var first = await ClaimOneAsync(op.Id);
         Assert.True(await Store.RecordAsync(new RecordParams(LeaseOf(first), new ProgressInfo { Percent = 30 }, null, null), Ct));
         Assert.True(await Store.AppendOutputAsync(new OutputParams(LeaseOf(first), Json("\"chunk\"")), Ct));

@@ -64,21 +64,21 @@ public abstract partial class OperationStoreConformanceTests : IAsyncLifetime
 
     protected static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
-    protected NewOperation NewOp(
+    protected OperationToStart NewOp(
         string tenant = Tenant, string kind = Kind, int priority = 0, int maxAttempts = 3, double? timeoutSeconds = null,
         string input = """{"n":1}""", string? metadata = null)
         => new(OperationIds.New(Clock), tenant, kind, Json(input), metadata is null ? null : Json(metadata), null, priority, maxAttempts, timeoutSeconds);
 
-    protected async Task<Operation> CreateAsync(NewOperation op, IdempotencyClaim? key = null)
+    protected async Task<Operation> StartOperationAsync(OperationToStart op, IdempotencyClaim? key = null)
     {
-        var created = await Store.CreateAsync(new CreateParams(op, key), Ct);
-        Assert.Equal(CreateOutcome.Created, created.Outcome);
+        var created = await Store.StartAsync(new StartParams(op, key), Ct);
+        Assert.Equal(StartOutcome.Started, created.Outcome);
         Assert.NotNull(created.Operation);
         return created.Operation;
     }
 
-    protected Task<Operation> CreateAsync(string tenant = Tenant, string kind = Kind, int priority = 0, int maxAttempts = 3, double? timeoutSeconds = null)
-        => CreateAsync(NewOp(tenant, kind, priority, maxAttempts, timeoutSeconds));
+    protected Task<Operation> StartOperationAsync(string tenant = Tenant, string kind = Kind, int priority = 0, int maxAttempts = 3, double? timeoutSeconds = null)
+        => StartOperationAsync(NewOp(tenant, kind, priority, maxAttempts, timeoutSeconds));
 
     protected Task<IReadOnlyList<Operation>> ClaimAsync(string owner = OwnerA, int max = 10, params string[] kinds)
         => Store.ClaimAsync(new ClaimParams(owner, kinds.Length == 0 ? [Kind] : kinds, max, Lease), Ct);
@@ -98,14 +98,14 @@ public abstract partial class OperationStoreConformanceTests : IAsyncLifetime
     /// <summary>Creates an operation and claims it (leaving other pending operations pending).</summary>
     protected async Task<Operation> CreateRunningAsync(int maxAttempts = 3, string owner = OwnerA, string tenant = Tenant, double? timeoutSeconds = null)
     {
-        var op = await CreateAsync(tenant: tenant, maxAttempts: maxAttempts, priority: ClaimedAtOnce, timeoutSeconds: timeoutSeconds);
+        var op = await StartOperationAsync(tenant: tenant, maxAttempts: maxAttempts, priority: ClaimedAtOnce, timeoutSeconds: timeoutSeconds);
         return await ClaimOneAsync(op.Id, owner);
     }
 
     /// <summary>Creates an operation, claims it and completes it as succeeded.</summary>
     protected async Task<Operation> CreateSucceededAsync(string tenant = Tenant, IdempotencyClaim? key = null)
     {
-        var op = await CreateAsync(NewOp(tenant, priority: ClaimedAtOnce), key);
+        var op = await StartOperationAsync(NewOp(tenant, priority: ClaimedAtOnce), key);
         var running = await ClaimOneAsync(op.Id);
         Assert.True(await Store.CompleteAsync(new CompleteParams(LeaseOf(running), OperationStatus.Succeeded, Json("""{"ok":true}"""), null), Ct));
         return await GetAsync(op.Id);

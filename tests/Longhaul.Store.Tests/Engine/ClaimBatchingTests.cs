@@ -19,7 +19,7 @@ public sealed class ClaimBatchingTests
             var ids = new List<string>();
             await using (var creator = await EngineHost.StartAsync(o => o.RunWorkers = false, database))
             {
-                for (var i = 0; i < 9; i++) ids.Add((await creator.CreateAsync(WaitForTokenHandler.KindName)).Id);
+                for (var i = 0; i < 9; i++) ids.Add((await creator.StartOperationAsync(WaitForTokenHandler.KindName)).Id);
             }
 
             await using var host = await EngineHost.StartAsync(o => { o.WorkerSlots = 8; o.ShutdownGracePeriod = TimeSpan.Zero; }, database);

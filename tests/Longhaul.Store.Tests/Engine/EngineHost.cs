@@ -35,7 +35,7 @@ public sealed class EngineHost : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Builds and starts a host on <paramref name="database"/> (a new temp file, deleted on dispose, when null).</summary>
-    public static async Task<EngineHost> StartAsync(Action<LonghaulOptions>? configure = null, TempDatabase? database = null)
+    public static async Task<EngineHost> StartAsync(Action<LonghaulEngineOptions>? configure = null, TempDatabase? database = null)
     {
         var owned = database is null ? new TempDatabase() : null;
         var builder = Host.CreateApplicationBuilder();
@@ -75,12 +75,12 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Creates an operation the way the API does.</summary>
-    public async Task<Operation> CreateAsync(string kind, string input = "{}", int maxAttempts = 3, double? timeoutSeconds = null)
+    public async Task<Operation> StartOperationAsync(string kind, string input = "{}", int maxAttempts = 3, double? timeoutSeconds = null)
     {
-        var op = new NewOperation(
+        var op = new OperationToStart(
             OperationIds.New(TimeProvider.System), Tenant, kind, JsonDocument.Parse(input).RootElement.Clone(), null, null, 0, maxAttempts, timeoutSeconds);
-        var created = await Store.CreateAsync(new CreateParams(op, null), Ct);
-        Assert.Equal(CreateOutcome.Created, created.Outcome);
+        var created = await Store.StartAsync(new StartParams(op, null), Ct);
+        Assert.Equal(StartOutcome.Started, created.Outcome);
         return created.Operation!;
     }
 

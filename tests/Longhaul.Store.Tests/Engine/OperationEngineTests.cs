@@ -17,7 +17,7 @@ public sealed class OperationEngineTests
     public async Task Engine_HandlerReturns_OperationSucceedsWithResult()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(SucceedingHandler.KindName);
+        var op = await host.StartOperationAsync(SucceedingHandler.KindName);
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -34,7 +34,7 @@ public sealed class OperationEngineTests
     public async Task Engine_HandlerThrowsPermanentFailure_FailsAtOnceWithItsCode()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(PermanentFailureHandler.KindName, maxAttempts: 5);
+        var op = await host.StartOperationAsync(PermanentFailureHandler.KindName, maxAttempts: 5);
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -49,7 +49,7 @@ public sealed class OperationEngineTests
     public async Task Engine_HandlerKeepsThrowing_RetriesUntilMaxAttemptsThenFailsAttemptsExhausted_WithoutTheExceptionsText()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(ThrowingHandler.KindName, maxAttempts: 3);
+        var op = await host.StartOperationAsync(ThrowingHandler.KindName, maxAttempts: 3);
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -72,7 +72,7 @@ public sealed class OperationEngineTests
     public async Task Engine_UserCancelsRunningOperation_TokenFiresAndOperationEndsCancelled()
     {
         await using var host = await EngineHost.StartAsync(o => o.HeartbeatInterval = TimeSpan.FromSeconds(5));
-        var op = await host.CreateAsync(WaitForTokenHandler.KindName);
+        var op = await host.StartOperationAsync(WaitForTokenHandler.KindName);
         await host.Probe.WhenStartedAsync(op.Id, SignalTimeout);
 
         var cancel = await host.Store.CancelAsync(new CancelParams(EngineHost.Tenant, op.Id), Ct);
@@ -90,7 +90,7 @@ public sealed class OperationEngineTests
     public async Task Engine_TimeoutSecondsPasses_HandlerIsStoppedAndOperationFailsDeadlineExceeded()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(WaitForTokenHandler.KindName, timeoutSeconds: 0.5);
+        var op = await host.StartOperationAsync(WaitForTokenHandler.KindName, timeoutSeconds: 0.5);
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -104,7 +104,7 @@ public sealed class OperationEngineTests
     public async Task Engine_DeadlineStopsAHandlerThatExplainsIt_TheErrorKeepsItsMessageAndDetails()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(ExplainsDeadlineHandler.KindName, timeoutSeconds: 2);
+        var op = await host.StartOperationAsync(ExplainsDeadlineHandler.KindName, timeoutSeconds: 2);
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -123,7 +123,7 @@ public sealed class OperationEngineTests
     {
         var host = await EngineHost.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.Zero);
         await using var _ = host;
-        var op = await host.CreateAsync(WaitForTokenHandler.KindName);
+        var op = await host.StartOperationAsync(WaitForTokenHandler.KindName);
         await host.Probe.WhenStartedAsync(op.Id, SignalTimeout);
 
         await host.StopAsync();
@@ -144,7 +144,7 @@ public sealed class OperationEngineTests
     {
         var host = await EngineHost.StartAsync(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(10));
         await using var _ = host;
-        var op = await host.CreateAsync(FinishOnShutdownHandler.KindName);
+        var op = await host.StartOperationAsync(FinishOnShutdownHandler.KindName);
         await host.Probe.WhenStartedAsync(op.Id, SignalTimeout);
 
         await host.StopAsync();
@@ -162,7 +162,7 @@ public sealed class OperationEngineTests
     public async Task Engine_SleepKindFailingFirstAttempt_SucceedsOnSecondAttemptResumingFromCheckpoint()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(SleepHandler.KindName, """{"seconds":0.2,"steps":4,"fail_attempts":1}""");
+        var op = await host.StartOperationAsync(SleepHandler.KindName, """{"seconds":0.2,"steps":4,"fail_attempts":1}""");
 
         var done = await host.WaitUntilDoneAsync(op.Id);
 
@@ -189,10 +189,10 @@ public sealed class OperationEngineTests
             await using (var dead = new SqliteOperationStore(database.Path, TimeProvider.System, new InProcessStoreNotifier()))
             {
                 await dead.MigrateAsync(Ct);
-                var op = new NewOperation(
+                var op = new OperationToStart(
                     OperationIds.New(TimeProvider.System), EngineHost.Tenant, SucceedingHandler.KindName,
                     System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone(), null, null, 0, 3, null);
-                id = (await dead.CreateAsync(new CreateParams(op, null), Ct)).Operation!.Id;
+                id = (await dead.StartAsync(new StartParams(op, null), Ct)).Operation!.Id;
                 var claimed = await dead.ClaimAsync(new ClaimParams("dead-node", [SucceedingHandler.KindName], 1, TimeSpan.FromHours(1)), Ct);
                 Assert.Equal(id, Assert.Single(claimed).Id);
             }
@@ -216,14 +216,14 @@ public sealed class OperationEngineTests
     public async Task Engine_UserCancelHitsAThrowingTokenCallback_OperationIsCancelledAndStoreKeepsWorking()
     {
         await using var host = await EngineHost.StartAsync();
-        var op = await host.CreateAsync(ThrowingCallbackHandler.KindName);
+        var op = await host.StartOperationAsync(ThrowingCallbackHandler.KindName);
         await host.Probe.WhenStartedAsync(op.Id, SignalTimeout);
 
         var cancel = await host.Store.CancelAsync(new CancelParams(EngineHost.Tenant, op.Id), Ct).WaitAsync(SignalTimeout, Ct);
 
         Assert.Equal(CancelOutcome.Requested, cancel.Outcome);
         Assert.Equal(OperationStatus.Cancelled, (await host.WaitUntilDoneAsync(op.Id)).Status);
-        var next = await host.CreateAsync(SucceedingHandler.KindName);
+        var next = await host.StartOperationAsync(SucceedingHandler.KindName);
         Assert.Equal(OperationStatus.Succeeded, (await host.WaitUntilDoneAsync(next.Id)).Status);
     }
 }

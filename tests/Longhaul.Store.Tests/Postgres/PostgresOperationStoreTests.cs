@@ -141,9 +141,9 @@ public sealed class PostgresOperationStoreTests
         {
             await store.MigrateAsync(Ct);
             var machineNow = TimeProvider.System.GetUtcNow();
-            var op = new NewOperation(OperationIds.New(TimeProvider.System), "tenant-a", "work", JsonDocument.Parse("{}").RootElement.Clone(), null, null, 0, 3, 60);
+            var op = new OperationToStart(OperationIds.New(TimeProvider.System), "tenant-a", "work", JsonDocument.Parse("{}").RootElement.Clone(), null, null, 0, 3, 60);
 
-            var created = (await store.CreateAsync(new CreateParams(op, null), Ct)).Operation!;
+            var created = (await store.StartAsync(new StartParams(op, null), Ct)).Operation!;
             var claimed = Assert.Single(await store.ClaimAsync(new ClaimParams("node-a", ["work"], 1, TimeSpan.FromSeconds(30)), Ct));
 
             // Same machine as the database here: its clock and ours agree well within a minute.
@@ -169,8 +169,8 @@ public sealed class PostgresOperationStoreTests
         try
         {
             await store.MigrateAsync(Ct);
-            var locked = await CreateAsync(store, priority: 1);
-            var free = await CreateAsync(store, priority: 0);
+            var locked = await StartOperationAsync(store, priority: 1);
+            var free = await StartOperationAsync(store, priority: 0);
             await using var other = new NpgsqlConnection(connectionString);
             await other.OpenAsync(Ct);
             await using var transaction = await other.BeginTransactionAsync(Ct);
@@ -193,9 +193,9 @@ public sealed class PostgresOperationStoreTests
         }
     }
 
-    private static async Task<Operation> CreateAsync(PostgresOperationStore store, int priority)
+    private static async Task<Operation> StartOperationAsync(PostgresOperationStore store, int priority)
     {
-        var op = new NewOperation(OperationIds.New(TimeProvider.System), "tenant-a", "work", JsonDocument.Parse("{}").RootElement.Clone(), null, null, priority, 3, null);
-        return (await store.CreateAsync(new CreateParams(op, null), Ct)).Operation!;
+        var op = new OperationToStart(OperationIds.New(TimeProvider.System), "tenant-a", "work", JsonDocument.Parse("{}").RootElement.Clone(), null, null, priority, 3, null);
+        return (await store.StartAsync(new StartParams(op, null), Ct)).Operation!;
     }
 }

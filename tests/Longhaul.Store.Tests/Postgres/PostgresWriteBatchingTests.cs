@@ -214,8 +214,8 @@ public sealed class PostgresWriteBatchingTests : IAsyncDisposable
         await _store.MigrateAsync(Ct);
         for (var i = 0; i < count; i++)
         {
-            var op = new NewOperation(OperationIds.New(TimeProvider.System), "tenant-a", "work", Json("{}"), null, null, 0, 3, null);
-            await _store.CreateAsync(new CreateParams(op, null), Ct);
+            var op = new OperationToStart(OperationIds.New(TimeProvider.System), "tenant-a", "work", Json("{}"), null, null, 0, 3, null);
+            await _store.StartAsync(new StartParams(op, null), Ct);
         }
         var claimed = await _store.ClaimAsync(new ClaimParams("node-a", ["work"], count, TimeSpan.FromMinutes(5)), Ct);
         Assert.Equal(count, claimed.Count);

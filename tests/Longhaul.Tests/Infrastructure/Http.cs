@@ -27,18 +27,18 @@ public static partial class Http
 
     public static string Body(string kind, object? input) => JsonSerializer.Serialize(new { kind, input });
 
-    public static Task<HttpResponseMessage> CreateAsync(this HttpClient client, string kind, object? input)
+    public static Task<HttpResponseMessage> StartOperationAsync(this HttpClient client, string kind, object? input)
         => client.PostAsync("/v1/operations", Json(Body(kind, input)), Ct);
 
     /// <summary>Creates an operation, asserts the 202, and returns the resource.</summary>
-    public static async Task<JsonElement> CreateOkAsync(this HttpClient client, string kind, object? input)
+    public static async Task<JsonElement> StartOperationOkAsync(this HttpClient client, string kind, object? input)
     {
-        using var response = await client.CreateAsync(kind, input);
+        using var response = await client.StartOperationAsync(kind, input);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await ReadJsonAsync(response);
     }
 
-    public static Task<JsonElement> SleepAsync(this HttpClient client, double seconds = 0) => client.CreateOkAsync("sleep", new { seconds });
+    public static Task<JsonElement> SleepAsync(this HttpClient client, double seconds = 0) => client.StartOperationOkAsync("sleep", new { seconds });
 
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
     {

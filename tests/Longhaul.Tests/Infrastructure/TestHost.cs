@@ -42,7 +42,7 @@ public sealed class TestHost : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
 
     public static Task<TestHost> StartAsync(
-        Action<LonghaulOptions>? engine = null, Action<LonghaulApiOptions>? api = null, params string[] tenants)
+        Action<LonghaulEngineOptions>? engine = null, Action<LonghaulApiOptions>? api = null, params string[] tenants)
         => StartCoreAsync(engine, api, null, tenants);
 
     /// <summary>A host with extra configuration keys (e.g. <c>Longhaul:Upstreams:…</c>), read as if from appsettings.json.</summary>
@@ -63,7 +63,7 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     private static async Task<TestHost> StartCoreAsync(
-        Action<LonghaulOptions>? engine, Action<LonghaulApiOptions>? api, IReadOnlyDictionary<string, string?>? settings, string[] tenants,
+        Action<LonghaulEngineOptions>? engine, Action<LonghaulApiOptions>? api, IReadOnlyDictionary<string, string?>? settings, string[] tenants,
         Action<IServiceCollection>? services = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "longhaul-tests", Guid.NewGuid().ToString("N"));
@@ -75,7 +75,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Services.AddOperationHandler<FailHandler>();
         builder.Services.AddOperationHandler<StreamHandler>();
         builder.Services.AddOperationHandler<EchoHandler>();
-        builder.Services.Configure<LonghaulOptions>(o =>
+        builder.Services.Configure<LonghaulEngineOptions>(o =>
         {
             o.ShutdownGracePeriod = TimeSpan.Zero;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);

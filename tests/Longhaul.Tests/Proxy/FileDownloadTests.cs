@@ -44,7 +44,7 @@ public sealed class FileDownloadTests
             ["Longhaul:Upstreams:api:MaxInlineBytes"] = "1000",
             ["Longhaul:Upstreams:api:MaxResponseBytes"] = "4000000",
         }, "acme", "other");
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
         var done = await host.Client.WaitDoneAsync(op.Id());
         Assert.Equal("succeeded", done.Status());
         return new ServedFile(host, fake, done.GetProperty("result").GetProperty("body_url").GetString()!, payload);

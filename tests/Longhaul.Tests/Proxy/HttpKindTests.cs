@@ -48,7 +48,7 @@ public sealed class HttpKindTests
         var settings = Upstream("api", fake, ("Headers:Authorization", $"Bearer ${{env:{variable}}}"), ("Headers:x-api-key", $"${{env:{variable}}}"));
         await using var host = await TestHost.StartWithSettingsAsync(settings);
 
-        var op = await host.Client.CreateOkAsync("http", new
+        var op = await host.Client.StartOperationOkAsync("http", new
         {
             upstream = "api",
             method = "POST",
@@ -100,7 +100,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("anthropic", fake, ("AllowedPathPrefixes:0", "/v1/messages")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { model = "claude-test", stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { model = "claude-test", stream = true } });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());
@@ -131,7 +131,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("openai", fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "openai", method = "POST", path = "/v1/chat/completions", body = new { stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "openai", method = "POST", path = "/v1/chat/completions", body = new { stream = true } });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());
@@ -152,7 +152,7 @@ public sealed class HttpKindTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("slow", fake, ("RequestTimeout", "00:00:01")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "slow", method = "GET", path = "/hang" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "slow", method = "GET", path = "/hang" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -176,7 +176,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake, ("Retry:BaseDelay", "00:00:00.010")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/x", body = "text body" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/x", body = "text body" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());
@@ -201,7 +201,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake, ("Retry:BaseDelay", "00:00:00.010")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/x", body = new { } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/x", body = new { } });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());
@@ -217,7 +217,7 @@ public sealed class HttpKindTests
         await closed.DisposeAsync(); // Nothing listens on that port any more.
         await using var host = await TestHost.StartWithSettingsAsync(settings);
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "gone", method = "POST", path = "/x", body = new { } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "gone", method = "POST", path = "/x", body = new { } });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -234,7 +234,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/x" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/x" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -260,7 +260,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("anthropic", fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
         using (var watcher = await SseClient.OpenAsync(host.Client, $"/v1/operations/{op.Id()}/events"))
         {
             // Reset only once both tokens went through, so the break is in the middle of the stream.
@@ -289,7 +289,7 @@ public sealed class HttpKindTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/moved" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/moved" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -305,7 +305,7 @@ public sealed class HttpKindTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync(new string('x', 5000), context.RequestAborted));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake, ("MaxResponseBytes", "1000")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/big" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/big" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -319,7 +319,7 @@ public sealed class HttpKindTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("api", fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/long", body = new { } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/long", body = new { } });
         await fake.Received.Task.WaitAsync(Bound, Http.Ct);
         using var cancel = await host.Client.PostAsync($"/v1/operations/{op.Id()}/cancel", null, Http.Ct);
         Assert.True(cancel.IsSuccessStatusCode, cancel.StatusCode.ToString());
@@ -346,7 +346,7 @@ public sealed class HttpKindTests
             await Sse.AnthropicEndAsync(context.Response, tokens.Length);
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("anthropic", fake));
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
 
         var seen = new List<string>();
         long lastId;

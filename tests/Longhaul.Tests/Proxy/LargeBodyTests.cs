@@ -45,7 +45,7 @@ public sealed class LargeBodyTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Answer(context, 200, "application/x-ndjson", payload));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake), "acme", "other");
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/export" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("succeeded", done.Status());
@@ -91,7 +91,7 @@ public sealed class LargeBodyTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Answer(context, 200, "text/plain", Encoding.UTF8.GetBytes(text)));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/small" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/small" });
         var result = (await host.Client.WaitDoneAsync(op.Id())).GetProperty("result");
 
         Assert.Equal(text, result.GetProperty("body").GetString());
@@ -104,7 +104,7 @@ public sealed class LargeBodyTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Answer(context, 200, "application/octet-stream", Payload(LargeSize)));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("MaxResponseBytes", "2000000")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/huge" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/huge" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -120,7 +120,7 @@ public sealed class LargeBodyTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Answer(context, 400, "text/plain", payload));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/bad", body = "x" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/bad", body = "x" });
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("upstream_status", done.GetProperty("error").GetProperty("code").GetString());
@@ -160,7 +160,7 @@ public sealed class LargeBodyTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("MaxInlineBytes", "100")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/v1/messages", body = new { stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/v1/messages", body = new { stream = true } });
         var result = (await host.Client.WaitDoneAsync(op.Id())).GetProperty("result");
 
         Assert.Equal(JsonValueKind.Null, result.GetProperty("text").ValueKind);

@@ -53,7 +53,7 @@ public sealed class RedactionTests : IDisposable
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/echo" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/echo" });
         var stored = await EverythingStoredAsync(host, op.Id());
 
         Assert.Equal($"Bearer {_secret}", fake.Requests.Single().Headers["Authorization"]);
@@ -75,7 +75,7 @@ public sealed class RedactionTests : IDisposable
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/echo" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/echo" });
         var stored = await EverythingStoredAsync(host, op.Id());
 
         Assert.DoesNotContain(_secret, stored, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class RedactionTests : IDisposable
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "POST", path = "/v1/messages", body = new { stream = true } });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "POST", path = "/v1/messages", body = new { stream = true } });
         var stored = await EverythingStoredAsync(host, op.Id());
 
         Assert.DoesNotContain(_secret, stored, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class RedactionTests : IDisposable
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("MaxInlineBytes", "1000")));
 
-        var op = await host.Client.CreateOkAsync("http", new { upstream = "api", method = "GET", path = "/dump" });
+        var op = await host.Client.StartOperationOkAsync("http", new { upstream = "api", method = "GET", path = "/dump" });
         var stored = await EverythingStoredAsync(host, op.Id(), "body");
 
         Assert.DoesNotContain(_secret, stored, StringComparison.Ordinal);

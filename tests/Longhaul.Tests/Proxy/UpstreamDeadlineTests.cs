@@ -16,7 +16,7 @@ public sealed class UpstreamDeadlineTests
         return settings;
     }
 
-    private static async Task<JsonElement> CreateAsync(HttpClient client, object input, double timeoutSeconds)
+    private static async Task<JsonElement> StartOperationAsync(HttpClient client, object input, double timeoutSeconds)
     {
         using var response = await client.PostAsync("/v1/operations", Http.Json(new { kind = "http", input, options = new { timeout_seconds = timeoutSeconds } }), Http.Ct);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
@@ -29,7 +29,7 @@ public sealed class UpstreamDeadlineTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("RequestTimeout", "00:05:00")));
 
-        var op = await CreateAsync(host.Client, new { upstream = "api", method = "GET", path = "/hang" }, 1);
+        var op = await StartOperationAsync(host.Client, new { upstream = "api", method = "GET", path = "/hang" }, 1);
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("failed", done.Status());
@@ -51,7 +51,7 @@ public sealed class UpstreamDeadlineTests
         await using var fake = await FakeUpstream.StartAsync((context, _) => Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("RequestTimeout", "00:00:01")));
 
-        var op = await CreateAsync(host.Client, new { upstream = "api", method = "GET", path = "/hang" }, 120);
+        var op = await StartOperationAsync(host.Client, new { upstream = "api", method = "GET", path = "/hang" }, 120);
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         Assert.Equal("upstream_timeout", done.GetProperty("error").GetProperty("code").GetString());
@@ -69,7 +69,7 @@ public sealed class UpstreamDeadlineTests
         });
         await using var host = await TestHost.StartWithSettingsAsync(Upstream(fake, ("Retry:MaxDelay", "00:00:30"), ("RequestTimeout", "00:01:00")));
 
-        var op = await CreateAsync(host.Client, new { upstream = "api", method = "GET", path = "/limited" }, 10);
+        var op = await StartOperationAsync(host.Client, new { upstream = "api", method = "GET", path = "/limited" }, 10);
         var done = await host.Client.WaitDoneAsync(op.Id());
 
         var error = done.GetProperty("error");

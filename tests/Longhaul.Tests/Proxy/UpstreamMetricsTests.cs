@@ -30,8 +30,8 @@ public sealed class UpstreamMetricsTests
             [$"Longhaul:Upstreams:{slow}:RequestTimeout"] = "00:00:01",
         });
 
-        var first = await host.Client.CreateOkAsync("http", new { upstream = ok, method = "POST", path = "/x" });
-        var second = await host.Client.CreateOkAsync("http", new { upstream = slow, method = "GET", path = "/x" });
+        var first = await host.Client.StartOperationOkAsync("http", new { upstream = ok, method = "POST", path = "/x" });
+        var second = await host.Client.StartOperationOkAsync("http", new { upstream = slow, method = "GET", path = "/x" });
         Assert.Equal("succeeded", (await host.Client.WaitDoneAsync(first.Id())).Status());
         var timedOut = await host.Client.WaitDoneAsync(second.Id());
         Assert.Equal("upstream_timeout", timedOut.GetProperty("error").GetProperty("code").GetString());

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Longhaul.Kinds.Http;
 
 /// <summary>Start-up validation of <c>Longhaul:Upstreams</c>; every message names the setting.</summary>
-internal sealed class HttpKindOptionsValidator(IOptions<LonghaulOptions> engine) : IValidateOptions<HttpKindOptions>
+internal sealed class HttpKindOptionsValidator(IOptions<LonghaulEngineOptions> engine) : IValidateOptions<HttpKindOptions>
 {
     public ValidateOptionsResult Validate(string? name, HttpKindOptions options)
     {

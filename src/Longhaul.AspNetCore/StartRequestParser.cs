@@ -6,15 +6,16 @@ using Microsoft.Extensions.Options;
 namespace Longhaul.AspNetCore;
 
 /// <summary>
-/// Reads and validates a creation body: media type (415), size (413), syntax, encoding, depth and I-JSON through
+/// Reads and validates the body of a start request (<c>POST /v1/operations</c>) into a <see cref="StartOperationRequest"/> with
+/// every option resolved: media type (415), size (413), syntax, encoding, depth and I-JSON through
 /// <see cref="JsonBody"/> (400),
 /// then every field (422, all errors at once).
 /// </summary>
-internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOptions, IOptions<LonghaulOptions> engineOptions, OperationHandlerRegistry registry)
+internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, IOptions<LonghaulEngineOptions> engineOptions, OperationHandlerRegistry registry)
 {
     private const int MaxPriority = 100;
 
-    public sealed record Outcome(CreateRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
+    public sealed record Outcome(StartOperationRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
 
     public async Task<Outcome> ReadAsync(HttpContext context)
     {
@@ -24,11 +25,11 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
             return Fail(ctx => ProblemResults.WriteAsync(ctx, 415, ProblemCodes.UnsupportedMediaType, "Unsupported media type",
                 "Send the body as 'Content-Type: application/json' (UTF-8)."));
         }
-        var body = await ReadBodyAsync(context, o.MaxCreateBodyBytes).ConfigureAwait(false);
+        var body = await ReadBodyAsync(context, o.MaxStartBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             return Fail(ctx => ProblemResults.WriteAsync(ctx, 413, ProblemCodes.BodyTooLarge, "Request body too large",
-                $"The body exceeds the limit of {o.MaxCreateBodyBytes} bytes."));
+                $"The body exceeds the limit of {o.MaxStartBodyBytes} bytes."));
         }
         var document = JsonBody.Parse(body, o.MaxJsonDepth, out var invalid);
         if (document is null) return Fail(ctx => ProblemResults.InvalidJsonAsync(ctx, invalid!), body);
@@ -42,7 +43,7 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
         }
     }
 
-    private CreateRequest? Validate(JsonElement root, Dictionary<string, string[]> errors)
+    private StartOperationRequest? Validate(JsonElement root, Dictionary<string, string[]> errors)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -96,7 +97,13 @@ internal sealed class CreateRequestParser(IOptions<LonghaulApiOptions> apiOption
         {
             foreach (var (field, messages) in inputErrors) errors[field] = messages;
         }
-        return errors.Count == 0 ? new CreateRequest(kind!, input, metadata, maxAttempts, timeout, priority) : null;
+        return errors.Count == 0
+            ? new StartOperationRequest
+            {
+                Kind = kind!, Input = input, Metadata = metadata,
+                Options = new OperationOptions { MaxAttempts = maxAttempts, TimeoutSeconds = timeout, Priority = priority },
+            }
+            : null;
     }
 
     private void ValidateOptions(JsonElement value, Dictionary<string, string[]> errors, ref int? maxAttempts, ref double? timeout, ref int priority)

@@ -4,6 +4,6 @@ using Longhaul.Contracts;
 namespace Longhaul.Storage;
 
 /// <summary>What the API hands the store to create an operation. Timestamps come from the store's clock.</summary>
-public sealed record NewOperation(
+public sealed record OperationToStart(
     string Id, string Tenant, string Kind, JsonElement Input, JsonElement? Metadata, string? CallbackUrl,
     int Priority, int MaxAttempts, double? TimeoutSeconds);

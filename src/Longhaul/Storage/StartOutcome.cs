@@ -3,4 +3,4 @@ using Longhaul.Contracts;
 
 namespace Longhaul.Storage;
 
-public enum CreateOutcome { Created, Replayed, KeyReused, KeyInFlight }
+public enum StartOutcome { Started, Replayed, KeyReused, KeyInFlight }

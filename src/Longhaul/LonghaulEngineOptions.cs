@@ -1,7 +1,10 @@
 namespace Longhaul;
 
-/// <summary>Engine settings, bound from the <c>Longhaul</c> configuration section.</summary>
-public sealed class LonghaulOptions
+/// <summary>
+/// The engine's settings (workers, leases, heartbeats, retries, deadlines, retention), bound from the <c>Longhaul</c>
+/// configuration section. The HTTP API's settings are <c>LonghaulApiOptions</c>.
+/// </summary>
+public sealed class LonghaulEngineOptions
 {
     public const string SectionName = "Longhaul";
 

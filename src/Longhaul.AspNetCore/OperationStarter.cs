@@ -11,7 +11,7 @@ namespace Longhaul.AspNetCore;
 /// What every endpoint that starts an operation shares (<c>POST /v1/operations</c>, the gateway): the
 /// <c>Idempotency-Key</c> rules and <c>Prefer: respond-async, wait=N</c>.
 /// </summary>
-internal static class OperationCreation
+internal static class OperationStarter
 {
     /// <summary>The request's Idempotency-Key; answers 400 itself (and returns false) when it is malformed.</summary>
     public static async Task<(bool Ok, string? Key)> ReadIdempotencyKeyAsync(HttpContext context)
@@ -28,39 +28,39 @@ internal static class OperationCreation
     /// Stores <paramref name="operation"/> under <paramref name="key"/> (fingerprinted by <paramref name="fingerprint"/>).
     /// Answers 422 (key reused) and 409 (key in flight) itself and returns null; marks replays. With
     /// <c>Prefer: wait=N</c> a new operation is awaited for up to N seconds while its key counts as in flight;
-    /// <see cref="Created.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set). With
+    /// <see cref="Started.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set). With
     /// <paramref name="untilOutput"/> the wait also ends at the operation's first <c>output</c> event
-    /// (<see cref="Created.OutputStarted"/>), so that the caller can stream the rest.
+    /// (<see cref="Started.OutputStarted"/>), so that the caller can stream the rest.
     /// </summary>
-    public static async Task<Created?> CreateAsync(HttpContext context, NewOperation operation, byte[] fingerprint, string? key, bool untilOutput = false)
+    public static async Task<Started?> StartAsync(HttpContext context, OperationToStart operation, byte[] fingerprint, string? key, bool untilOutput = false)
     {
         var services = context.RequestServices;
         var store = services.GetRequiredService<IOperationStore>();
-        var engine = services.GetRequiredService<IOptions<LonghaulOptions>>().Value;
+        var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
         var idempotency = key is null ? null : new IdempotencyClaim(
             key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), engine.IdempotencyRetention,
             wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
-        var result = await store.CreateAsync(new CreateParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        var result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
         switch (result.Outcome)
         {
-            case CreateOutcome.KeyReused:
+            case StartOutcome.KeyReused:
                 await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
                     "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
                 return null;
-            case CreateOutcome.KeyInFlight:
+            case StartOutcome.KeyInFlight:
                 context.Response.Headers.RetryAfter = "1";
                 await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
                     "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
                 return null;
-            case CreateOutcome.Replayed:
+            case StartOutcome.Replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";
-                return new Created(result.Operation!, false, false);
+                return new Started(result.Operation!, false, false);
         }
 
         var op = result.Operation!;
-        if (wait is not { } waitFor) return new Created(op, false, false);
+        if (wait is not { } waitFor) return new Started(op, false, false);
         var outputStarted = false;
         try
         {
@@ -75,9 +75,9 @@ internal static class OperationCreation
         {
             if (key is not null) await store.ReleaseIdempotencyKeyAsync(new ReleaseIdempotencyParams(operation.Tenant, key), CancellationToken.None).ConfigureAwait(false);
         }
-        if (!op.Done && !outputStarted) return new Created(op, false, false);
+        if (!op.Done && !outputStarted) return new Started(op, false, false);
         context.Response.Headers["Preference-Applied"] = $"wait={(int)waitFor.TotalSeconds}";
-        return new Created(op, op.Done, outputStarted);
+        return new Started(op, op.Done, outputStarted);
     }
 
     /// <summary>202 with <c>Location</c>, <c>Retry-After</c> and the resource: the answer when the work goes async.</summary>
@@ -111,5 +111,5 @@ internal static class OperationCreation
     /// The stored (or replayed) operation; <see cref="WaitApplied"/> when it finished within <c>Prefer: wait</c>;
     /// <see cref="OutputStarted"/> when, asked to, the wait ended at its first <c>output</c> event instead.
     /// </summary>
-    public sealed record Created(Operation Operation, bool WaitApplied, bool OutputStarted);
+    public sealed record Started(Operation Operation, bool WaitApplied, bool OutputStarted);
 }
