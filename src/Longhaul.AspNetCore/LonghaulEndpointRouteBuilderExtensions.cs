@@ -67,7 +67,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         {
             var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
             if (ready) await WriteReadyAsync(context, context.RequestServices.GetRequiredService<StoreWarnings>().Current).ConfigureAwait(false);
-            else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
+            else await ProblemResults.WriteAsync(context, ProblemCodes.StoreUnavailable, "The store is not reachable.").ConfigureAwait(false);
         });
         return endpoints;
     }

@@ -26,8 +26,16 @@ public static class ProblemCodes
     public const string InternalError = "internal_error";
     public const string UpstreamNotFound = "upstream_not_found";
     public const string UpstreamError = "upstream_error";
+
+    // The gateway's answer to a call that produced no upstream answer carries the operation's error code. These are the
+    // error codes with a status of their own; any other passes through with upstream_error's status and title.
+    public const string UpstreamTimeout = "upstream_timeout";
+    public const string DeadlineExceeded = "deadline_exceeded";
+    public const string Cancelled = "cancelled";
+
     public const string ShuttingDown = "shutting_down";
     public const string NotAnApiNode = "not_an_api_node";
+    public const string HttpError = "http_error";
 
     // Requests the HTTP server rejects before any route runs (a request line, headers or body framing it cannot accept).
     public const string BadRequest = "bad_request";
