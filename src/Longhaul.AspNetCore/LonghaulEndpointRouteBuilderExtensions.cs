@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.AspNetCore;
 
+/// <summary>Adds Longhaul's middleware and maps its endpoints onto an ASP.NET Core app.</summary>
 public static class LonghaulEndpointRouteBuilderExtensions
 {
     /// <summary>Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication on <c>/v1</c>.</summary>
