@@ -79,7 +79,7 @@ internal static class DiagnosticsEndpoint
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested && stopping.IsCancellationRequested)
         {
             if (!context.Response.HasStarted)
-                await ProblemResults.WriteAsync(context, 503, ProblemCodes.ShuttingDown, "Shutting down", "The server is stopping.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.ShuttingDown, "The server is stopping.").ConfigureAwait(false);
             else context.Abort();
         }
     }

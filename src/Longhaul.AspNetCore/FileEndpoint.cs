@@ -30,8 +30,7 @@ internal static class FileEndpoint
                 await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
                 return;
             }
-            await ProblemResults.WriteAsync(context, 404, ProblemCodes.FileNotFound, "File not found",
-                $"The operation has no file named '{name}'.").ConfigureAwait(false);
+            await ProblemResults.WriteAsync(context, ProblemCodes.FileNotFound, $"The operation has no file named '{name}'.").ConfigureAwait(false);
             return;
         }
 
@@ -44,8 +43,7 @@ internal static class FileEndpoint
         if (range.Unsatisfiable)
         {
             response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes */{file.Length}");
-            await ProblemResults.WriteAsync(context, 416, ProblemCodes.RangeNotSatisfiable, "Range not satisfiable",
-                $"The file is {file.Length} bytes long; the requested range lies outside it.").ConfigureAwait(false);
+            await ProblemResults.WriteAsync(context, ProblemCodes.RangeNotSatisfiable, $"The file is {file.Length} bytes long; the requested range lies outside it.").ConfigureAwait(false);
             return;
         }
         if (range.Partial)
@@ -91,7 +89,7 @@ internal static class FileEndpoint
                 if (!response.HasStarted)
                 {
                     response.Clear();
-                    await ProblemResults.WriteAsync(context, 404, ProblemCodes.FileNotFound, "File not found", "The file was deleted while being read.").ConfigureAwait(false);
+                    await ProblemResults.WriteAsync(context, ProblemCodes.FileNotFound, "The file was deleted while being read.").ConfigureAwait(false);
                 }
                 else
                 {

@@ -13,6 +13,7 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 public sealed class KestrelRejectionProblems : IObserver<KeyValuePair<string, object?>>, IDisposable
 {
+    /// <summary>The diagnostic event Kestrel raises when it rejects a request itself.</summary>
     public const string BadRequestEvent = "Microsoft.AspNetCore.Server.Kestrel.BadRequest";
 
     private readonly ConcurrentDictionary<string, RejectionWatch> _connections = new(StringComparer.Ordinal);
@@ -44,5 +45,6 @@ public sealed class KestrelRejectionProblems : IObserver<KeyValuePair<string, ob
     {
     }
 
+    /// <summary>Unsubscribes from the diagnostic listener.</summary>
     public void Dispose() => _subscription.Dispose();
 }

@@ -3,6 +3,7 @@ namespace Longhaul.AspNetCore;
 /// <summary>HTTP settings, bound from the <c>Longhaul:Http</c> configuration section.</summary>
 public sealed class LonghaulApiOptions
 {
+    /// <summary>The configuration section these settings bind from.</summary>
     public const string SectionName = "Longhaul:Http";
 
     /// <summary>Largest accepted body of <c>POST /v1/operations</c>. Defaults to 1 MiB.</summary>
@@ -41,6 +42,7 @@ public sealed class LonghaulApiOptions
     /// <summary>Largest <c>page_size</c> of list calls. Defaults to 100.</summary>
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>Every invalid setting, one message each naming the setting; empty when all are valid. Checked at start-up.</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore;
 
+/// <summary>Registers Longhaul's HTTP API services.</summary>
 public static class LonghaulApiServiceCollectionExtensions
 {
     /// <summary>Adds the HTTP surface's services, bound to <c>Longhaul:Http</c>. Call <c>AddLonghaul</c> too.</summary>

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.AspNetCore;
 
+/// <summary>Adds Longhaul's middleware and maps its endpoints onto an ASP.NET Core app.</summary>
 public static class LonghaulEndpointRouteBuilderExtensions
 {
     /// <summary>Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication on <c>/v1</c>.</summary>
@@ -67,7 +68,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         {
             var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
             if (ready) await WriteReadyAsync(context, context.RequestServices.GetRequiredService<StoreWarnings>().Current).ConfigureAwait(false);
-            else await ProblemResults.WriteAsync(context, 503, ProblemCodes.StoreUnavailable, "Not ready", "The store is not reachable.").ConfigureAwait(false);
+            else await ProblemResults.WriteAsync(context, ProblemCodes.StoreUnavailable, "The store is not reachable.").ConfigureAwait(false);
         });
         return endpoints;
     }

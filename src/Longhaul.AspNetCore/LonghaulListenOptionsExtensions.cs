@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.AspNetCore;
 
+/// <summary>Kestrel listener settings for Longhaul.</summary>
 public static class LonghaulListenOptionsExtensions
 {
     /// <summary>

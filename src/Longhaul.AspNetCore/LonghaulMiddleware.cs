@@ -22,7 +22,7 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
                 if (tenant is null)
                 {
                     context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await ProblemResults.WriteAsync(context, 401, ProblemCodes.Unauthorized, "Unauthorized",
+                    await ProblemResults.WriteAsync(context, ProblemCodes.Unauthorized,
                         "A valid API key is required: send 'Authorization: Bearer <key>'.").ConfigureAwait(false);
                     return;
                 }
@@ -31,22 +31,24 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
             await next(context).ConfigureAwait(false);
             if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null)
             {
-                var (code, title, detail) = context.Response.StatusCode switch
+                var status = context.Response.StatusCode;
+                var (code, detail) = status switch
                 {
-                    404 => (ProblemCodes.NotFound, "Not found", "No such route."),
-                    405 => (ProblemCodes.MethodNotAllowed, "Method not allowed", $"This route does not accept {context.Request.Method}; see the Allow header."),
-                    413 => (ProblemCodes.BodyTooLarge, "Request body too large", "The request body is too large."),
-                    415 => (ProblemCodes.UnsupportedMediaType, "Unsupported media type", "The request's content type is not supported."),
-                    _ => ("http_error", "Request failed", "The request failed."),
+                    404 => (ProblemCodes.NotFound, "No such route."),
+                    405 => (ProblemCodes.MethodNotAllowed, $"This route does not accept {context.Request.Method}; see the Allow header."),
+                    413 => (ProblemCodes.BodyTooLarge, "The request body is too large."),
+                    415 => (ProblemCodes.UnsupportedMediaType, "The request's content type is not supported."),
+                    _ => (ProblemCodes.HttpError, "The request failed."),
                 };
-                await ProblemResults.WriteAsync(context, context.Response.StatusCode, code, title, detail).ConfigureAwait(false);
+                // The status is the one the endpoint set: http_error covers every other error status it may set.
+                await ProblemResults.WriteAsync(context, ProblemCatalog.Get(code) with { Status = status }, detail).ConfigureAwait(false);
             }
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             // Kestrel found the body's framing bad (or too large, or too slow) while the app read it.
-            var (code, title, _) = RejectedRequestProblems.Describe(ex.StatusCode);
-            await ProblemResults.WriteAsync(context, ex.StatusCode, code, title, ex.Message).ConfigureAwait(false);
+            var (definition, _) = RejectedRequestProblems.Describe(ex.StatusCode);
+            await ProblemResults.WriteAsync(context, definition, ex.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -58,7 +60,7 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
             if (!context.Response.HasStarted)
             {
                 context.Response.Clear();
-                await ProblemResults.WriteAsync(context, 500, ProblemCodes.InternalError, "Internal error",
+                await ProblemResults.WriteAsync(context, ProblemCodes.InternalError,
                     "The server failed to handle the request; it has been logged.").ConfigureAwait(false);
             }
         }

@@ -73,8 +73,7 @@ internal static class OperationEndpoints
                 await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
                 break;
             case CancelOutcome.AlreadyTerminal:
-                await ProblemResults.WriteAsync(context, 409, ProblemCodes.OperationTerminal, "Operation already finished",
-                    $"The operation is already {result.Operation!.Status.ToWire()}.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.OperationTerminal, $"The operation is already {result.Operation!.Status.ToWire()}.").ConfigureAwait(false);
                 break;
             case CancelOutcome.Cancelled:
                 await WriteResourceAsync(context, 200, result.Operation!).ConfigureAwait(false);
@@ -93,8 +92,7 @@ internal static class OperationEndpoints
                 await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
                 break;
             case DeleteOutcome.NotTerminal:
-                await ProblemResults.WriteAsync(context, 409, ProblemCodes.OperationNotTerminal, "Operation not finished",
-                    "Only finished operations can be deleted; cancel it first.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.OperationNotTerminal, "Only finished operations can be deleted; cancel it first.").ConfigureAwait(false);
                 break;
             default:
                 context.Response.StatusCode = 204;

@@ -19,8 +19,7 @@ internal static class OperationStarter
         var values = context.Request.Headers["Idempotency-Key"];
         if (values.Count == 0) return (true, null);
         if (values.Count == 1 && IsValidIdempotencyKey(values[0])) return (true, values[0]);
-        await ProblemResults.WriteAsync(context, 400, ProblemCodes.IdempotencyKeyInvalid, "Invalid Idempotency-Key",
-            "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
+        await ProblemResults.WriteAsync(context, ProblemCodes.IdempotencyKeyInvalid, "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
         return (false, null);
     }
 
@@ -46,13 +45,11 @@ internal static class OperationStarter
         switch (result.Outcome)
         {
             case StartOutcome.KeyReused:
-                await ProblemResults.WriteAsync(context, 422, ProblemCodes.IdempotencyKeyReused, "Idempotency-Key reused",
-                    "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request.").ConfigureAwait(false);
                 return null;
             case StartOutcome.KeyInFlight:
                 context.Response.Headers.RetryAfter = "1";
-                await ProblemResults.WriteAsync(context, 409, ProblemCodes.IdempotencyKeyInFlight, "Request in progress",
-                    "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.IdempotencyKeyInFlight, "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
                 return null;
             case StartOutcome.Replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";

@@ -16,6 +16,7 @@ public sealed class PrometheusMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<string, Series>> _series = new();
 
+    /// <summary>Starts listening to every meter whose name starts with <c>Longhaul.</c>.</summary>
     public PrometheusMetrics()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -93,6 +94,7 @@ public sealed class PrometheusMetrics : IDisposable
         return text.ToString();
     }
 
+    /// <summary>Stops listening to the meters.</summary>
     public void Dispose() => _listener.Dispose();
 
     private sealed class Series(bool histogram)

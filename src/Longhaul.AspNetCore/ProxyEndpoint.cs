@@ -38,8 +38,7 @@ internal static class ProxyEndpoint
         var registry = services.GetService<UpstreamRegistry>();
         if (registry?.Find(upstream) is null)
         {
-            await ProblemResults.WriteAsync(context, 404, ProblemCodes.UpstreamNotFound, "Upstream not found",
-                "No upstream of this name is configured (Longhaul:Upstreams).").ConfigureAwait(false);
+            await ProblemResults.WriteAsync(context, ProblemCodes.UpstreamNotFound, "No upstream of this name is configured (Longhaul:Upstreams).").ConfigureAwait(false);
             return;
         }
         var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
@@ -63,8 +62,7 @@ internal static class ProxyEndpoint
         var body = await StartRequestParser.ReadBodyAsync(context, api.MaxStartBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
-            await ProblemResults.WriteAsync(context, 413, ProblemCodes.BodyTooLarge, "Request body too large",
-                $"The body exceeds the limit of {api.MaxStartBodyBytes} bytes.").ConfigureAwait(false);
+            await ProblemResults.WriteAsync(context, ProblemCodes.BodyTooLarge, $"The body exceeds the limit of {api.MaxStartBodyBytes} bytes.").ConfigureAwait(false);
             return;
         }
         JsonNode? bodyNode = null;
@@ -72,8 +70,7 @@ internal static class ProxyEndpoint
         {
             if (!System.Text.Unicode.Utf8.IsValid(body))
             {
-                await ProblemResults.WriteAsync(context, 415, ProblemCodes.UnsupportedMediaType, "Unsupported media type",
-                    "The gateway forwards text and JSON bodies (UTF-8) only.").ConfigureAwait(false);
+                await ProblemResults.WriteAsync(context, ProblemCodes.UnsupportedMediaType, "The gateway forwards text and JSON bodies (UTF-8) only.").ConfigureAwait(false);
                 return;
             }
             if (StartRequestParser.IsJson(context.Request.ContentType))
@@ -115,8 +112,7 @@ internal static class ProxyEndpoint
 
         if (!services.GetRequiredService<OperationHandlerRegistry>().TryGet(HttpHandler.KindName, out var handler))
         {
-            await ProblemResults.WriteAsync(context, 404, ProblemCodes.UpstreamNotFound, "Upstream not found",
-                "The http kind is not enabled on this server.").ConfigureAwait(false);
+            await ProblemResults.WriteAsync(context, ProblemCodes.UpstreamNotFound, "The http kind is not enabled on this server.").ConfigureAwait(false);
             return;
         }
         if (handler.ValidateInput(inputElement) is { } errors)
@@ -154,14 +150,17 @@ internal static class ProxyEndpoint
         };
         if (answer is not { ValueKind: JsonValueKind.Object } a || !a.TryGetProperty("status", out var statusElement))
         {
-            var (status, title) = op.Error?.Code switch
+            // The problem carries the operation's own error code, which may be any code a handler or the engine stores (so
+            // not always one of the catalog's): a timeout and a cancel answer with their own status and title, any other
+            // error with upstream_error's.
+            var code = op.Error?.Code ?? ProblemCodes.UpstreamError;
+            var outcome = op.Status == OperationStatus.Cancelled ? ProblemCodes.Cancelled : code switch
             {
-                "upstream_timeout" => (504, "Upstream timed out"),
-                OperationErrors.DeadlineExceededCode => (504, "Operation timed out"),
-                _ => (502, "Upstream call failed"),
+                ProblemCodes.UpstreamTimeout => ProblemCodes.UpstreamTimeout,
+                ProblemCodes.DeadlineExceeded => ProblemCodes.DeadlineExceeded,
+                _ => ProblemCodes.UpstreamError,
             };
-            if (op.Status == OperationStatus.Cancelled) (status, title) = (409, "Operation cancelled");
-            await ProblemResults.WriteAsync(context, status, op.Error?.Code ?? ProblemCodes.UpstreamError, title,
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Get(outcome) with { Code = code },
                 $"{op.Error?.Message ?? "The call did not produce an upstream answer."} Operation: /v1/operations/{op.Id}").ConfigureAwait(false);
             return;
         }

@@ -10,30 +10,31 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 internal static class RejectedRequestProblems
 {
-    public static (string Code, string Title, string Detail) Describe(int status) => status switch
+    /// <summary>
+    /// The problem for Kestrel's <paramref name="status"/> and its fixed detail. The status stays Kestrel's own: it is
+    /// already on the status line, and any status without a code of its own is <c>bad_request</c>, whose catalog status
+    /// (400) is only the usual one.
+    /// </summary>
+    public static (ProblemDefinition Definition, string Detail) Describe(int status)
     {
-        405 => (ProblemCodes.MethodNotAllowed, "Method not allowed", "The server does not accept this method here; see the Allow header."),
-        408 => (ProblemCodes.RequestTimeout, "Request timeout", "The request's headers or body did not arrive in time."),
-        411 => (ProblemCodes.LengthRequired, "Length required", "A request with a body needs a Content-Length (or, in HTTP/1.1, chunked transfer encoding)."),
-        413 => (ProblemCodes.BodyTooLarge, "Request body too large", "The request body is too large."),
-        414 => (ProblemCodes.UriTooLong, "URI too long", "The request line (method, target and version) is longer than the server accepts."),
-        431 => (ProblemCodes.RequestHeadersTooLarge, "Request headers too large", "The request has more header bytes or more header fields than the server accepts."),
-        505 => (ProblemCodes.HttpVersionNotSupported, "HTTP version not supported", "The request's HTTP version is not one this server speaks."),
-        _ => (ProblemCodes.BadRequest, "Bad request", "The server could not read the request: its request line, a header or its body framing is malformed."),
-    };
+        var (code, detail) = status switch
+        {
+            405 => (ProblemCodes.MethodNotAllowed, "The server does not accept this method here; see the Allow header."),
+            408 => (ProblemCodes.RequestTimeout, "The request's headers or body did not arrive in time."),
+            411 => (ProblemCodes.LengthRequired, "A request with a body needs a Content-Length (or, in HTTP/1.1, chunked transfer encoding)."),
+            413 => (ProblemCodes.BodyTooLarge, "The request body is too large."),
+            414 => (ProblemCodes.UriTooLong, "The request line (method, target and version) is longer than the server accepts."),
+            431 => (ProblemCodes.RequestHeadersTooLarge, "The request has more header bytes or more header fields than the server accepts."),
+            505 => (ProblemCodes.HttpVersionNotSupported, "The request's HTTP version is not one this server speaks."),
+            _ => (ProblemCodes.BadRequest, "The server could not read the request: its request line, a header or its body framing is malformed."),
+        };
+        return (ProblemCatalog.Get(code) with { Status = status }, detail);
+    }
 
     /// <summary>The problem document for <paramref name="status"/>, as UTF-8 JSON.</summary>
     public static byte[] Body(int status)
     {
-        var (code, title, detail) = Describe(status);
-        var problem = new Problem
-        {
-            Type = $"https://longhaul.dev/problems/{code.Replace('_', '-')}",
-            Title = title,
-            Status = status,
-            Detail = detail,
-            Code = code,
-        };
-        return JsonSerializer.SerializeToUtf8Bytes(problem, LonghaulJson.Default.Problem);
+        var (definition, detail) = Describe(status);
+        return JsonSerializer.SerializeToUtf8Bytes(definition.ToProblem(detail), LonghaulJson.Default.Problem);
     }
 }

@@ -8,6 +8,7 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 public sealed class RetryAfterPolicy(IOptions<LonghaulApiOptions> options, TimeProvider time)
 {
+    /// <summary>The <c>Retry-After</c> seconds for <paramref name="operation"/>, rounded up and within <c>RetryAfterMin</c> and <c>RetryAfterMax</c>.</summary>
     public int Seconds(Operation operation)
     {
         var o = options.Value;

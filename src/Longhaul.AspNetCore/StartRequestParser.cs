@@ -22,14 +22,12 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         var o = apiOptions.Value;
         if (!IsJson(context.Request.ContentType))
         {
-            return Fail(ctx => ProblemResults.WriteAsync(ctx, 415, ProblemCodes.UnsupportedMediaType, "Unsupported media type",
-                "Send the body as 'Content-Type: application/json' (UTF-8)."));
+            return Fail(ctx => ProblemResults.WriteAsync(ctx, ProblemCodes.UnsupportedMediaType, "Send the body as 'Content-Type: application/json' (UTF-8)."));
         }
         var body = await ReadBodyAsync(context, o.MaxStartBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
-            return Fail(ctx => ProblemResults.WriteAsync(ctx, 413, ProblemCodes.BodyTooLarge, "Request body too large",
-                $"The body exceeds the limit of {o.MaxStartBodyBytes} bytes."));
+            return Fail(ctx => ProblemResults.WriteAsync(ctx, ProblemCodes.BodyTooLarge, $"The body exceeds the limit of {o.MaxStartBodyBytes} bytes."));
         }
         var document = JsonBody.Parse(body, o.MaxJsonDepth, out var invalid);
         if (document is null) return Fail(ctx => ProblemResults.InvalidJsonAsync(ctx, invalid!), body);

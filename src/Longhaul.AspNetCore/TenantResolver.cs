@@ -11,6 +11,7 @@ namespace Longhaul.AspNetCore;
 /// </summary>
 public sealed class TenantResolver(IOperationStore store, TimeProvider time)
 {
+    /// <summary>The tenant of every request while no API key was ever created (single-tenant development mode).</summary>
     public const string DevelopmentTenant = "default";
     private static readonly TimeSpan KeyCacheTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AnyKeysTtl = TimeSpan.FromSeconds(1);

@@ -13,7 +13,6 @@ internal sealed class WorkerNodeMiddleware(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
-        return ProblemResults.WriteAsync(context, 404, ProblemCodes.NotAnApiNode, "Not an API node",
-            "This node runs workers only (--role worker) and serves only /healthz, /readyz and /metrics; send API requests to a node started with --role api or all.");
+        return ProblemResults.WriteAsync(context, ProblemCodes.NotAnApiNode, "This node runs workers only (--role worker) and serves only /healthz, /readyz and /metrics; send API requests to a node started with --role api or all.");
     }
 }

@@ -6,6 +6,7 @@ namespace Longhaul.Client;
 /// <summary>An error answer from the server, with its problem document when it sent one.</summary>
 public sealed class LonghaulApiException : Exception
 {
+    /// <summary>An error answer with <paramref name="status"/> and its parsed <paramref name="problem"/> (null when the body was none).</summary>
     public LonghaulApiException(HttpStatusCode status, Problem? problem)
         : base(problem is null ? $"Longhaul answered {(int)status}." : $"Longhaul answered {(int)status} {problem.Code}: {problem.Detail ?? problem.Title}")
     {
@@ -13,13 +14,18 @@ public sealed class LonghaulApiException : Exception
         Problem = problem;
     }
 
+    /// <summary>A 500 without a problem document.</summary>
     public LonghaulApiException() : this(HttpStatusCode.InternalServerError, null) { }
 
+    /// <summary>An error with <paramref name="message"/>; <see cref="StatusCode"/> is 0.</summary>
     public LonghaulApiException(string message) : base(message) { }
 
+    /// <summary>An error with <paramref name="message"/> caused by <paramref name="innerException"/>.</summary>
     public LonghaulApiException(string message, Exception innerException) : base(message, innerException) { }
 
+    /// <summary>The status the server answered with.</summary>
     public HttpStatusCode StatusCode { get; }
 
+    /// <summary>The problem document the server sent; null when the body was not one.</summary>
     public Problem? Problem { get; }
 }

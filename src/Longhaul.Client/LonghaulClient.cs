@@ -23,6 +23,7 @@ public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
         return await SendForResourceAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads the operation <paramref name="id"/>; throws <see cref="LonghaulApiException"/> (404 <c>operation_not_found</c>) when this API key's tenant has none.</summary>
     public Task<OperationResource> GetAsync(string id, CancellationToken cancellationToken = default)
         => SendForResourceAsync(new HttpRequestMessage(HttpMethod.Get, $"v1/operations/{Uri.EscapeDataString(id)}"), cancellationToken);
 
@@ -41,15 +42,18 @@ public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
         }
     }
 
+    /// <summary>Asks the operation to stop: the resource comes back <c>cancelled</c>, or with <c>cancel_requested</c> while a running handler is stopping; 409 <c>operation_terminal</c> when it already finished.</summary>
     public Task<OperationResource> CancelAsync(string id, CancellationToken cancellationToken = default)
         => SendForResourceAsync(new HttpRequestMessage(HttpMethod.Post, $"v1/operations/{Uri.EscapeDataString(id)}/cancel"), cancellationToken);
 
+    /// <summary>Forgets a finished operation with its events and files; 409 <c>operation_not_terminal</c> while it is not done.</summary>
     public async Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         using var message = new HttpRequestMessage(HttpMethod.Delete, $"v1/operations/{Uri.EscapeDataString(id)}");
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One page of this tenant's operations, newest first, optionally filtered; pass <see cref="OperationList.NextPageToken"/> with the same filters for the next.</summary>
     public async Task<OperationList> ListAsync(OperationStatus? status = null, string? kind = null, int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
     {
         var query = new List<string>();

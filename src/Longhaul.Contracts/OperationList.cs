@@ -3,6 +3,8 @@ namespace Longhaul.Contracts;
 /// <summary>One page of <c>GET /v1/operations</c>.</summary>
 public sealed record OperationList
 {
+    /// <summary>This page's operations, newest first.</summary>
     public required IReadOnlyList<OperationResource> Operations { get; init; }
+    /// <summary>An opaque token for the next page (valid only with the same API key and filters); null on the last page.</summary>
     public string? NextPageToken { get; init; }
 }

@@ -6,9 +6,18 @@ namespace Longhaul.Contracts;
 [JsonConverter(typeof(JsonStringEnumConverter<OperationStatus>))]
 public enum OperationStatus
 {
+    /// <summary>Waiting to be claimed: new, waiting out a retry's backoff, or handed back.</summary>
     [JsonStringEnumMemberName("pending")] Pending,
+
+    /// <summary>A worker holds its lease and runs an attempt.</summary>
     [JsonStringEnumMemberName("running")] Running,
+
+    /// <summary>Final: the handler returned; <c>result</c> holds its value.</summary>
     [JsonStringEnumMemberName("succeeded")] Succeeded,
+
+    /// <summary>Final: a permanent failure, the deadline, or the last attempt failed; <c>error</c> says which.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
+
+    /// <summary>Final: a client cancelled it.</summary>
     [JsonStringEnumMemberName("cancelled")] Cancelled,
 }

@@ -3,6 +3,7 @@ namespace Longhaul.Contracts;
 /// <summary>Wire names of <see cref="OperationStatus"/> and helpers around them.</summary>
 public static class OperationStatusNames
 {
+    /// <summary>The lower-case wire name: <c>pending</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</summary>
     public static string ToWire(this OperationStatus status) => status switch
     {
         OperationStatus.Pending => "pending",
@@ -13,6 +14,7 @@ public static class OperationStatusNames
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
+    /// <summary>Parses a wire name (exact, lower case); false for null or anything else.</summary>
     public static bool TryParse(string? value, out OperationStatus status)
     {
         switch (value)

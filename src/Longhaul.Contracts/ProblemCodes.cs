@@ -3,37 +3,80 @@ namespace Longhaul.Contracts;
 /// <summary>The stable, machine-readable <c>code</c> values of problem documents.</summary>
 public static class ProblemCodes
 {
+    /// <summary>404: no operation with this id for this tenant (another tenant's operations answer this too).</summary>
     public const string OperationNotFound = "operation_not_found";
+    /// <summary>404: the operation exists but has no (finished) file of this name.</summary>
     public const string FileNotFound = "file_not_found";
+    /// <summary>416: a file download's <c>Range</c> starts past the end of the file.</summary>
     public const string RangeNotSatisfiable = "range_not_satisfiable";
+    /// <summary>422: valid JSON that breaks the rules (unknown kind, a bad field); <c>errors</c> names every bad field.</summary>
     public const string ValidationFailed = "validation_failed";
+    /// <summary>400: the body is not JSON, or not UTF-8.</summary>
     public const string MalformedJson = "malformed_json";
+    /// <summary>400: the JSON nests deeper than <c>MaxJsonDepth</c>.</summary>
     public const string JsonTooDeep = "json_too_deep";
+    /// <summary>400: a JSON string or member name is not valid Unicode (a lone surrogate escape, say).</summary>
     public const string InvalidUnicode = "invalid_unicode";
+    /// <summary>400: a JSON object repeats a member name.</summary>
     public const string DuplicateMember = "duplicate_member";
+    /// <summary>413: the body exceeds the configured limit.</summary>
     public const string BodyTooLarge = "body_too_large";
+    /// <summary>415: the body's content type is not one the endpoint accepts.</summary>
     public const string UnsupportedMediaType = "unsupported_media_type";
+    /// <summary>400: the <c>Idempotency-Key</c> is not one value of 1 to 255 printable ASCII characters.</summary>
     public const string IdempotencyKeyInvalid = "idempotency_key_invalid";
+    /// <summary>422: the <c>Idempotency-Key</c> was used before with a different request.</summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+    /// <summary>409: the first request with this <c>Idempotency-Key</c> is still being processed.</summary>
     public const string IdempotencyKeyInFlight = "idempotency_key_in_flight";
+    /// <summary>409: the operation already finished (a cancel came too late).</summary>
     public const string OperationTerminal = "operation_terminal";
+    /// <summary>409: the operation has not finished (a delete came too early).</summary>
     public const string OperationNotTerminal = "operation_not_terminal";
+    /// <summary>400: a query parameter or header is malformed; <c>errors</c> names it.</summary>
     public const string InvalidParameter = "invalid_parameter";
+    /// <summary>401: no API key, or one the server does not know.</summary>
     public const string Unauthorized = "unauthorized";
+    /// <summary>404: no such route.</summary>
     public const string NotFound = "not_found";
+    /// <summary>405: the route (or the server) does not accept the method.</summary>
     public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>503 from <c>/readyz</c>: the store does not answer.</summary>
     public const string StoreUnavailable = "store_unavailable";
+    /// <summary>500: the server failed to handle the request; the error is logged, never sent.</summary>
     public const string InternalError = "internal_error";
+    /// <summary>404 from the gateway: no configured upstream of this name, or the <c>http</c> kind is off.</summary>
     public const string UpstreamNotFound = "upstream_not_found";
+    /// <summary>502 from the gateway: the call ended without an upstream answer and without an error code of its own.</summary>
     public const string UpstreamError = "upstream_error";
+
+    // The gateway's answer to a call that produced no upstream answer carries the operation's error code. These are the
+    // error codes with a status of their own; any other passes through with upstream_error's status and title.
+    /// <summary>504 from the gateway: the upstream did not answer in time.</summary>
+    public const string UpstreamTimeout = "upstream_timeout";
+    /// <summary>504 from the gateway: the operation's deadline (<c>timeout_seconds</c>) passed first.</summary>
+    public const string DeadlineExceeded = "deadline_exceeded";
+    /// <summary>409 from the gateway: the call's operation was cancelled.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>503: the server is stopping (a held diagnostics request).</summary>
     public const string ShuttingDown = "shutting_down";
+    /// <summary>404: an API call reached a worker-only node.</summary>
     public const string NotAnApiNode = "not_an_api_node";
+    /// <summary>Any other error status an endpoint set without a body (the catalog's 400 is the usual one; the answer keeps the endpoint's).</summary>
+    public const string HttpError = "http_error";
 
     // Requests the HTTP server rejects before any route runs (a request line, headers or body framing it cannot accept).
+    /// <summary>400 (or another status Kestrel has no code for): the request line, a header or the body framing is malformed.</summary>
     public const string BadRequest = "bad_request";
+    /// <summary>408: the headers or the body did not arrive in time.</summary>
     public const string RequestTimeout = "request_timeout";
+    /// <summary>411: a body without a length where one is needed.</summary>
     public const string LengthRequired = "length_required";
+    /// <summary>414: the request line is longer than the server accepts.</summary>
     public const string UriTooLong = "uri_too_long";
+    /// <summary>431: too many header bytes or header fields.</summary>
     public const string RequestHeadersTooLarge = "request_headers_too_large";
+    /// <summary>505: an HTTP version the server does not speak.</summary>
     public const string HttpVersionNotSupported = "http_version_not_supported";
 }

@@ -12,9 +12,11 @@ namespace Longhaul.Contracts;
 /// </summary>
 public sealed class VerbatimJsonElementConverter : JsonConverter<JsonElement>
 {
+    /// <summary>Reads the value as it stands in the input.</summary>
     public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         => JsonElement.ParseValue(ref reader);
 
+    /// <summary>Writes the element's raw JSON text unchanged.</summary>
     public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options)
     {
         if (value.ValueKind == JsonValueKind.Undefined)

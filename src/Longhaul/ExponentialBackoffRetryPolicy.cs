@@ -5,6 +5,7 @@ namespace Longhaul;
 /// <summary>Exponential backoff with "equal jitter": half the delay is fixed, half random.</summary>
 public sealed class ExponentialBackoffRetryPolicy(IOptions<LonghaulEngineOptions> options) : IRetryPolicy
 {
+    /// <summary>For attempt n: a ceiling of <c>RetryBaseDelay · 2^(n-1)</c> capped at <c>RetryMaxDelay</c>; half of it fixed, half random.</summary>
     public TimeSpan GetDelay(int attempt)
     {
         var o = options.Value;

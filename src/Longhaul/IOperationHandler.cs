@@ -5,7 +5,8 @@ namespace Longhaul;
 /// <summary>
 /// User code for one kind of operation. Return = succeeded; throw <see cref="PermanentFailureException"/> = failed
 /// without retry; any other exception = retried by policy until max attempts. Honour the cancellation token: it fires
-/// on a user cancel, on the deadline, on shutdown (the operation is handed back) and when the lease is lost.
+/// on a user cancel, on the deadline, on shutdown (the operation is handed back) and when the lease is lost;
+/// <see cref="OperationContext.StopReason"/> says which.
 /// </summary>
 public interface IOperationHandler
 {

@@ -6,6 +6,7 @@ namespace Longhaul;
 /// </summary>
 public sealed class LonghaulEngineOptions
 {
+    /// <summary>The configuration section these settings bind from, <c>Longhaul</c>.</summary>
     public const string SectionName = "Longhaul";
 
     /// <summary>Run workers in this process. Defaults to true.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Longhaul;
 
+/// <summary>Registers the built-in <c>http</c> kind.</summary>
 public static class LonghaulHttpServiceCollectionExtensions
 {
     /// <summary>

@@ -7,6 +7,7 @@ namespace Longhaul;
 /// <summary>JSON settings for user-defined payloads (inputs, checkpoints, results): snake_case, like the wire.</summary>
 public static class LonghaulJsonDefaults
 {
+    /// <summary>The shared options (web defaults, snake_case names); do not modify.</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Longhaul;
 
+/// <summary>Registers the Longhaul engine and handlers in a service collection.</summary>
 public static class LonghaulServiceCollectionExtensions
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Execution;
+using Microsoft.Extensions.Logging;
 
 namespace Longhaul;
 
@@ -9,21 +10,31 @@ public sealed class OperationContext
 {
     private readonly RunningOperation _run;
 
-    internal OperationContext(RunningOperation run) => _run = run;
+    internal OperationContext(RunningOperation run, ILogger logger)
+    {
+        _run = run;
+        Logger = logger;
+    }
 
+    /// <summary>The operation's id (<c>op_…</c>), as clients see it.</summary>
     public string OperationId => _run.Operation.Id;
 
+    /// <summary>The tenant (API key's owner) that started the operation.</summary>
     public string Tenant => _run.Operation.Tenant;
 
+    /// <summary>The kind the operation was started with; the <see cref="IOperationHandler.Kind"/> of this handler.</summary>
     public string Kind => _run.Operation.Kind;
 
     /// <summary>This attempt's number, starting at 1.</summary>
     public int Attempt => _run.Operation.Attempt;
 
+    /// <summary>How many attempts the operation may take in all (<c>options.max_attempts</c>); when this attempt is the last, a failure is final.</summary>
     public int MaxAttempts => _run.Operation.MaxAttempts;
 
+    /// <summary>The <c>input</c> the client sent, already accepted by <see cref="IOperationHandler.ValidateInput"/>.</summary>
     public JsonElement Input => _run.Operation.Input;
 
+    /// <summary>The client's <c>metadata</c>, stored and echoed as sent; null when the client sent none.</summary>
     public JsonElement? Metadata => _run.Operation.Metadata;
 
     /// <summary>The operation's <c>options.timeout_seconds</c>; null without one.</summary>
@@ -35,8 +46,22 @@ public sealed class OperationContext
     /// <summary>The last checkpoint saved by this or an earlier attempt; null when none.</summary>
     public JsonElement? Checkpoint => _run.Checkpoint;
 
+    /// <summary>
+    /// Why the engine cancelled this attempt's token: <see cref="OperationStopReason.None"/> until it fires, then the first
+    /// reason, which never changes. Set before the token fires, so a handler that sees the token cancelled can read it.
+    /// </summary>
+    public OperationStopReason StopReason => _run.Reason;
+
+    /// <summary>
+    /// A logger for the handler (category: the handler's type name) whose every entry carries a scope with
+    /// <c>OperationId</c>, <c>Kind</c>, <c>Attempt</c> and <c>Tenant</c>. Never log secrets or whole inputs through it.
+    /// </summary>
+    public ILogger Logger { get; }
+
+    /// <summary>Deserializes <see cref="Input"/> with Longhaul's JSON settings (snake_case names).</summary>
     public T? GetInput<T>() => Input.Deserialize<T>(LonghaulJsonDefaults.Options);
 
+    /// <summary>Deserializes <see cref="Checkpoint"/> with Longhaul's JSON settings; <c>default</c> when there is none.</summary>
     public T? GetCheckpoint<T>() => Checkpoint is { } c ? c.Deserialize<T>(LonghaulJsonDefaults.Options) : default;
 
     /// <summary>Records progress (an event and the resource's <c>progress</c>); throws <see cref="LeaseLostException"/> when fenced off.</summary>

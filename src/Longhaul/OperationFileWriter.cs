@@ -26,8 +26,10 @@ public sealed class OperationFileWriter
         ContentType = contentType;
     }
 
+    /// <summary>The file name: lower-case letters, digits, '.', '-' and '_'.</summary>
     public string Name { get; }
 
+    /// <summary>The <c>Content-Type</c> the file is served with.</summary>
     public string ContentType { get; }
 
     /// <summary>Bytes written so far.</summary>
@@ -36,6 +38,7 @@ public sealed class OperationFileWriter
     /// <summary>Where the API serves the file, relative to the server's base address.</summary>
     public string Url => OperationFiles.Url(_run.Operation.Id, Name);
 
+    /// <summary>Appends <paramref name="data"/>, storing each full chunk as it fills; throws <see cref="LeaseLostException"/> when fenced off and <see cref="ObjectDisposedException"/> after <see cref="FinishAsync"/>.</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);

@@ -5,6 +5,7 @@ public sealed class OperationHandlerRegistry
 {
     private readonly Dictionary<string, IOperationHandler> _handlers;
 
+    /// <summary>Indexes <paramref name="handlers"/> by kind; throws <see cref="InvalidOperationException"/> when two share a kind.</summary>
     public OperationHandlerRegistry(IEnumerable<IOperationHandler> handlers)
     {
         _handlers = new Dictionary<string, IOperationHandler>(StringComparer.Ordinal);
@@ -16,9 +17,12 @@ public sealed class OperationHandlerRegistry
         Kinds = [.. _handlers.Keys.Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The registered kind names, in ordinal order.</summary>
     public IReadOnlyList<string> Kinds { get; }
 
+    /// <summary>The handlers, in the order of <see cref="Kinds"/>.</summary>
     public IEnumerable<IOperationHandler> Handlers => Kinds.Select(k => _handlers[k]);
 
+    /// <summary>Finds the handler of <paramref name="kind"/> (case-sensitive); false when none is registered.</summary>
     public bool TryGet(string kind, out IOperationHandler handler) => _handlers.TryGetValue(kind, out handler!);
 }

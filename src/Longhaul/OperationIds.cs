@@ -13,6 +13,7 @@ public static class OperationIds
     [ThreadStatic] private static byte[]? t_random;
     [ThreadStatic] private static int t_randomOffset;
 
+    /// <summary>A new id whose time part is <paramref name="time"/>'s now, so ids sort by creation time.</summary>
     public static string New(TimeProvider time)
     {
         Span<byte> bytes = stackalloc byte[16];

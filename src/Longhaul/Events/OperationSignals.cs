@@ -12,6 +12,7 @@ public sealed class OperationSignals : IDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
 
+    /// <summary>Subscribes to <paramref name="notifier"/>'s change notifications.</summary>
     public OperationSignals(IStoreNotifier notifier)
     {
         _subscription = notifier.Subscribe((kind, id) =>
@@ -27,5 +28,6 @@ public sealed class OperationSignals : IDisposable
     public Task Watch(string operationId)
         => _waiters.GetOrAdd(operationId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>Unsubscribes from the notifier: no change completes a watch after this.</summary>
     public void Dispose() => _subscription.Dispose();
 }

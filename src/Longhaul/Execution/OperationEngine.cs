@@ -21,6 +21,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly TimeProvider _time;
     private readonly LonghaulEngineOptions _options;
     private readonly ILogger<OperationEngine> _logger;
+    private readonly ILoggerFactory _loggers;
     private readonly ConcurrentDictionary<string, RunningOperation> _running = new(StringComparer.Ordinal);
 
     // Cancel requests that arrived for operations not (yet) running here: a cancel committed between our claim's
@@ -35,7 +36,8 @@ internal sealed partial class OperationEngine : BackgroundService
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry,
-        TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, IHostApplicationLifetime? lifetime = null)
+        TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
+        IHostApplicationLifetime? lifetime = null)
     {
         _lifetime = lifetime;
         _store = store;
@@ -44,6 +46,7 @@ internal sealed partial class OperationEngine : BackgroundService
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _loggers = loggers;
         _subscription = notifier.Subscribe(OnNotification);
     }
 
@@ -130,7 +133,7 @@ internal sealed partial class OperationEngine : BackgroundService
         lock (_cancelGate)
         {
             _running[operation.Id] = run;
-            if (_earlyCancels.Remove(operation.Id)) run.Stop(StopReason.UserCancel);
+            if (_earlyCancels.Remove(operation.Id)) run.Stop(OperationStopReason.Cancelled);
         }
         run.Execution = Task.Run(() => RunAsync(run));
     }
@@ -155,13 +158,14 @@ internal sealed partial class OperationEngine : BackgroundService
                 }
                 run.StopAtDeadline(deadline);
             }
-            if (op.CancelRequested) run.Stop(StopReason.UserCancel);
+            if (op.CancelRequested) run.Stop(OperationStopReason.Cancelled);
             LogStarted(op.Id, op.Kind, op.Attempt);
 
             JsonElement? element;
             try
             {
-                var result = await handler.ExecuteAsync(new OperationContext(run), run.Token).ConfigureAwait(false);
+                var handlerLogger = new OperationLogger(_loggers.CreateLogger(handler.GetType()), new OperationLogScope(op));
+                var result = await handler.ExecuteAsync(new OperationContext(run, handlerLogger), run.Token).ConfigureAwait(false);
                 // A result that cannot be serialized is the handler's failure, not a failure to record the end (which
                 // would leave the operation to the reaper and run it again).
                 element = result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), LonghaulJsonDefaults.Options);
@@ -191,17 +195,17 @@ internal sealed partial class OperationEngine : BackgroundService
         var op = run.Operation;
         switch (run.Reason)
         {
-            case StopReason.LeaseLost:
+            case OperationStopReason.LeaseLost:
                 LogLeaseLost(op.Id, op.LeaseEpoch);
                 return;
-            case StopReason.Shutdown:
+            case OperationStopReason.ShuttingDown:
                 await _store.HandBackAsync(new HandBackParams(run.Lease), CancellationToken.None).ConfigureAwait(false);
                 LogHandedBack(op.Id);
                 return;
-            case StopReason.UserCancel:
+            case OperationStopReason.Cancelled:
                 await FinishAsync(run, OperationStatus.Cancelled, null, OperationErrors.Cancelled).ConfigureAwait(false);
                 return;
-            case StopReason.Deadline:
+            case OperationStopReason.DeadlineExceeded:
                 // A handler that knows what the deadline cut short (e.g. an upstream call) may say so in its own error.
                 var deadlineError = ex is PermanentFailureException { Code: OperationErrors.DeadlineExceededCode } explained
                     ? new OperationError { Code = OperationErrors.DeadlineExceededCode, Message = explained.Message, Details = explained.Details }
@@ -276,11 +280,11 @@ internal sealed partial class OperationEngine : BackgroundService
             var result = await _store.HeartbeatAsync(new HeartbeatParams(_owner, [.. runs.Select(r => r.Lease)], _options.LeaseDuration), CancellationToken.None).ConfigureAwait(false);
             foreach (var id in result.Lost)
             {
-                if (_running.TryGetValue(id, out var run)) run.Stop(StopReason.LeaseLost);
+                if (_running.TryGetValue(id, out var run)) run.Stop(OperationStopReason.LeaseLost);
             }
             foreach (var id in result.CancelRequested)
             {
-                if (_running.TryGetValue(id, out var run)) run.Stop(StopReason.UserCancel);
+                if (_running.TryGetValue(id, out var run)) run.Stop(OperationStopReason.Cancelled);
             }
         }
         catch (Exception ex)
@@ -303,7 +307,7 @@ internal sealed partial class OperationEngine : BackgroundService
         {
             // Grace period over: hand the rest back.
         }
-        foreach (var run in _running.Values) run.Stop(StopReason.Shutdown);
+        foreach (var run in _running.Values) run.Stop(OperationStopReason.ShuttingDown);
         var stopping = _running.Values.Select(r => r.Execution).OfType<Task>().ToArray();
         try
         {
@@ -331,7 +335,7 @@ internal sealed partial class OperationEngine : BackgroundService
                 {
                     if (_running.TryGetValue(operationId, out var run))
                     {
-                        run.Stop(StopReason.UserCancel);
+                        run.Stop(OperationStopReason.Cancelled);
                     }
                     else
                     {

@@ -36,14 +36,14 @@ internal sealed class RunningOperation : IDisposable
 
     public CancellationToken Token => _cts.Token;
 
-    public StopReason Reason => (StopReason)Volatile.Read(ref _reason);
+    public OperationStopReason Reason => (OperationStopReason)Volatile.Read(ref _reason);
 
     public Task? Execution { get; set; }
 
     /// <summary>Cancels the handler for <paramref name="reason"/>; the first reason wins.</summary>
-    public void Stop(StopReason reason)
+    public void Stop(OperationStopReason reason)
     {
-        if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)StopReason.None) == (int)StopReason.None)
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, (int)OperationStopReason.None) == (int)OperationStopReason.None)
         {
             try
             {
@@ -58,7 +58,7 @@ internal sealed class RunningOperation : IDisposable
         }
     }
 
-    /// <summary>Stops the handler with <see cref="StopReason.Deadline"/> once the clock has reached <paramref name="deadline"/>.</summary>
+    /// <summary>Stops the handler with <see cref="OperationStopReason.DeadlineExceeded"/> once the clock has reached <paramref name="deadline"/>.</summary>
     public void StopAtDeadline(DateTimeOffset deadline)
     {
         lock (_timerGate)
@@ -83,7 +83,7 @@ internal sealed class RunningOperation : IDisposable
                 return;
             }
         }
-        Stop(StopReason.Deadline);
+        Stop(OperationStopReason.DeadlineExceeded);
     }
 
     public async Task RecordAsync(ProgressInfo? progress, JsonElement? checkpoint, CancellationToken cancellationToken)
@@ -121,7 +121,7 @@ internal sealed class RunningOperation : IDisposable
 
     private void Fenced()
     {
-        Stop(StopReason.LeaseLost);
+        Stop(OperationStopReason.LeaseLost);
         throw new LeaseLostException();
     }
 

@@ -9,6 +9,7 @@ namespace Longhaul.Kinds;
 /// </summary>
 public sealed class SleepHandler(TimeProvider time) : IOperationHandler
 {
+    /// <summary>The kind name, <c>sleep</c>.</summary>
     public const string KindName = "sleep";
     private const double MaxSeconds = 86_400;
     private const int MaxSteps = 10_000;
@@ -27,12 +28,16 @@ public sealed class SleepHandler(TimeProvider time) : IOperationHandler
         }
         """).RootElement.Clone();
 
+    /// <summary>Always <see cref="KindName"/>.</summary>
     public string Kind => KindName;
 
+    /// <summary>One line for <c>GET /v1/kinds</c>.</summary>
     public string? Description => "Sleeps for a while in steps, with progress, checkpoints and optional failures.";
 
+    /// <summary>The JSON Schema of <c>seconds</c>, <c>steps</c>, <c>fail_attempts</c> and <c>output</c>.</summary>
     public JsonElement? InputSchema => Schema;
 
+    /// <summary>Checks the fields against the schema's rules; every error at once, keyed by <c>input.field</c>.</summary>
     public IReadOnlyDictionary<string, string[]>? ValidateInput(JsonElement input)
     {
         var errors = new Dictionary<string, string[]>();
@@ -59,6 +64,7 @@ public sealed class SleepHandler(TimeProvider time) : IOperationHandler
         return errors.Count == 0 ? null : errors;
     }
 
+    /// <summary>Sleeps the remaining steps (from the checkpoint on), reporting progress and saving a checkpoint after each.</summary>
     public async Task<object?> ExecuteAsync(OperationContext context, CancellationToken cancellationToken)
     {
         var input = context.Input;

@@ -34,12 +34,16 @@ public sealed class EngineHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Builds and starts a host on <paramref name="database"/> (a new temp file, deleted on dispose, when null).</summary>
-    public static async Task<EngineHost> StartAsync(Action<LonghaulEngineOptions>? configure = null, TempDatabase? database = null)
+    /// <summary>
+    /// Builds and starts a host on <paramref name="database"/> (a new temp file, deleted on dispose, when null); logs go
+    /// to <paramref name="logs"/> when given, nowhere otherwise.
+    /// </summary>
+    public static async Task<EngineHost> StartAsync(Action<LonghaulEngineOptions>? configure = null, TempDatabase? database = null, ILoggerProvider? logs = null)
     {
         var owned = database is null ? new TempDatabase() : null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.Services.AddSingleton<HandlerProbe>();
         builder.Services.AddLonghaul(configure: o =>
         {
@@ -60,6 +64,8 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddOperationHandler<ExplainsDeadlineHandler>();
         builder.Services.AddOperationHandler<FinishOnShutdownHandler>();
         builder.Services.AddOperationHandler<ThrowingCallbackHandler>();
+        builder.Services.AddOperationHandler<StopReasonHandler>();
+        builder.Services.AddOperationHandler<LoggingHandler>();
         var host = builder.Build();
         var engineHost = new EngineHost(host, owned);
         try

@@ -8,6 +8,7 @@ public sealed class HandlerProbe
     private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _started = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _tokenFired = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _invocations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<OperationStopReason>> _stopped = new(StringComparer.Ordinal);
 
     /// <summary>Called by a handler when an attempt begins.</summary>
     public void Started(OperationContext context)
@@ -19,6 +20,12 @@ public sealed class HandlerProbe
     /// <summary>Called by a handler from its cancellation token's callback.</summary>
     public void TokenFired(string operationId) => Source(_tokenFired, operationId).TrySetResult();
 
+    /// <summary>Called by a handler that was stopped, with the <see cref="OperationContext.StopReason"/> it read.</summary>
+    public void Stopped(string operationId, OperationStopReason reason) => Source(_stopped, operationId).TrySetResult(reason);
+
+    /// <summary>The stop reason the handler on <paramref name="operationId"/> read once its token fired.</summary>
+    public Task<OperationStopReason> WhenStoppedAsync(string operationId, TimeSpan timeout) => Guard(Source(_stopped, operationId).Task, timeout, $"the handler of {operationId} was not stopped");
+
     /// <summary>The first attempt's number once a handler started on <paramref name="operationId"/>.</summary>
     public Task<int> WhenStartedAsync(string operationId, TimeSpan timeout) => Guard(Source(_started, operationId).Task, timeout, $"no handler started for {operationId}");
 
@@ -28,8 +35,8 @@ public sealed class HandlerProbe
 
     public int Invocations(string operationId) => _invocations.GetValueOrDefault(operationId);
 
-    private static TaskCompletionSource<int> Source(ConcurrentDictionary<string, TaskCompletionSource<int>> map, string id)
-        => map.GetOrAdd(id, static _ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+    private static TaskCompletionSource<T> Source<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
+        => map.GetOrAdd(id, static _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private static TaskCompletionSource Source(ConcurrentDictionary<string, TaskCompletionSource> map, string id)
         => map.GetOrAdd(id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -21,13 +21,13 @@ public sealed class RunningOperationDeadlineTests
         clock.Advance(TimeSpan.FromMilliseconds(997));
 
         Assert.True(clock.GetUtcNow() < deadline);
-        Assert.Equal(StopReason.None, run.Reason);
+        Assert.Equal(OperationStopReason.None, run.Reason);
         Assert.False(run.Token.IsCancellationRequested);
 
         clock.Advance(Tick);
 
         Assert.True(clock.GetUtcNow() >= deadline);
-        Assert.Equal(StopReason.Deadline, run.Reason);
+        Assert.Equal(OperationStopReason.DeadlineExceeded, run.Reason);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RunningOperationDeadlineTests
 
         run.StopAtDeadline(clock.GetUtcNow().AddMilliseconds(-5));
 
-        Assert.Equal(StopReason.Deadline, run.Reason);
+        Assert.Equal(OperationStopReason.DeadlineExceeded, run.Reason);
     }
 
     [Fact]
@@ -51,6 +51,6 @@ public sealed class RunningOperationDeadlineTests
         run.Dispose();
         clock.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal(StopReason.None, run.Reason);
+        Assert.Equal(OperationStopReason.None, run.Reason);
     }
 }
