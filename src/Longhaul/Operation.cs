@@ -20,7 +20,7 @@ public sealed record Operation
     public JsonElement? Metadata { get; init; }
     /// <summary>Reserved for the planned completion webhooks; always null today (a start request with one is refused).</summary>
     public string? CallbackUrl { get; init; }
-    /// <summary>The claim priority (<c>options.priority</c>, 0 to 100, default 0): higher is claimed first, then older.</summary>
+    /// <summary>The claim priority (<c>options.priority</c>, -100 to 100, default 0): higher is claimed first, then older.</summary>
     public int Priority { get; init; }
     /// <summary>The number of the current or last attempt; 0 until first claimed, and not counted for a hand-back.</summary>
     public int Attempt { get; init; }
@@ -28,7 +28,7 @@ public sealed record Operation
     public int MaxAttempts { get; init; }
     /// <summary>The <c>options.timeout_seconds</c> the client asked for; null without a deadline.</summary>
     public double? TimeoutSeconds { get; init; }
-    /// <summary>When the deadline runs out (start time plus <see cref="TimeoutSeconds"/>, store clock); null without one.</summary>
+    /// <summary>When the deadline runs out (creation time plus <see cref="TimeoutSeconds"/>, store clock); null without one.</summary>
     public DateTimeOffset? DeadlineAt { get; init; }
     /// <summary>When the operation was stored, by the store's clock.</summary>
     public DateTimeOffset CreatedAt { get; init; }
