@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Longhaul.Contracts;
 using Longhaul.Storage;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Longhaul.Postgres;

@@ -1,15 +1,11 @@
-using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Longhaul.Postgres;
 
 public sealed partial class PostgresOperationStore
 {
-    private const string LockOperation = $"SELECT {Columns} FROM operations WHERE id = @id AND (@tenant IS NULL OR tenant = @tenant) FOR UPDATE";
-
     private const string CancelPending = $"""
         UPDATE operations
         SET status = 4, cancel_requested = true, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
@@ -23,6 +19,8 @@ public sealed partial class PostgresOperationStore
         WHERE id = @id AND {IsRunning} AND NOT cancel_requested
         RETURNING seq, last_event_seq, attempt
         """;
+
+    private const string LockOperation = $"SELECT {Columns} FROM operations WHERE id = @id AND (@tenant IS NULL OR tenant = @tenant) FOR UPDATE";
 
     public Task<CancelResult> CancelAsync(CancelParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {

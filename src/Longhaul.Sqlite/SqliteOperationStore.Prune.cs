@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Longhaul.Contracts;
 using Longhaul.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Longhaul.Sqlite;
 

@@ -1,5 +1,4 @@
 using Longhaul.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Longhaul.Sqlite;
 

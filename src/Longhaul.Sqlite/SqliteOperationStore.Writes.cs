@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Microsoft.Data.Sqlite;
