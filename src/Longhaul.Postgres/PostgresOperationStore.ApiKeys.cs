@@ -12,21 +12,25 @@ public sealed partial class PostgresOperationStore
     private const string SelectApiKeyByHash = "SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys WHERE key_hash = @hash";
     private const string SelectApiKeys = "SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, id";
 
-    public Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => WriteAsync(scope =>
+    /// <inheritdoc/>
+    public Task CreateApiKeyAsync(CreateApiKeyParams p, CancellationToken cancellationToken) => WriteAsync(scope =>
         ExecuteAsync(scope.Command(InsertApiKey)
-            .P("id", key.Id, NpgsqlDbType.Text).P("tenant", key.Tenant, NpgsqlDbType.Text).P("hash", key.KeyHash, NpgsqlDbType.Text)
-            .P("created", key.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz), cancellationToken), cancellationToken);
+            .P("id", p.Id, NpgsqlDbType.Text).P("tenant", p.Tenant, NpgsqlDbType.Text).P("hash", p.KeyHash, NpgsqlDbType.Text)
+            .P("created", p.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz), cancellationToken), cancellationToken);
 
-    public async Task<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken)
-        => await WriteAsync(scope => ExecuteAsync(scope.Command(RevokeApiKey).P("id", id, NpgsqlDbType.Text), cancellationToken), cancellationToken).ConfigureAwait(false) > 0;
+    /// <inheritdoc/>
+    public async Task<bool> RevokeApiKeyAsync(RevokeApiKeyParams p, CancellationToken cancellationToken)
+        => await WriteAsync(scope => ExecuteAsync(scope.Command(RevokeApiKey).P("id", p.Id, NpgsqlDbType.Text), cancellationToken), cancellationToken).ConfigureAwait(false) > 0;
 
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(FindApiKeyParams p, CancellationToken cancellationToken)
     {
-        await using var command = ReadCommand(SelectApiKeyByHash).P("hash", keyHash, NpgsqlDbType.Text);
+        await using var command = ReadCommand(SelectApiKeyByHash).P("hash", p.KeyHash, NpgsqlDbType.Text);
         var keys = await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectApiKeys);

@@ -46,6 +46,7 @@ public sealed partial class PostgresOperationStore
 
     private static readonly (string Prefix, string Suffix) RunningTemplate = StatusTemplate(OperationStatus.Running, null);
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken)
     {
         var claimed = await ClaimInTransactionAsync(p, cancellationToken).ConfigureAwait(false);

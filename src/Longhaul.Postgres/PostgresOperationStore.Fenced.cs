@@ -151,6 +151,7 @@ public sealed partial class PostgresOperationStore
         SELECT id FROM u
         """;
 
+    /// <inheritdoc/>
     public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
@@ -166,6 +167,7 @@ public sealed partial class PostgresOperationStore
         ]), cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
         => FencedWriteAsync(new PostgresFencedWrite(Output, OutputMany, p.Lease.Id, true,
         [
@@ -174,6 +176,7 @@ public sealed partial class PostgresOperationStore
             new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
         ]), cancellationToken);
 
+    /// <inheritdoc/>
     public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));

@@ -18,6 +18,7 @@ public sealed partial class PostgresOperationStore
         RETURNING o.id, o.cancel_requested
         """;
 
+    /// <inheritdoc/>
     public Task<HeartbeatResult> HeartbeatAsync(HeartbeatParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         var renewed = new Dictionary<string, bool>(StringComparer.Ordinal);

@@ -22,6 +22,7 @@ public sealed partial class PostgresOperationStore
 
     private const string LockOperation = $"SELECT {Columns} FROM operations WHERE id = @id AND (@tenant IS NULL OR tenant = @tenant) FOR UPDATE";
 
+    /// <inheritdoc/>
     public Task<CancelResult> CancelAsync(CancelParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         // The row lock orders this cancel against a concurrent claim or completion of the same operation.
@@ -63,6 +64,7 @@ public sealed partial class PostgresOperationStore
     private const string DeleteFileChunksOf = "DELETE FROM operation_file_chunks WHERE operation_seq = @seq";
     private const string DeleteOperationRow = "DELETE FROM operations WHERE seq = @seq";
 
+    /// <inheritdoc/>
     public Task<DeleteOutcome> DeleteAsync(DeleteParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         long seq;
@@ -92,6 +94,7 @@ public sealed partial class PostgresOperationStore
         RETURNING seq, last_event_seq, attempt, run_after
         """;
 
+    /// <inheritdoc/>
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         _claimedSeqs.TryRemove(p.Lease.Id, out _);
@@ -123,6 +126,7 @@ public sealed partial class PostgresOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
+    /// <inheritdoc/>
     public Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         _claimedSeqs.TryRemove(p.Lease.Id, out _);

@@ -23,6 +23,7 @@ public sealed partial class PostgresOperationStore
 
     private const string PruneIdempotencyKeys = $"DELETE FROM idempotency_keys WHERE expires_at <= {Now}";
 
+    /// <inheritdoc/>
     public Task<int> PruneAsync(PruneParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         var pruned = await ExecuteAsync(scope.Command(PruneOperations)

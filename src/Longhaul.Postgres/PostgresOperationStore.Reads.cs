@@ -21,6 +21,7 @@ public sealed partial class PostgresOperationStore
         ORDER BY e.seq LIMIT @limit
         """;
 
+    /// <inheritdoc/>
     public async Task<Operation?> GetAsync(GetParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectOperation)
@@ -29,6 +30,7 @@ public sealed partial class PostgresOperationStore
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <inheritdoc/>
     public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(ListOperations)
@@ -52,6 +54,7 @@ public sealed partial class PostgresOperationStore
         return new ListResult(operations, next);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectEvents)

@@ -39,6 +39,7 @@ public sealed partial class PostgresOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    /// <inheritdoc/>
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         var failed = 0;

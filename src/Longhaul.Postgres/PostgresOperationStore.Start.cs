@@ -30,6 +30,7 @@ public sealed partial class PostgresOperationStore
 
     private const string ReleaseIdempotencyKey = "UPDATE idempotency_keys SET in_flight_until = NULL WHERE tenant = @tenant AND key = @key";
 
+    /// <inheritdoc/>
     public Task<StartResult> StartAsync(StartParams p, CancellationToken cancellationToken)
     {
         var input = p.Operation.Input.GetRawText();
@@ -88,6 +89,7 @@ public sealed partial class PostgresOperationStore
         return new StartResult(StartOutcome.Started, created);
     }
 
+    /// <inheritdoc/>
     public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)
         => WriteAsync(scope => ExecuteAsync(scope.Command(ReleaseIdempotencyKey).P("tenant", p.Tenant, NpgsqlDbType.Text).P("key", p.Key, NpgsqlDbType.Text), cancellationToken), cancellationToken);
 }

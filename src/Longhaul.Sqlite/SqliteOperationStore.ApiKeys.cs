@@ -5,21 +5,25 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
-    public Task CreateApiKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    /// <inheritdoc/>
+    public Task CreateApiKeyAsync(CreateApiKeyParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
         scope.Command("INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES ($id, $tenant, $hash, $now)")
-            .P("$id", key.Id).P("$tenant", key.Tenant).P("$hash", key.KeyHash).P("$now", key.CreatedAt.ToUnixTimeMilliseconds())
+            .P("$id", p.Id).P("$tenant", p.Tenant).P("$hash", p.KeyHash).P("$now", p.CreatedAt.ToUnixTimeMilliseconds())
             .ExecuteNonQuery(), cancellationToken);
 
-    public Task<bool> RevokeApiKeyAsync(string id, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
-        scope.Command("UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL").P("$id", id).P("$now", Now()).ExecuteNonQuery() > 0,
+    /// <inheritdoc/>
+    public Task<bool> RevokeApiKeyAsync(RevokeApiKeyParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+        scope.Command("UPDATE api_keys SET revoked_at = $now WHERE id = $id AND revoked_at IS NULL").P("$id", p.Id).P("$now", Now()).ExecuteNonQuery() > 0,
         cancellationToken);
 
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(FindApiKeyParams p, CancellationToken cancellationToken)
     {
-        var keys = await QueryKeysAsync("WHERE key_hash = $hash", c => c.P("$hash", keyHash), cancellationToken).ConfigureAwait(false);
+        var keys = await QueryKeysAsync("WHERE key_hash = $hash", c => c.P("$hash", p.KeyHash), cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
         => QueryKeysAsync("ORDER BY created_at", _ => { }, cancellationToken);
 

@@ -17,6 +17,7 @@ public sealed partial class SqliteOperationStore
         RETURNING {Columns}
         """;
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<Operation>> ClaimAsync(ClaimParams p, CancellationToken cancellationToken)
     {
         var kinds = JsonSerializer.Serialize(p.Kinds, LonghaulJsonDefaults.Options);

@@ -28,6 +28,7 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
+    /// <inheritdoc/>
     public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         // Serialize on the caller's thread: the one writer thread only runs SQL.
@@ -51,6 +52,7 @@ public sealed partial class SqliteOperationStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
     {
         var chunk = p.Chunk.GetRawText();
@@ -64,6 +66,7 @@ public sealed partial class SqliteOperationStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)
     {
         if (!p.Status.IsTerminal()) throw new ArgumentException("Complete needs a final status.", nameof(p));

@@ -6,6 +6,7 @@ public sealed partial class SqliteOperationStore
 {
     private const string Heartbeat = "UPDATE operations SET lease_expires_at = $expires WHERE id = $id AND lease_epoch = $epoch AND status = 1 RETURNING cancel_requested";
 
+    /// <inheritdoc/>
     public Task<HeartbeatResult> HeartbeatAsync(HeartbeatParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var expires = Now() + (long)p.LeaseDuration.TotalMilliseconds;

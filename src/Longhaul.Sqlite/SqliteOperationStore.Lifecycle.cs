@@ -19,6 +19,7 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
+    /// <inheritdoc/>
     public Task<CancelResult> CancelAsync(CancelParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var op = SelectInWriter(scope, p.Tenant, p.Id);
@@ -48,6 +49,7 @@ public sealed partial class SqliteOperationStore
         return new CancelResult(CancelOutcome.Requested, SelectInWriter(scope, p.Tenant, p.Id));
     }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<DeleteOutcome> DeleteAsync(DeleteParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         long seq;
@@ -72,6 +74,7 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
+    /// <inheritdoc/>
     public Task<bool> RetryAsync(RetryParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();
@@ -92,6 +95,7 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
+    /// <inheritdoc/>
     public Task<bool> HandBackAsync(HandBackParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();

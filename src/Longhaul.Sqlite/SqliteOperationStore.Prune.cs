@@ -4,6 +4,7 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
+    /// <inheritdoc/>
     public Task<int> PruneAsync(PruneParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();

@@ -4,6 +4,7 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
+    /// <inheritdoc/>
     public async Task<Operation?> GetAsync(GetParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -14,6 +15,7 @@ public sealed partial class SqliteOperationStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadOperation(reader) : null;
     }
 
+    /// <inheritdoc/>
     public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -44,6 +46,7 @@ public sealed partial class SqliteOperationStore
         return new ListResult(operations, next);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);

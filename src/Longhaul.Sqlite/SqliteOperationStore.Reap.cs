@@ -38,6 +38,7 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    /// <inheritdoc/>
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();

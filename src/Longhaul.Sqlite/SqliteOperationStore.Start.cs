@@ -16,6 +16,7 @@ public sealed partial class SqliteOperationStore
     private const string InsertIdempotencyKey = "INSERT INTO idempotency_keys (tenant, key, request_hash, operation_id, in_flight_until, expires_at) VALUES ($tenant, $key, $hash, $op, $hold, $expires)";
     private const string ReleaseIdempotencyKey = "UPDATE idempotency_keys SET in_flight_until = NULL WHERE tenant = $tenant AND key = $key";
 
+    /// <inheritdoc/>
     public Task<StartResult> StartAsync(StartParams p, CancellationToken cancellationToken)
     {
         var input = p.Operation.Input.GetRawText();
@@ -86,6 +87,7 @@ public sealed partial class SqliteOperationStore
         return new StartResult(StartOutcome.Started, created);
     }
 
+    /// <inheritdoc/>
     public Task ReleaseIdempotencyKeyAsync(ReleaseIdempotencyParams p, CancellationToken cancellationToken)
         => _writer.ExecuteAsync(scope => scope.Command(ReleaseIdempotencyKey).P("$tenant", p.Tenant).P("$key", p.Key).ExecuteNonQuery(), cancellationToken);
 }
