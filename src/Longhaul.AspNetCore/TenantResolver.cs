@@ -31,7 +31,7 @@ public sealed class TenantResolver(IOperationStore store, TimeProvider time)
                 var hash = ApiKeys.Hash(key);
                 if (!_keys.TryGetValue(hash, out var cached) || cached.Until < now)
                 {
-                    var record = await store.FindApiKeyAsync(hash, context.RequestAborted).ConfigureAwait(false);
+                    var record = await store.FindApiKeyAsync(new FindApiKeyParams(hash), context.RequestAborted).ConfigureAwait(false);
                     cached = (record is { RevokedAt: null } ? record.Tenant : null, now + KeyCacheTtl);
                     if (_keys.Count > 10_000) _keys.Clear();
                     _keys[hash] = cached;

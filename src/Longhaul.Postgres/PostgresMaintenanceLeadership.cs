@@ -20,6 +20,7 @@ public sealed partial class PostgresMaintenanceLeadership : IMaintenanceLeadersh
     private NpgsqlConnection? _connection;
     private bool _leading;
 
+    /// <summary>A leader candidate for the store <paramref name="options"/> describe; it connects at the first <see cref="IsLeaderAsync"/>.</summary>
     public PostgresMaintenanceLeadership(PostgresStoreOptions options, ILogger<PostgresMaintenanceLeadership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +30,7 @@ public sealed partial class PostgresMaintenanceLeadership : IMaintenanceLeadersh
         _logger = logger;
     }
 
+    /// <inheritdoc/>
     public async ValueTask<bool> IsLeaderAsync(CancellationToken cancellationToken)
     {
         try
@@ -59,6 +61,7 @@ public sealed partial class PostgresMaintenanceLeadership : IMaintenanceLeadersh
         }
     }
 
+    /// <summary>Closes the leader's session, which releases the lock: another node can lead from its next sweep.</summary>
     public ValueTask DisposeAsync() => DropConnectionAsync();
 
     private async ValueTask DropConnectionAsync()

@@ -42,6 +42,7 @@ public sealed partial class PostgresOperationStore
         WHERE operation_seq = (SELECT seq FROM operations WHERE id = @id) AND name = @name AND idx = @idx AND epoch = @epoch
         """;
 
+    /// <inheritdoc/>
     public Task<bool> WriteFileChunkAsync(FileChunkParams p, CancellationToken cancellationToken)
     {
         // Before the write: from here on the completion of this attempt deletes the chunks of unfinished files.
@@ -62,6 +63,7 @@ public sealed partial class PostgresOperationStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<bool> FinishFileAsync(FinishFileParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         if (await RunningSeqAsync(scope, p.Lease, cancellationToken).ConfigureAwait(false) is not { } seq) return false;
@@ -80,6 +82,7 @@ public sealed partial class PostgresOperationStore
         return true;
     }, cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<StoredFile?> GetFileAsync(GetFileParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectFile)
@@ -90,6 +93,7 @@ public sealed partial class PostgresOperationStore
             reader.GetFieldValue<DateTimeOffset>(4));
     }
 
+    /// <inheritdoc/>
     public async Task<byte[]?> ReadFileChunkAsync(ReadFileChunkParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectFileChunk)

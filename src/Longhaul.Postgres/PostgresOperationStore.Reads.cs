@@ -21,9 +21,7 @@ public sealed partial class PostgresOperationStore
         ORDER BY e.seq LIMIT @limit
         """;
 
-    private const string SelectApiKeyByHash = "SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys WHERE key_hash = @hash";
-    private const string SelectApiKeys = "SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys ORDER BY created_at, id";
-
+    /// <inheritdoc/>
     public async Task<Operation?> GetAsync(GetParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectOperation)
@@ -32,6 +30,7 @@ public sealed partial class PostgresOperationStore
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <inheritdoc/>
     public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(ListOperations)
@@ -55,6 +54,7 @@ public sealed partial class PostgresOperationStore
         return new ListResult(operations, next);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectEvents)
@@ -66,29 +66,5 @@ public sealed partial class PostgresOperationStore
             events.Add(new OperationEvent(reader.GetInt64(0), reader.GetString(1), Json(reader, 2), reader.GetFieldValue<DateTimeOffset>(3)));
         }
         return events;
-    }
-
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
-    {
-        await using var command = ReadCommand(SelectApiKeyByHash).P("hash", keyHash, NpgsqlDbType.Text);
-        var keys = await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false);
-        return keys.Count == 0 ? null : keys[0];
-    }
-
-    public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
-    {
-        await using var command = ReadCommand(SelectApiKeys);
-        return await ReadKeysAsync(command, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<List<ApiKeyRecord>> ReadKeysAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var keys = new List<ApiKeyRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), Time(reader, 4)));
-        }
-        return keys;
     }
 }

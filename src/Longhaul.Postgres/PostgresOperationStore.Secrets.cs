@@ -10,6 +10,7 @@ public sealed partial class PostgresOperationStore
     private const string InsertSecret = $"INSERT INTO secrets (name, value, created_at) VALUES (@name, @value, {Now}) ON CONFLICT (name) DO NOTHING";
     private const string SelectSecret = "SELECT value FROM secrets WHERE name = @name";
 
+    /// <inheritdoc/>
     public Task<byte[]> GetOrAddSecretAsync(SecretParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
         await using (var insert = scope.Command(InsertSecret).P("name", p.Name, NpgsqlDbType.Text).P("value", p.Candidate, NpgsqlDbType.Bytea))

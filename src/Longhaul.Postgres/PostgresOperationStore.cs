@@ -51,6 +51,11 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     /// </summary>
     private readonly ConcurrentDictionary<string, byte> _chunkWriters = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A store on <see cref="PostgresStoreOptions.Schema"/> of the database <see cref="PostgresStoreOptions.ConnectionString"/>
+    /// names, publishing through <paramref name="notifier"/>. Opens no connection yet; run <see cref="MigrateAsync"/> first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is missing or the schema is not a plain lower-case identifier.</exception>
     public PostgresOperationStore(PostgresStoreOptions options, IStoreNotifier notifier)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -99,14 +104,17 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         _batcher = new PostgresWriteBatcher(_batchDataSource, notifier, ClockValue, WriteAloneAsync);
     }
 
+    /// <inheritdoc/>
     public bool OwnsAllLeases => false;
 
+    /// <summary>Closes the store's two connection pools.</summary>
     public async ValueTask DisposeAsync()
     {
         await _batchDataSource.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -135,6 +143,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Longhaul.Postgres;
 
+/// <summary>Registers the PostgreSQL store with its notifier and maintenance leader.</summary>
 public static class PostgresServiceCollectionExtensions
 {
     /// <summary>

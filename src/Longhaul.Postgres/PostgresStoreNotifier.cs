@@ -56,6 +56,7 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     private readonly ILogger<PostgresStoreNotifier> _logger;
     private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>A notifier for the store <paramref name="options"/> describe; it listens and sends once started as a hosted service.</summary>
     public PostgresStoreNotifier(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStoreNotifier> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,12 +77,14 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
         _logger = logger;
     }
 
+    /// <inheritdoc/>
     public void Publish(StoreNotificationKind kind, string? operationId)
     {
         _local.Publish(kind, operationId);
         (kind == StoreNotificationKind.OperationChanged ? _changesOutbox : _workOutbox).Writer.TryWrite((kind, operationId));
     }
 
+    /// <inheritdoc/>
     public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener) => _local.Subscribe(listener);
 
     /// <summary>The channels this node listens to (none, one or both), in the order it runs LISTEN; for tests.</summary>
@@ -90,12 +93,14 @@ public sealed partial class PostgresStoreNotifier : BackgroundService, IStoreNot
     /// <summary>Completes once the current listening connection has run LISTEN (a new one after each failure); for tests.</summary>
     internal Task Listening => Volatile.Read(ref _listening).Task;
 
+    /// <inheritdoc/>
     public override void Dispose()
     {
         _sender.Dispose();
         base.Dispose();
     }
 
+    /// <summary>Runs the listening loop and the two sender loops until the host stops.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         ListenAsync(stoppingToken),
         SendAsync(_workOutbox.Reader, _workChannel, TimeSpan.Zero, stoppingToken),

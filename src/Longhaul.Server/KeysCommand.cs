@@ -26,7 +26,7 @@ internal static class KeysCommand
             var store = opened.Store;
             var key = ApiKeys.NewKey();
             var id = ApiKeys.NewId();
-            await store.CreateApiKeyAsync(new ApiKeyRecord(id, name, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow(), null), cancellationToken).ConfigureAwait(false);
+            await store.CreateApiKeyAsync(new CreateApiKeyParams(id, name, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"Created key {id} for tenant '{name}'. It is shown once; store it now:").ConfigureAwait(false);
             Console.WriteLine(key);
             return 0;
@@ -52,7 +52,7 @@ internal static class KeysCommand
         revoke.SetAction(async (result, cancellationToken) =>
         {
             await using var opened = await revokeStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
-            var ok = await opened.Store.RevokeApiKeyAsync(result.GetValue(keyId)!, cancellationToken).ConfigureAwait(false);
+            var ok = await opened.Store.RevokeApiKeyAsync(new RevokeApiKeyParams(result.GetValue(keyId)!), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(ok ? "Revoked." : "No such active key.");
             return ok ? 0 : 1;
         });

@@ -37,6 +37,7 @@ public sealed partial class SqliteOperationStore
         WHERE operation_seq = (SELECT seq FROM operations WHERE id = $id) AND name = $name AND idx = $idx AND epoch = $epoch
         """;
 
+    /// <inheritdoc/>
     public Task<bool> WriteFileChunkAsync(FileChunkParams p, CancellationToken cancellationToken)
     {
         // A copy: the writer runs the statement on its own thread, and the caller may reuse its buffer once this returns.
@@ -54,6 +55,7 @@ public sealed partial class SqliteOperationStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<bool> FinishFileAsync(FinishFileParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         if (scope.Command(SelectRunningSeq).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch).ExecuteScalar() is not long seq) return false;
@@ -67,6 +69,7 @@ public sealed partial class SqliteOperationStore
         return true;
     }, cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<StoredFile?> GetFileAsync(GetFileParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +81,7 @@ public sealed partial class SqliteOperationStore
         return new StoredFile(p.OperationId, p.Name, reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(0), Time(reader.GetInt64(4)));
     }
 
+    /// <inheritdoc/>
     public async Task<byte[]?> ReadFileChunkAsync(ReadFileChunkParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);

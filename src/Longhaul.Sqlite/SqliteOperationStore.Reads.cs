@@ -1,10 +1,10 @@
 using Longhaul.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
+    /// <inheritdoc/>
     public async Task<Operation?> GetAsync(GetParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -15,6 +15,7 @@ public sealed partial class SqliteOperationStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadOperation(reader) : null;
     }
 
+    /// <inheritdoc/>
     public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -45,6 +46,7 @@ public sealed partial class SqliteOperationStore
         return new ListResult(operations, next);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
@@ -62,29 +64,5 @@ public sealed partial class SqliteOperationStore
             events.Add(new OperationEvent(reader.GetInt64(0), reader.GetString(1), Json(reader, 2), Time(reader.GetInt64(3))));
         }
         return events;
-    }
-
-    public async Task<ApiKeyRecord?> FindApiKeyAsync(string keyHash, CancellationToken cancellationToken)
-    {
-        var keys = await QueryKeysAsync("WHERE key_hash = $hash", c => c.P("$hash", keyHash), cancellationToken).ConfigureAwait(false);
-        return keys.Count == 0 ? null : keys[0];
-    }
-
-    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken)
-        => QueryKeysAsync("ORDER BY created_at", _ => { }, cancellationToken);
-
-    private async Task<IReadOnlyList<ApiKeyRecord>> QueryKeysAsync(string where, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys {where}";
-        bind(command);
-        var keys = new List<ApiKeyRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Time(reader.GetInt64(3)), Time(reader, 4)));
-        }
-        return keys;
     }
 }

@@ -22,6 +22,11 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
     private readonly TimeProvider _time;
     private readonly SqliteWriter _writer;
 
+    /// <summary>
+    /// A store on the SQLite file at <paramref name="databasePath"/> (its folder is created when missing), with
+    /// <paramref name="time"/> as the database clock, publishing through <paramref name="notifier"/>. Run
+    /// <see cref="MigrateAsync"/> first.
+    /// </summary>
     public SqliteOperationStore(string databasePath, TimeProvider time, IStoreNotifier notifier)
     {
         SQLitePCL.Batteries_V2.Init();
@@ -39,16 +44,20 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
         _writer = new SqliteWriter(_connectionString, notifier);
     }
 
+    /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
 
+    /// <inheritdoc/>
     public bool OwnsAllLeases => true;
 
+    /// <summary>Stops the writer after the writes already queued and closes the pooled connections.</summary>
     public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         return _writer.DisposeAsync();
     }
 
+    /// <inheritdoc/>
     public Task MigrateAsync(CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         scope.Command(SqliteSchema.CreateMigrationsTable).ExecuteNonQuery();
@@ -66,6 +75,7 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
         return true;
     }, cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try

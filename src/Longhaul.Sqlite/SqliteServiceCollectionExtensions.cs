@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.Sqlite;
 
+/// <summary>Registers the SQLite store.</summary>
 public static class SqliteServiceCollectionExtensions
 {
     /// <summary>Uses the embedded SQLite store at <paramref name="databasePath"/> (created when missing).</summary>

@@ -3,4 +3,18 @@ using Longhaul.Contracts;
 
 namespace Longhaul.Storage;
 
-public enum CancelOutcome { NotFound, Cancelled, Requested, AlreadyTerminal }
+/// <summary>What a cancel did.</summary>
+public enum CancelOutcome
+{
+    /// <summary>No operation with this id in the caller's tenant; nothing changed.</summary>
+    NotFound,
+
+    /// <summary>It was pending and is now cancelled.</summary>
+    Cancelled,
+
+    /// <summary>It is running and its worker is asked to stop (also when that was asked before).</summary>
+    Requested,
+
+    /// <summary>It had already finished; nothing changed.</summary>
+    AlreadyTerminal,
+}

@@ -4,4 +4,8 @@ using Longhaul.Contracts;
 namespace Longhaul.Storage;
 
 /// <summary>Claims up to <see cref="Max"/> ready operations of the given kinds for <see cref="Owner"/>.</summary>
+/// <param name="Owner">The claiming worker's name, stored as the lease owner (informational: the lease epoch fences).</param>
+/// <param name="Kinds">Only operations of these kinds are claimed.</param>
+/// <param name="Max">At most this many are claimed.</param>
+/// <param name="LeaseDuration">How long each lease lasts from now (store clock) unless renewed by a heartbeat.</param>
 public sealed record ClaimParams(string Owner, IReadOnlyList<string> Kinds, int Max, TimeSpan LeaseDuration);

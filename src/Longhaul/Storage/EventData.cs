@@ -9,6 +9,10 @@ namespace Longhaul.Storage;
 /// <summary>Builds the JSON <c>data</c> of stored events, the same for every store.</summary>
 public static class EventData
 {
+    /// <summary>
+    /// A <c>status</c> event's data: the status, the attempt, and when given whether a cancel was requested, the reason
+    /// (<c>retry</c>, <c>handed_back</c>, <c>lease_expired</c>), when a retry runs and the error.
+    /// </summary>
     public static string Status(OperationStatus status, long attempt, OperationError? error = null, string? reason = null, DateTimeOffset? retryAt = null, bool? cancelRequested = null)
         => Write(w =>
         {
@@ -28,6 +32,7 @@ public static class EventData
             }
         });
 
+    /// <summary>A <c>progress</c> event's data: the progress and the estimated completion (null when unknown).</summary>
     public static string Progress(ProgressInfo progress, DateTimeOffset? estimatedCompletion)
         => Write(w =>
         {

@@ -9,6 +9,7 @@ public sealed class InProcessStoreNotifier : IStoreNotifier
     private readonly Lock _gate = new();
     private Action<StoreNotificationKind, string?>[] _listeners = [];
 
+    /// <summary>Calls every listener on the caller's thread; a listener that throws is skipped.</summary>
     public void Publish(StoreNotificationKind kind, string? operationId)
     {
         foreach (var listener in Volatile.Read(ref _listeners))
@@ -24,6 +25,7 @@ public sealed class InProcessStoreNotifier : IStoreNotifier
         }
     }
 
+    /// <summary>Adds a listener; dispose the result to remove it.</summary>
     public IDisposable Subscribe(Action<StoreNotificationKind, string?> listener)
     {
         lock (_gate) _listeners = [.. _listeners, listener];

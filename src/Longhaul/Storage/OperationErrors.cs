@@ -5,8 +5,11 @@ namespace Longhaul.Storage;
 /// <summary>The errors Longhaul itself gives an operation (the engine and both stores' reapers share them).</summary>
 public static class OperationErrors
 {
+    /// <summary>The code of <see cref="Cancelled"/>.</summary>
     public const string CancelledCode = "cancelled";
+    /// <summary>The code of <see cref="DeadlineExceeded"/>.</summary>
     public const string DeadlineExceededCode = "deadline_exceeded";
+    /// <summary>The code of <see cref="WorkerLost"/>.</summary>
     public const string WorkerLostCode = "worker_lost";
 
     /// <summary>An attempt that failed with an unexpected exception and will be retried; the exception is only logged.</summary>
@@ -15,6 +18,7 @@ public static class OperationErrors
     /// <summary>The last attempt failed with an unexpected exception; the exception is only logged.</summary>
     public const string AttemptsExhaustedCode = "attempts_exhausted";
 
+    /// <summary>The error of an operation its client cancelled.</summary>
     public static readonly OperationError Cancelled = new() { Code = CancelledCode, Message = "The operation was cancelled." };
 
     /// <summary>An operation stopped by its deadline (<c>options.timeout_seconds</c>), as the reaper finds it.</summary>

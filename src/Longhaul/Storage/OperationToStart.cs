@@ -4,6 +4,15 @@ using Longhaul.Contracts;
 namespace Longhaul.Storage;
 
 /// <summary>What the API hands the store to create an operation. Timestamps come from the store's clock.</summary>
+/// <param name="Id">The new operation's id; must not be stored yet.</param>
+/// <param name="Tenant">The tenant it belongs to.</param>
+/// <param name="Kind">Which handler runs it.</param>
+/// <param name="Input">The handler's input, stored verbatim.</param>
+/// <param name="Metadata">The client's metadata, stored verbatim.</param>
+/// <param name="CallbackUrl">Where to send the final state, when set.</param>
+/// <param name="Priority">Higher is claimed first.</param>
+/// <param name="MaxAttempts">Attempts before it fails.</param>
+/// <param name="TimeoutSeconds">The overall deadline from now (store clock), when set.</param>
 public sealed record OperationToStart(
     string Id, string Tenant, string Kind, JsonElement Input, JsonElement? Metadata, string? CallbackUrl,
     int Priority, int MaxAttempts, double? TimeoutSeconds);

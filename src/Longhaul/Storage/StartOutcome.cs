@@ -3,4 +3,18 @@ using Longhaul.Contracts;
 
 namespace Longhaul.Storage;
 
-public enum StartOutcome { Started, Replayed, KeyReused, KeyInFlight }
+/// <summary>What a start did.</summary>
+public enum StartOutcome
+{
+    /// <summary>A new operation was stored.</summary>
+    Started,
+
+    /// <summary>The idempotency key was used before with the same request: the earlier operation is returned, nothing is stored.</summary>
+    Replayed,
+
+    /// <summary>The idempotency key was used before with a different request; nothing is stored.</summary>
+    KeyReused,
+
+    /// <summary>The idempotency key's first request is still held in flight; nothing is stored.</summary>
+    KeyInFlight,
+}

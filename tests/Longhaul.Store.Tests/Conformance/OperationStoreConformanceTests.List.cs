@@ -106,20 +106,20 @@ public abstract partial class OperationStoreConformanceTests
     public async Task CreateApiKeyAsync_NewKey_IsFoundByHash()
     {
         var createdAt = Clock.GetUtcNow();
-        await Store.CreateApiKeyAsync(new ApiKeyRecord("key_1", Tenant, "hash-1", createdAt, null), Ct);
+        await Store.CreateApiKeyAsync(new CreateApiKeyParams("key_1", Tenant, "hash-1", createdAt), Ct);
 
-        var found = await Store.FindApiKeyAsync("hash-1", Ct);
+        var found = await Store.FindApiKeyAsync(new FindApiKeyParams("hash-1"), Ct);
 
         Assert.Equal(new ApiKeyRecord("key_1", Tenant, "hash-1", createdAt, null), found);
-        Assert.Null(await Store.FindApiKeyAsync("hash-unknown", Ct));
+        Assert.Null(await Store.FindApiKeyAsync(new FindApiKeyParams("hash-unknown"), Ct));
     }
 
     [Fact]
     public async Task ListApiKeysAsync_SeveralKeys_ReturnsAll()
     {
-        await Store.CreateApiKeyAsync(new ApiKeyRecord("key_1", Tenant, "hash-1", Clock.GetUtcNow(), null), Ct);
+        await Store.CreateApiKeyAsync(new CreateApiKeyParams("key_1", Tenant, "hash-1", Clock.GetUtcNow()), Ct);
         await AdvanceAsync(TimeSpan.FromSeconds(1));
-        await Store.CreateApiKeyAsync(new ApiKeyRecord("key_2", OtherTenant, "hash-2", Clock.GetUtcNow(), null), Ct);
+        await Store.CreateApiKeyAsync(new CreateApiKeyParams("key_2", OtherTenant, "hash-2", Clock.GetUtcNow()), Ct);
 
         var keys = await Store.ListApiKeysAsync(Ct);
 
@@ -130,19 +130,19 @@ public abstract partial class OperationStoreConformanceTests
     [Fact]
     public async Task RevokeApiKeyAsync_ActiveKey_RevokesOnceWithStoreTime()
     {
-        await Store.CreateApiKeyAsync(new ApiKeyRecord("key_1", Tenant, "hash-1", Clock.GetUtcNow(), null), Ct);
-        await Store.CreateApiKeyAsync(new ApiKeyRecord("key_2", Tenant, "hash-2", Clock.GetUtcNow(), null), Ct);
+        await Store.CreateApiKeyAsync(new CreateApiKeyParams("key_1", Tenant, "hash-1", Clock.GetUtcNow()), Ct);
+        await Store.CreateApiKeyAsync(new CreateApiKeyParams("key_2", Tenant, "hash-2", Clock.GetUtcNow()), Ct);
         await AdvanceAsync(TimeSpan.FromMinutes(1));
 
-        var first = await Store.RevokeApiKeyAsync("key_1", Ct);
-        var again = await Store.RevokeApiKeyAsync("key_1", Ct);
-        var unknown = await Store.RevokeApiKeyAsync("key_nope", Ct);
+        var first = await Store.RevokeApiKeyAsync(new RevokeApiKeyParams("key_1"), Ct);
+        var again = await Store.RevokeApiKeyAsync(new RevokeApiKeyParams("key_1"), Ct);
+        var unknown = await Store.RevokeApiKeyAsync(new RevokeApiKeyParams("key_nope"), Ct);
 
         Assert.True(first);
         Assert.False(again);
         Assert.False(unknown);
-        Assert.Equal(Clock.GetUtcNow(), (await Store.FindApiKeyAsync("hash-1", Ct))?.RevokedAt);
-        Assert.Null((await Store.FindApiKeyAsync("hash-2", Ct))?.RevokedAt);
+        Assert.Equal(Clock.GetUtcNow(), (await Store.FindApiKeyAsync(new FindApiKeyParams("hash-1"), Ct))?.RevokedAt);
+        Assert.Null((await Store.FindApiKeyAsync(new FindApiKeyParams("hash-2"), Ct))?.RevokedAt);
         Assert.NotNull((await Store.ListApiKeysAsync(Ct)).Single(k => k.Id == "key_1").RevokedAt);
     }
 }

@@ -99,7 +99,7 @@ public sealed class TestHost : IAsyncDisposable
             foreach (var tenant in tenants)
             {
                 var key = ApiKeys.NewKey();
-                await store.CreateApiKeyAsync(new ApiKeyRecord(ApiKeys.NewId(), tenant, ApiKeys.Hash(key), DateTimeOffset.UtcNow, null), TestContext.Current.CancellationToken);
+                await store.CreateApiKeyAsync(new CreateApiKeyParams(ApiKeys.NewId(), tenant, ApiKeys.Hash(key), DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
                 keys[tenant] = key;
             }
         }
