@@ -24,7 +24,8 @@ public static class LonghaulServiceCollectionExtensions
         if (configuration is not null) options.Bind(configuration.GetSection(LonghaulEngineOptions.SectionName));
         if (configure is not null) options.Configure(configure);
         services.AddSingleton<IValidateOptions<LonghaulEngineOptions>, LonghaulOptionsValidator>();
-        services.AddSingleton<IValidateOptions<LonghaulEngineOptions>, KindSettingsValidator>();
+        services.AddSingleton<IValidateOptions<KindSettingsValidator.Checked>, KindSettingsValidator>();
+        services.AddOptions<KindSettingsValidator.Checked>().ValidateOnStart();
         options.ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

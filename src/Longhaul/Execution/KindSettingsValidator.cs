@@ -6,10 +6,14 @@ namespace Longhaul.Execution;
 /// Start-up checks of the per-kind settings that need the registered handlers: every <c>Longhaul:Kinds:{kind}</c> names
 /// a registered kind, each handler's <see cref="IOperationHandler.Defaults"/> are in range, and the retry delays in
 /// effect are ordered. The configured values' own ranges are checked by <see cref="LonghaulEngineOptions.Validate"/>.
+/// It validates an empty options type of its own at start-up (<c>ValidateOnStart</c>): as a validator of
+/// <see cref="LonghaulEngineOptions"/> it would need the handlers to build those options, and some handlers need them.
 /// </summary>
-internal sealed class KindSettingsValidator(OperationHandlerRegistry registry) : IValidateOptions<LonghaulEngineOptions>
+internal sealed class KindSettingsValidator(OperationHandlerRegistry registry, IOptions<LonghaulEngineOptions> engine) : IValidateOptions<KindSettingsValidator.Checked>
 {
-    public ValidateOptionsResult Validate(string? name, LonghaulEngineOptions options)
+    public ValidateOptionsResult Validate(string? name, Checked options) => Validate(engine.Value);
+
+    private ValidateOptionsResult Validate(LonghaulEngineOptions options)
     {
         var errors = new List<string>();
         foreach (var kind in options.Kinds.Keys.Where(k => !registry.TryGet(k, out _)).Order(StringComparer.Ordinal))
@@ -33,4 +37,7 @@ internal sealed class KindSettingsValidator(OperationHandlerRegistry registry) :
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>The options type whose validation at start-up runs these checks; it holds nothing.</summary>
+    internal sealed class Checked;
 }
