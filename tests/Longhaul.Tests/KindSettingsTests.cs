@@ -1,3 +1,4 @@
+using Longhaul.Execution;
 using Longhaul.Tests.Infrastructure;
 using Longhaul.Tests.TypedKinds;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,5 +94,25 @@ public sealed class KindSettingsTests
 
         Assert.Contains("BadDefaultsHandler.Defaults.Slots", ex.Message, StringComparison.Ordinal);
         Assert.Contains("BadDefaultsHandler.Defaults.RetryBaseDelay", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RetryDelay_KindWithOwnDelays_UsesThemElseTheRegisteredPolicy()
+    {
+        var engine = new LonghaulEngineOptions { RetryBaseDelay = TimeSpan.FromMinutes(1), RetryMaxDelay = TimeSpan.FromMinutes(10) };
+        var policy = new FixedPolicy(TimeSpan.FromDays(1));
+
+        var own = new KindSettings(3, null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), null).RetryDelay(5, policy, engine);
+        var baseOnly = new KindSettings(3, null, TimeSpan.FromSeconds(2), null, null).RetryDelay(1, policy, engine);
+        var none = new KindSettings(3, null, null, null, null).RetryDelay(5, policy, engine);
+
+        Assert.InRange(own, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
+        Assert.InRange(baseOnly, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromDays(1), none);
+    }
+
+    private sealed class FixedPolicy(TimeSpan delay) : IRetryPolicy
+    {
+        public TimeSpan GetDelay(int attempt) => delay;
     }
 }
