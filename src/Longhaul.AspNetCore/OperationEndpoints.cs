@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Longhaul.Contracts;
+using Longhaul.Execution;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,10 +28,10 @@ internal static class OperationEndpoints
             return;
         }
         var request = parsed.Request!;
-        var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
         var options = request.Options!;
+        var kind = services.GetRequiredService<KindSettingsCatalog>().For(request.Kind!);
         var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), Tenant(context), request.Kind!,
-            request.Input!.Value, request.Metadata, null, options.Priority ?? 0, options.MaxAttempts ?? engine.DefaultMaxAttempts, options.TimeoutSeconds);
+            request.Input!.Value, request.Metadata, null, options.Priority ?? 0, options.MaxAttempts ?? kind.MaxAttempts, options.TimeoutSeconds ?? kind.TimeoutSeconds);
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Longhaul.Contracts;
+using Longhaul.Execution;
 using Longhaul.Kinds.Http;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
@@ -121,8 +122,9 @@ internal static class ProxyEndpoint
             return;
         }
 
+        var kind = services.GetRequiredService<KindSettingsCatalog>().For(HttpHandler.KindName);
         var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
-            HttpHandler.KindName, inputElement, null, null, 0, engine.DefaultMaxAttempts, timeoutSeconds);
+            HttpHandler.KindName, inputElement, null, null, 0, kind.MaxAttempts, timeoutSeconds ?? kind.TimeoutSeconds);
         // The idempotency hash covers the timeout too (a retry with another one is another request); without the
         // header it is what it always was, so keys stored before the header existed still match.
         var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "") + inputElement.GetRawText();

@@ -60,6 +60,13 @@ public sealed class LonghaulEngineOptions
     /// <summary>Longest retry delay. Defaults to 5 minutes.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Settings per kind, by kind name (case-sensitive), bound from <c>Longhaul:Kinds:{kind}</c>; each overrides what
+    /// the kind's handler declares in <see cref="IOperationHandler.Defaults"/>. A name that is no registered kind fails
+    /// start-up. Defaults to empty.
+    /// </summary>
+    public Dictionary<string, OperationKindOptions> Kinds { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Returns the problems with these settings; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -79,6 +86,7 @@ public sealed class LonghaulEngineOptions
         if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
             errors.Add("Longhaul:RetryBaseDelay must not be negative and not above Longhaul:RetryMaxDelay.");
         if (MaxTimeout <= TimeSpan.Zero) errors.Add("Longhaul:MaxTimeout must be positive.");
+        foreach (var (kind, settings) in Kinds) settings?.Validate($"Longhaul:Kinds:{kind}:", this, errors);
         return errors;
     }
 }

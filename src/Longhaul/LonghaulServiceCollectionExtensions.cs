@@ -24,6 +24,8 @@ public static class LonghaulServiceCollectionExtensions
         if (configuration is not null) options.Bind(configuration.GetSection(LonghaulEngineOptions.SectionName));
         if (configure is not null) options.Configure(configure);
         services.AddSingleton<IValidateOptions<LonghaulEngineOptions>, LonghaulOptionsValidator>();
+        services.AddSingleton<IValidateOptions<KindSettingsValidator.Checked>, KindSettingsValidator>();
+        services.AddOptions<KindSettingsValidator.Checked>().ValidateOnStart();
         options.ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -31,6 +33,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<IMaintenanceLeadership, SingleNodeLeadership>();
         services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
         services.TryAddSingleton<OperationHandlerRegistry>();
+        services.TryAddSingleton<KindSettingsCatalog>();
         services.TryAddSingleton<OperationSignals>();
         services.TryAddSingleton<StoreWarnings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
@@ -48,7 +51,10 @@ public static class LonghaulServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers a handler for its kind.</summary>
+    /// <summary>
+    /// Registers a handler for its kind: an <see cref="OperationHandler{TInput, TResult}"/> or any
+    /// <see cref="IOperationHandler"/>. Its <see cref="IOperationHandler.Defaults"/> are read and validated at start-up.
+    /// </summary>
     public static IServiceCollection AddOperationHandler<THandler>(this IServiceCollection services)
         where THandler : class, IOperationHandler
     {

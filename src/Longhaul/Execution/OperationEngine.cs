@@ -18,6 +18,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly IOperationStore _store;
     private readonly OperationHandlerRegistry _registry;
     private readonly IRetryPolicy _retry;
+    private readonly KindSettingsCatalog _kinds;
     private readonly TimeProvider _time;
     private readonly LonghaulEngineOptions _options;
     private readonly ILogger<OperationEngine> _logger;
@@ -35,7 +36,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     public OperationEngine(
-        IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry,
+        IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
         IHostApplicationLifetime? lifetime = null)
     {
@@ -43,6 +44,7 @@ internal sealed partial class OperationEngine : BackgroundService
         _store = store;
         _registry = registry;
         _retry = retry;
+        _kinds = kinds;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -77,54 +79,6 @@ internal sealed partial class OperationEngine : BackgroundService
         await DrainAsync().ConfigureAwait(false);
         await heartbeatStop.CancelAsync().ConfigureAwait(false);
         await heartbeats.ConfigureAwait(false);
-    }
-
-    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
-    {
-        // With a backlog (the last claim filled every free slot), slots free up one by one; claiming each alone costs
-        // a store round-trip per operation. So under backlog, when fewer than a quarter of the slots are free, wait a
-        // short window for more to free up and claim them together. The window is bounded, so a slot freed among
-        // long-running operations is still filled within milliseconds; without a backlog nothing waits.
-        var batch = Math.Max(1, _options.WorkerSlots / 4);
-        var backlog = false;
-        DateTimeOffset? batchUntil = null;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var free = _options.WorkerSlots - _running.Count;
-            if (free <= 0)
-            {
-                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-                continue;
-            }
-            if (backlog && free < batch)
-            {
-                batchUntil ??= _time.GetUtcNow() + ClaimBatchWindow;
-                var left = batchUntil.Value - _time.GetUtcNow();
-                if (left > TimeSpan.Zero)
-                {
-                    await _wake.WaitAsync(left, _time, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-            }
-            batchUntil = null;
-            IReadOnlyList<Operation> claimed;
-            try
-            {
-                claimed = await _store.ClaimAsync(new ClaimParams(_owner, _registry.Kinds, free, _options.LeaseDuration), stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogClaimFailed(ex);
-                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-                continue;
-            }
-            foreach (var operation in claimed) Start(operation);
-            backlog = claimed.Count == free;
-            if (!backlog)
-            {
-                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private void Start(Operation operation)
@@ -228,7 +182,7 @@ internal sealed partial class OperationEngine : BackgroundService
         if (op.Attempt < op.MaxAttempts)
         {
             var error = new OperationError { Code = OperationErrors.InternalErrorCode, Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed with an unexpected error; it will be retried. Details are in the server log." };
-            var delay = _retry.GetDelay(op.Attempt);
+            var delay = _kinds.For(op.Kind).RetryDelay(op.Attempt, _retry, _options);
             var ok = await _store.RetryAsync(new RetryParams(run.Lease, error, delay), CancellationToken.None).ConfigureAwait(false);
             if (ok) LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds);
             else LogLeaseLost(op.Id, op.LeaseEpoch);
