@@ -45,7 +45,7 @@ public abstract class OperationHandler<TInput, TResult> : IOperationHandler
         catch (JsonException)
         {
             // Validated when it was started, so the type changed since: no attempt will read it better.
-            throw new PermanentFailureException("invalid_input", $"The stored input no longer matches the input of kind '{Kind}'.");
+            throw new PermanentFailureException(Storage.OperationErrors.InvalidInputCode, $"The stored input no longer matches the input of kind '{Kind}'.");
         }
         return await ExecuteAsync(input, context, cancellationToken).ConfigureAwait(false);
     }

@@ -18,6 +18,9 @@ public static class OperationErrors
     /// <summary>The last attempt failed with an unexpected exception; the exception is only logged.</summary>
     public const string AttemptsExhaustedCode = "attempts_exhausted";
 
+    /// <summary>A typed kind's stored input no longer reads as its input type (the kind changed since the start); not retried.</summary>
+    public const string InvalidInputCode = "invalid_input";
+
     /// <summary>The error of an operation its client cancelled.</summary>
     public static readonly OperationError Cancelled = new() { Code = CancelledCode, Message = "The operation was cancelled." };
 
