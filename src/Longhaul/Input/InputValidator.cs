@@ -17,11 +17,44 @@ internal static class InputValidator
 {
     public static Dictionary<string, string[]>? Validate(JsonElement input, Type type)
     {
-        var errors = new Errors();
         var info = TypedInputJson.Options.GetTypeInfo(type);
+        if (IsPlainlyValid(input, info)) return null;
+        var errors = new Errors();
         if (info.Kind == JsonTypeInfoKind.Object && input.ValueKind != JsonValueKind.Object) errors.Add("input", "must be an object");
         else Check(input, info, "input", errors);
         return errors.Count == 0 ? null : errors.ToDictionary();
+    }
+
+    /// <summary>
+    /// The fast path for the common case, a valid input of a flat type: one strict deserialization and each member's
+    /// attributes checked on the value. True only when the full walk would find nothing; false sends the input down
+    /// the full walk, which names every error (so this never changes an answer, only how soon a valid one comes).
+    /// </summary>
+    private static bool IsPlainlyValid(JsonElement input, JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || input.ValueKind != JsonValueKind.Object) return false;
+        var plan = ObjectPlan.For(info);
+        if (!plan.Flat || plan.NeedsWholeObject) return false;
+        object? instance;
+        try
+        {
+            instance = input.Deserialize(info);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        if (instance is null) return false;
+        foreach (var member in plan.Members.Values)
+        {
+            if (member.Attributes.Length == 0) continue;
+            var value = member.Property.Get?.Invoke(instance);
+            foreach (var attribute in member.Attributes)
+            {
+                if (attribute.RequiresValidationContext || !attribute.IsValid(value)) return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Checks one value; returns it deserialized, or false when it has errors (already added).</summary>
@@ -56,28 +89,28 @@ internal static class InputValidator
     private static (bool Ok, object? Value) CheckObject(JsonElement element, JsonTypeInfo info, string path, Errors errors)
     {
         var before = errors.Count;
-        var properties = info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var open = info.Properties.Any(p => p.IsExtensionData);
+        var plan = ObjectPlan.For(info);
         foreach (var member in element.EnumerateObject())
         {
             var memberPath = $"{path}.{member.Name}";
-            if (!properties.TryGetValue(member.Name, out var property) || property.IsExtensionData)
+            if (!plan.Members.TryGetValue(member.Name, out var memberPlan) || memberPlan.Property.IsExtensionData)
             {
-                if (!open) errors.Add(memberPath, "is not a known field");
+                if (!plan.Open) errors.Add(memberPath, "is not a known field");
                 continue;
             }
+            var property = memberPlan.Property;
             if (member.Value.ValueKind == JsonValueKind.Null)
             {
                 if (!property.IsSetNullable) errors.Add(memberPath, "must not be null");
-                else CheckAttributes(property, null, memberPath, errors);
+                else CheckAttributes(memberPlan, null, memberPath, errors);
                 continue;
             }
             var (ok, value) = Check(member.Value, TypedInputJson.Options.GetTypeInfo(property.PropertyType), memberPath, errors);
-            if (ok) CheckAttributes(property, value, memberPath, errors);
+            if (ok) CheckAttributes(memberPlan, value, memberPath, errors);
         }
-        foreach (var property in info.Properties.Where(IsRequired))
+        foreach (var name in plan.Required)
         {
-            if (!element.TryGetProperty(property.Name, out _)) errors.Add($"{path}.{property.Name}", "is required");
+            if (!element.TryGetProperty(name, out _)) errors.Add($"{path}.{name}", "is required");
         }
         if (errors.Count != before) return (false, null);
 
@@ -91,7 +124,7 @@ internal static class InputValidator
             errors.Add(path, "is not valid");
             return (false, null);
         }
-        if (instance is null) return (true, null);
+        if (instance is null || !plan.NeedsWholeObject) return (true, instance);
         var results = new List<ValidationResult>();
         // Members were checked one by one above; this adds the checks that need the whole object.
         Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: false);
@@ -105,10 +138,10 @@ internal static class InputValidator
         return (errors.Count == before, instance);
     }
 
-    private static void CheckAttributes(JsonPropertyInfo property, object? value, string path, Errors errors)
+    private static void CheckAttributes(MemberPlan member, object? value, string path, Errors errors)
     {
-        var attributes = InputSchema.AttributesOf<ValidationAttribute>(property).ToList();
-        if (attributes.Count == 0) return;
+        var (property, attributes) = (member.Property, member.Attributes);
+        if (attributes.Length == 0) return;
         var context = new ValidationContext(value ?? property)
         {
             DisplayName = property.Name,
@@ -118,9 +151,6 @@ internal static class InputValidator
         if (Validator.TryValidateValue(value!, context, results, attributes)) return;
         foreach (var result in results) errors.Add(path, result.ErrorMessage ?? "is not valid");
     }
-
-    private static bool IsRequired(JsonPropertyInfo property)
-        => property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false, IsMemberInitializer: false };
 
     /// <summary>The JSON name of the CLR member <paramref name="member"/> (as named in a validation result).</summary>
     private static string JsonName(JsonTypeInfo info, string member)
