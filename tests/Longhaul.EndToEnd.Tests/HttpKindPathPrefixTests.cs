@@ -3,13 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Longhaul.EndToEnd.Tests;
 
@@ -22,7 +16,7 @@ public sealed class HttpKindPathPrefixTests : IAsyncDisposable
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(30);
     private readonly EndToEndEnvironment _env = new();
     private readonly ConcurrentQueue<string> _received = new();
-    private WebApplication? _upstream;
+    private LocalUpstream? _upstream;
 
     public async ValueTask DisposeAsync()
     {
@@ -32,17 +26,12 @@ public sealed class HttpKindPathPrefixTests : IAsyncDisposable
 
     private async Task<LonghaulServerProcess> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(context =>
+        _upstream = await LocalUpstream.StartAsync(context =>
         {
             _received.Enqueue(context.Request.Path + context.Request.QueryString);
             return context.Response.WriteAsync("ok", context.RequestAborted);
-        });
-        await _upstream.StartAsync(EndToEndEnvironment.Ct);
-        var address = _upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }, EndToEndEnvironment.Ct);
+        var address = _upstream.Address;
         return await _env.StartServerAsync(new Dictionary<string, string>
         {
             ["Longhaul__Upstreams__api__BaseUrl"] = address,

@@ -2,13 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Longhaul.EndToEnd.Tests;
 
@@ -19,7 +13,7 @@ namespace Longhaul.EndToEnd.Tests;
 public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
 {
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
-    private WebApplication? _upstream;
+    private LocalUpstream? _upstream;
 
     protected override async ValueTask DisposeOwnAsync()
     {
@@ -33,18 +27,13 @@ public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
         CreateSchema();
         var secret = "sk-e2e-" + Guid.NewGuid().ToString("N");
         var line = new string('x', 1000) + "\n";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(async context =>
+        _upstream = await LocalUpstream.StartAsync(async context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
             for (var i = 0; i < 3000; i++) await context.Response.WriteAsync(line, context.RequestAborted);
             await context.Response.WriteAsync($"auth: {context.Request.Headers.Authorization}\n", context.RequestAborted);
-        });
-        await _upstream.StartAsync(ct);
-        var address = _upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }, ct);
+        var address = _upstream.Address;
         var environment = Schema.Environment(
             ("Longhaul__Upstreams__api__BaseUrl", address),
             ("Longhaul__Upstreams__api__MaxInlineBytes", "1000"),

@@ -2,13 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Longhaul.EndToEnd.Tests;
 
@@ -19,7 +13,7 @@ namespace Longhaul.EndToEnd.Tests;
 public sealed class PostgresPageTokenAndMetricsTests : PostgresNodesTest
 {
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
-    private WebApplication? _upstream;
+    private LocalUpstream? _upstream;
 
     protected override async ValueTask DisposeOwnAsync()
     {
@@ -56,13 +50,8 @@ public sealed class PostgresPageTokenAndMetricsTests : PostgresNodesTest
     {
         var ct = EndToEndEnvironment.Ct;
         CreateSchema();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(context => context.Response.WriteAsync("pong", context.RequestAborted));
-        await _upstream.StartAsync(ct);
-        var address = _upstream.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _upstream = await LocalUpstream.StartAsync(context => context.Response.WriteAsync("pong", context.RequestAborted), ct);
+        var address = _upstream.Address;
         var environment = Schema.Environment(("Longhaul__Upstreams__echo__BaseUrl", address));
         var api = await Env.StartNodeAsync(environment, "--role", "api");
         var worker = await Env.StartNodeAsync(environment, "--role", "worker", "--no-migrate");
