@@ -13,13 +13,6 @@ namespace Longhaul.EndToEnd.Tests;
 public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
 {
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
-    private LocalUpstream? _upstream;
-
-    protected override async ValueTask DisposeOwnAsync()
-    {
-        if (_upstream is not null) await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task LargeBody_WrittenOnWorkerNode_IsServedByApiNode_Redacted_AndDeletedWithTheOperation()
     {
@@ -27,13 +20,12 @@ public sealed class PostgresFilesAcrossNodesTests : PostgresNodesTest
         CreateSchema();
         var secret = "sk-e2e-" + Guid.NewGuid().ToString("N");
         var line = new string('x', 1000) + "\n";
-        _upstream = await LocalUpstream.StartAsync(async context =>
+        var address = (await StartUpstreamAsync(async context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
             for (var i = 0; i < 3000; i++) await context.Response.WriteAsync(line, context.RequestAborted);
             await context.Response.WriteAsync($"auth: {context.Request.Headers.Authorization}\n", context.RequestAborted);
-        }, ct);
-        var address = _upstream.Address;
+        })).Address;
         var environment = Schema.Environment(
             ("Longhaul__Upstreams__api__BaseUrl", address),
             ("Longhaul__Upstreams__api__MaxInlineBytes", "1000"),

@@ -13,13 +13,6 @@ namespace Longhaul.EndToEnd.Tests;
 public sealed class PostgresPageTokenAndMetricsTests : PostgresNodesTest
 {
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
-    private LocalUpstream? _upstream;
-
-    protected override async ValueTask DisposeOwnAsync()
-    {
-        if (_upstream is not null) await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task PageToken_IssuedByApiNode1_WalksTheListOnApiNode2()
     {
@@ -50,8 +43,7 @@ public sealed class PostgresPageTokenAndMetricsTests : PostgresNodesTest
     {
         var ct = EndToEndEnvironment.Ct;
         CreateSchema();
-        _upstream = await LocalUpstream.StartAsync(context => context.Response.WriteAsync("pong", context.RequestAborted), ct);
-        var address = _upstream.Address;
+        var address = (await StartUpstreamAsync(context => context.Response.WriteAsync("pong", context.RequestAborted))).Address;
         var environment = Schema.Environment(("Longhaul__Upstreams__echo__BaseUrl", address));
         var api = await Env.StartNodeAsync(environment, "--role", "api");
         var worker = await Env.StartNodeAsync(environment, "--role", "worker", "--no-migrate");
