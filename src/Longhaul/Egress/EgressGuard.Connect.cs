@@ -46,8 +46,10 @@ internal sealed partial class EgressGuard
         var (addresses, refusal) = await ResolveCheckedAsync(host, cancellationToken).ConfigureAwait(false);
         if (refusal is not null) throw new EgressRefusedException(refusal);
         SocketException? last = null;
-        foreach (var address in addresses)
+        foreach (var checkedAddress in addresses)
         {
+            // A mapped address is its IPv4 address (so checked); connecting to that needs no dual-mode socket.
+            var address = checkedAddress.IsIPv4MappedToIPv6 ? checkedAddress.MapToIPv4() : checkedAddress;
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

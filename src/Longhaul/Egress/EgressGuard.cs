@@ -74,7 +74,7 @@ internal sealed partial class EgressGuard
         if (_allow.Allows(host)) return (addresses, null);
         foreach (var address in addresses)
         {
-            if (CheckAddress(address) is { } reason) return (addresses, $"the host '{host}' resolves to {reason}");
+            if (CheckAddress(address) is { } reason) return (addresses, $"the host '{host}' resolves to {address}, and {reason}");
         }
         return (addresses, null);
     }
