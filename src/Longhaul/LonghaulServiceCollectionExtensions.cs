@@ -1,3 +1,4 @@
+using Longhaul.Egress;
 using Longhaul.Events;
 using Longhaul.Execution;
 using Longhaul.Kinds;
@@ -27,6 +28,7 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<KindSettingsValidator.Checked>, KindSettingsValidator>();
         services.AddOptions<KindSettingsValidator.Checked>().ValidateOnStart();
         options.ValidateOnStart();
+        AddEgressGuard(services, configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStoreNotifier, InProcessStoreNotifier>();
@@ -60,6 +62,17 @@ public static class LonghaulServiceCollectionExtensions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, THandler>());
         return services;
+    }
+
+    private static void AddEgressGuard(IServiceCollection services, IConfiguration? configuration)
+    {
+        // Once per collection: binding the section twice would list every allowed network twice.
+        if (services.Any(d => d.ServiceType == typeof(EgressGuard))) return;
+        var egress = services.AddOptions<EgressGuardOptions>();
+        if (configuration is not null) egress.Bind(configuration.GetSection(EgressGuardOptions.SectionName));
+        services.AddSingleton<IValidateOptions<EgressGuardOptions>, EgressGuardOptionsValidator>();
+        egress.ValidateOnStart();
+        services.AddSingleton(sp => new EgressGuard(sp.GetRequiredService<IOptions<EgressGuardOptions>>().Value));
     }
 
     private sealed class LonghaulOptionsValidator : IValidateOptions<LonghaulEngineOptions>

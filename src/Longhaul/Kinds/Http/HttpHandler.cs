@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Longhaul.Egress;
 using Longhaul.Execution;
 using Longhaul.Storage;
 using Microsoft.Extensions.Logging;
@@ -98,6 +99,14 @@ internal sealed partial class HttpHandler(UpstreamRegistry upstreams, HttpKindMe
                     // From here on the upstream may have the request, whatever happens next.
                     sent = true;
                     response = await upstream.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (ex.InnerException is EgressRefusedException refused)
+                {
+                    // Refused before a socket was opened: nothing was sent, and asking again gets the same answer.
+                    outcome = EgressRefusedException.Code;
+                    throw new PermanentFailureException(EgressRefusedException.Code,
+                        $"The egress guard refused the connection to upstream '{upstream.Name}': {refused.Reason}.",
+                        Details(new JsonObject { ["upstream"] = upstream.Name, ["reason"] = refused.Reason }));
                 }
                 catch (HttpRequestException ex) when (!token.IsCancellationRequested)
                 {

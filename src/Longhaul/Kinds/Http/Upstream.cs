@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Longhaul.Egress;
 
 namespace Longhaul.Kinds.Http;
 
@@ -8,7 +9,7 @@ internal sealed class Upstream : IDisposable
 {
     private static readonly string[] DefaultMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
-    public Upstream(string name, UpstreamOptions options)
+    public Upstream(string name, UpstreamOptions options, EgressGuard egress)
     {
         Name = name;
         Options = options;
@@ -28,6 +29,7 @@ internal sealed class Upstream : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
         };
+        if (options.EgressGuard) egress.Install(handler);
         Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 

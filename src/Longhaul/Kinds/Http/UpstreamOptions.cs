@@ -46,6 +46,14 @@ public sealed class UpstreamOptions
     /// </summary>
     public bool RetrySafe { get; set; }
 
+    /// <summary>
+    /// Whether calls to this upstream go through the egress guard (<c>Longhaul:Egress</c>, docs/egress.md): every
+    /// address of the base URL's host is checked when a connection is opened, and a loopback, private, link-local,
+    /// metadata or other internal address that is not allow-listed fails the operation with <c>egress_refused</c>
+    /// (nothing is sent). Defaults to false.
+    /// </summary>
+    public bool EgressGuard { get; set; }
+
     /// <summary>Retries of safe failures inside one attempt.</summary>
     public UpstreamRetryOptions Retry { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using Longhaul.Egress;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.Kinds.Http;
@@ -7,8 +8,8 @@ internal sealed class UpstreamRegistry : IDisposable
 {
     private readonly Dictionary<string, Upstream> _upstreams;
 
-    public UpstreamRegistry(IOptions<HttpKindOptions> options)
-        => _upstreams = options.Value.Upstreams.ToDictionary(u => u.Key, u => new Upstream(u.Key, u.Value), StringComparer.OrdinalIgnoreCase);
+    public UpstreamRegistry(IOptions<HttpKindOptions> options, EgressGuard egress)
+        => _upstreams = options.Value.Upstreams.ToDictionary(u => u.Key, u => new Upstream(u.Key, u.Value, egress), StringComparer.OrdinalIgnoreCase);
 
     public IEnumerable<string> Names => _upstreams.Keys;
 
