@@ -29,9 +29,8 @@ internal static class OperationEndpoints
         }
         var request = parsed.Request!;
         var options = request.Options!;
-        var kind = services.GetRequiredService<KindSettingsCatalog>().For(request.Kind!);
-        var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), Tenant(context), request.Kind!,
-            request.Input!.Value, request.Metadata, null, options.Priority ?? 0, options.MaxAttempts ?? kind.MaxAttempts, options.TimeoutSeconds ?? kind.TimeoutSeconds);
+        var operation = services.GetRequiredService<OperationStartRules>().Resolve(
+            Tenant(context), request.Kind!, request.Input!.Value, request.Metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority);
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Longhaul.Contracts;
+using Longhaul.Execution;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ internal static class OperationStarter
     {
         var values = context.Request.Headers["Idempotency-Key"];
         if (values.Count == 0) return (true, null);
-        if (values.Count == 1 && IsValidIdempotencyKey(values[0])) return (true, values[0]);
+        if (values.Count == 1 && OperationStartRules.IsValidIdempotencyKey(values[0])) return (true, values[0]);
         await ProblemResults.WriteAsync(context, ProblemCodes.IdempotencyKeyInvalid, "Idempotency-Key must be one value of 1 to 255 printable ASCII characters.").ConfigureAwait(false);
         return (false, null);
     }
@@ -35,12 +36,10 @@ internal static class OperationStarter
     {
         var services = context.RequestServices;
         var store = services.GetRequiredService<IOperationStore>();
-        var engine = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value;
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
-        var idempotency = key is null ? null : new IdempotencyClaim(
-            key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), engine.IdempotencyRetention,
-            wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
+        var idempotency = key is null ? null : services.GetRequiredService<OperationStartRules>().Claim(
+            key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
         var result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
         switch (result.Outcome)
         {
@@ -83,9 +82,6 @@ internal static class OperationStarter
         context.Response.Headers.Location = $"/v1/operations/{op.Id}";
         return OperationEndpoints.WriteResourceAsync(context, 202, op);
     }
-
-    private static bool IsValidIdempotencyKey(string? key)
-        => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
 
     /// <summary>The <c>wait=N</c> of a <c>Prefer</c> header (RFC 7240), capped; null when absent or unusable.</summary>
     internal static TimeSpan? PreferredWait(Microsoft.Extensions.Primitives.StringValues headers, TimeSpan cap)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Longhaul.Contracts;
+using Longhaul.Execution;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +10,11 @@ namespace Longhaul.AspNetCore;
 /// Reads and validates the body of a start request (<c>POST /v1/operations</c>) into a <see cref="StartOperationRequest"/> with
 /// every option resolved: media type (415), size (413), syntax, encoding, depth and I-JSON through
 /// <see cref="JsonBody"/> (400),
-/// then every field (422, all errors at once).
+/// then every field (422, all errors at once): the JSON types here, the rules every start shares in
+/// <see cref="OperationStartRules"/>.
 /// </summary>
-internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, IOptions<LonghaulEngineOptions> engineOptions, OperationHandlerRegistry registry)
+internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, OperationStartRules rules)
 {
-    private const int MaxPriority = 100;
 
     public sealed record Outcome(StartOperationRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
 
@@ -87,14 +88,8 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             }
         }
         if (kind is null && !errors.ContainsKey("kind")) errors["kind"] = ["is required"];
-        IOperationHandler? handler = null;
-        if (kind is not null && !registry.TryGet(kind, out handler))
-            errors["kind"] = [$"unknown kind '{Truncate(kind)}'; GET /v1/kinds lists the kinds this server runs"];
         if (!hasInput) input = JsonDocument.Parse("{}").RootElement.Clone();
-        if (handler?.ValidateInput(input) is { } inputErrors)
-        {
-            foreach (var (field, messages) in inputErrors) errors[field] = messages;
-        }
+        if (kind is not null) rules.CheckKindAndInput(kind, input, errors);
         return errors.Count == 0
             ? new StartOperationRequest
             {
@@ -112,7 +107,6 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             errors["options"] = ["must be an object"];
             return;
         }
-        var e = engineOptions.Value;
         foreach (var option in value.EnumerateObject())
         {
             var v = option.Value;
@@ -120,20 +114,20 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             {
                 case "timeout_seconds":
                     if (v.ValueKind == JsonValueKind.Null) break;
-                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var t) || t <= 0 || t > e.MaxTimeout.TotalSeconds)
-                        errors["options.timeout_seconds"] = [$"must be a number above 0 and at most {e.MaxTimeout.TotalSeconds}"];
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var t) || !rules.TimeoutAllowed(t))
+                        errors["options.timeout_seconds"] = [rules.TimeoutMessage];
                     else timeout = t;
                     break;
                 case "max_attempts":
                     if (v.ValueKind == JsonValueKind.Null) break;
-                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var m) || m < 1 || m > e.MaxAttemptsLimit)
-                        errors["options.max_attempts"] = [$"must be an integer from 1 to {e.MaxAttemptsLimit}"];
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var m) || !rules.MaxAttemptsAllowed(m))
+                        errors["options.max_attempts"] = [rules.MaxAttemptsMessage];
                     else maxAttempts = m;
                     break;
                 case "priority":
                     if (v.ValueKind == JsonValueKind.Null) break;
-                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var p) || p < -MaxPriority || p > MaxPriority)
-                        errors["options.priority"] = [$"must be an integer from {-MaxPriority} to {MaxPriority}"];
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var p) || !OperationStartRules.PriorityAllowed(p))
+                        errors["options.priority"] = [OperationStartRules.PriorityMessage];
                     else priority = p;
                     break;
                 default:
@@ -142,8 +136,6 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             }
         }
     }
-
-    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
 
     private static Outcome Fail(Func<HttpContext, Task> problem, byte[]? body = null) => new(null, body ?? [], problem);
 

@@ -12,7 +12,7 @@ namespace Longhaul.AspNetCore;
 public sealed class TenantResolver(IOperationStore store, TimeProvider time)
 {
     /// <summary>The tenant of every request while no API key was ever created (single-tenant development mode).</summary>
-    public const string DevelopmentTenant = "default";
+    public const string DevelopmentTenant = OperationStartOptions.DefaultTenant;
     private static readonly TimeSpan KeyCacheTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AnyKeysTtl = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (string? Tenant, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);

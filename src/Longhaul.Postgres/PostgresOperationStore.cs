@@ -32,6 +32,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     private readonly NpgsqlDataSource _batchDataSource;
     private readonly IStoreNotifier _notifier;
     private readonly TimeProvider? _testClock;
+    private readonly bool _notifications;
     private readonly string _schema;
     private readonly int _poolSize;
     private readonly int _dedicatedConnections;
@@ -71,6 +72,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         }
         _schema = options.Schema;
         _testClock = options.TestClockOverride;
+        _notifications = options.Notifications;
         _notifier = notifier;
         var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString) { SearchPath = _schema };
         if (!Sets(options.ConnectionString, "MAXIMUMPOOLSIZE", "MAXPOOLSIZE")) connection.MaxPoolSize = PostgresStoreOptions.DefaultMaxPoolSize;

@@ -16,7 +16,7 @@ namespace Longhaul;
 public static class LonghaulServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Longhaul engine (workers, maintenance, the built-in <c>sleep</c> kind), bound to the <c>Longhaul</c>
+    /// Adds the Longhaul engine (workers, maintenance, the built-in <c>sleep</c> kind, and <see cref="IOperationStarter"/> to start operations from code), bound to the <c>Longhaul</c>
     /// configuration section. A store must be added too, e.g. <c>AddLonghaulSqlite</c>.
     /// </summary>
     public static IServiceCollection AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulEngineOptions>? configure = null)
@@ -36,6 +36,8 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
         services.TryAddSingleton<OperationHandlerRegistry>();
         services.TryAddSingleton<KindSettingsCatalog>();
+        services.TryAddSingleton<OperationStartRules>();
+        services.TryAddSingleton<IOperationStarter, StoreOperationStarter>();
         services.TryAddSingleton<OperationSignals>();
         services.TryAddSingleton<StoreWarnings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Longhaul.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.Execution;
+
+/// <summary>
+/// The rules of a start, stated once for every way in (<c>POST /v1/operations</c> and <see cref="IOperationStarter"/>):
+/// the kind is registered and its handler accepts the input, the options are within the engine's limits, and options
+/// left unset take the kind's defaults (<see cref="KindSettingsCatalog"/>). Field errors use the JSON paths of the HTTP
+/// request (<c>kind</c>, <c>input…</c>, <c>options.max_attempts</c>).
+/// </summary>
+internal sealed class OperationStartRules(OperationHandlerRegistry registry, KindSettingsCatalog kinds, IOptions<LonghaulEngineOptions> options, TimeProvider time)
+{
+    public const int MaxPriority = 100;
+
+    public string TimeoutMessage => $"must be a number above 0 and at most {options.Value.MaxTimeout.TotalSeconds}";
+
+    public string MaxAttemptsMessage => $"must be an integer from 1 to {options.Value.MaxAttemptsLimit}";
+
+    public static string PriorityMessage => $"must be an integer from {-MaxPriority} to {MaxPriority}";
+
+    public bool TimeoutAllowed(double seconds) => seconds > 0 && seconds <= options.Value.MaxTimeout.TotalSeconds;
+
+    public bool MaxAttemptsAllowed(int attempts) => attempts >= 1 && attempts <= options.Value.MaxAttemptsLimit;
+
+    public static bool PriorityAllowed(int priority) => priority is >= -MaxPriority and <= MaxPriority;
+
+    /// <summary>1 to 255 printable ASCII characters: the <c>Idempotency-Key</c> header's rule, and the code's.</summary>
+    public static bool IsValidIdempotencyKey(string? key) => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
+
+    /// <summary>Adds an error for an unknown <paramref name="kind"/>, and the handler's errors for <paramref name="input"/>.</summary>
+    public void CheckKindAndInput(string kind, JsonElement input, IDictionary<string, string[]> errors)
+    {
+        if (!registry.TryGet(kind, out var handler))
+        {
+            errors["kind"] = [$"unknown kind '{Truncate(kind)}'; GET /v1/kinds lists the kinds this server runs"];
+            return;
+        }
+        if (handler.ValidateInput(input) is { } inputErrors)
+        {
+            foreach (var (field, messages) in inputErrors) errors[field] = messages;
+        }
+    }
+
+    /// <summary>Adds an error for each option out of range (the HTTP parser checks the JSON types first).</summary>
+    public void CheckOptions(int? maxAttempts, double? timeoutSeconds, int? priority, IDictionary<string, string[]> errors)
+    {
+        if (timeoutSeconds is { } t && !TimeoutAllowed(t)) errors["options.timeout_seconds"] = [TimeoutMessage];
+        if (maxAttempts is { } m && !MaxAttemptsAllowed(m)) errors["options.max_attempts"] = [MaxAttemptsMessage];
+        if (priority is { } p && !PriorityAllowed(p)) errors["options.priority"] = [PriorityMessage];
+    }
+
+    /// <summary>The operation to store: a new id, and the kind's defaults for the options left unset.</summary>
+    public OperationToStart Resolve(string tenant, string kind, JsonElement input, JsonElement? metadata, int? maxAttempts, double? timeoutSeconds, int? priority)
+    {
+        var settings = kinds.For(kind);
+        return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, null, priority ?? 0,
+            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds);
+    }
+
+    /// <summary>The store's claim on <paramref name="key"/> for a request fingerprinted by <paramref name="requestHash"/>.</summary>
+    public IdempotencyClaim Claim(string key, string requestHash, TimeSpan? holdFor)
+        => new(key, requestHash, options.Value.IdempotencyRetention, holdFor);
+
+    private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "…";
+}

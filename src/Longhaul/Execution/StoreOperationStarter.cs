@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Longhaul.Input;
+using Longhaul.Storage;
+
+namespace Longhaul.Execution;
+
+/// <summary>
+/// <see cref="IOperationStarter"/> on the registered store. The fingerprint of an idempotent start is the SHA-256 of
+/// <c>{"kind":…,"input":…,"metadata":…,"options":{"max_attempts":…,"timeout_seconds":…,"priority":…}}</c> as given
+/// (before defaults), so a repeat with the same values replays and any other value is a reuse of the key. It is not
+/// the HTTP API's fingerprint (the request body's bytes): one key used both ways counts as two requests.
+/// </summary>
+internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules) : IOperationStarter
+{
+    /// <summary>The store it starts on (Longhaul.Postgres starts in a caller's transaction on it).</summary>
+    internal IOperationStore Store => store;
+
+    /// <inheritdoc/>
+    public async Task<OperationStartResult> StartAsync(string kind, object? input, OperationStartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var p = Prepare(kind, input, options);
+        return Finish(await store.StartAsync(p, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc/>
+    public Task<Operation?> GetAsync(string id, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return store.GetAsync(new GetParams(tenant ?? OperationStartOptions.DefaultTenant, id), cancellationToken);
+    }
+
+    /// <summary>Checks a start and resolves its defaults; throws <see cref="OperationValidationException"/> with every error.</summary>
+    internal StartParams Prepare(string kind, object? input, OperationStartOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        options ??= new OperationStartOptions();
+        var errors = new Dictionary<string, string[]>();
+        var inputElement = ToElement(input) is { ValueKind: not JsonValueKind.Null } given ? given : EmptyObject();
+        JsonElement? metadata = ToElement(options.Metadata) is { ValueKind: not JsonValueKind.Null } m ? m : null;
+        if (metadata is { ValueKind: not JsonValueKind.Object }) errors["metadata"] = ["must be an object"];
+        if (string.IsNullOrEmpty(options.Tenant)) errors["tenant"] = ["is required"];
+        if (options.IdempotencyKey is { } key && !OperationStartRules.IsValidIdempotencyKey(key))
+            errors["idempotency_key"] = ["must be 1 to 255 printable ASCII characters"];
+        rules.CheckKindAndInput(kind, inputElement, errors);
+        rules.CheckOptions(options.MaxAttempts, options.TimeoutSeconds, options.Priority, errors);
+        if (errors.Count > 0) throw new OperationValidationException(errors);
+
+        var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority);
+        var claim = options.IdempotencyKey is { } k ? rules.Claim(k, Fingerprint(kind, inputElement, metadata, options), null) : null;
+        return new StartParams(operation, claim);
+    }
+
+    /// <summary>The store's answer as the starter's: the operation, or the exception for a key that cannot be used.</summary>
+    internal static OperationStartResult Finish(StartResult result) => result.Outcome switch
+    {
+        StartOutcome.Started => new OperationStartResult(result.Operation!, false),
+        StartOutcome.Replayed => new OperationStartResult(result.Operation!, true),
+        StartOutcome.KeyReused => throw new IdempotencyKeyReusedException("This idempotency key was already used with a different start."),
+        _ => throw new IdempotencyKeyInFlightException("A request with this idempotency key is still being processed; retry later."),
+    };
+
+    private static JsonElement? ToElement(object? value) => value switch
+    {
+        null => null,
+        JsonElement { ValueKind: JsonValueKind.Undefined } => null,
+        JsonElement element => element.Clone(),
+        JsonDocument document => document.RootElement.Clone(),
+        _ => JsonSerializer.SerializeToElement(value, value.GetType(), TypedInputJson.Options),
+    };
+
+    private static JsonElement EmptyObject()
+    {
+        using var document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
+    }
+
+    private static string Fingerprint(string kind, JsonElement input, JsonElement? metadata, OperationStartOptions options)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", kind);
+            writer.WritePropertyName("input");
+            input.WriteTo(writer);
+            writer.WritePropertyName("metadata");
+            if (metadata is { } m) m.WriteTo(writer);
+            else writer.WriteNullValue();
+            writer.WriteStartObject("options");
+            if (options.MaxAttempts is { } a) writer.WriteNumber("max_attempts", a);
+            else writer.WriteNull("max_attempts");
+            if (options.TimeoutSeconds is { } t) writer.WriteNumber("timeout_seconds", t);
+            else writer.WriteNull("timeout_seconds");
+            if (options.Priority is { } p) writer.WriteNumber("priority", p);
+            else writer.WriteNull("priority");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+}

@@ -1,0 +1,29 @@
+namespace Longhaul;
+
+/// <summary>How an operation started from code (<see cref="IOperationStarter"/>) is started; every property is optional.</summary>
+public sealed class OperationStartOptions
+{
+    /// <summary>The tenant of every start that names none: the tenant of the HTTP API in single-tenant development mode.</summary>
+    public const string DefaultTenant = "default";
+
+    /// <summary>The tenant the operation belongs to. Defaults to <see cref="DefaultTenant"/>.</summary>
+    public string Tenant { get; init; } = DefaultTenant;
+
+    /// <summary>
+    /// The idempotency key (1 to 255 printable ASCII characters), scoped to the tenant, remembered for
+    /// <c>Longhaul:IdempotencyRetention</c>. Defaults to none.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>The caller's metadata, serialized to a JSON object and stored verbatim. Defaults to none.</summary>
+    public object? Metadata { get; init; }
+
+    /// <summary>Attempts before the operation fails, 1 to <c>Longhaul:MaxAttemptsLimit</c>. Defaults to the kind's.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>The overall deadline in seconds from the start, above 0 and at most <c>Longhaul:MaxTimeout</c>. Defaults to the kind's (none unless set).</summary>
+    public double? TimeoutSeconds { get; init; }
+
+    /// <summary>From -100 to 100; higher is claimed first. Defaults to 0.</summary>
+    public int? Priority { get; init; }
+}
