@@ -122,9 +122,8 @@ internal static class ProxyEndpoint
             return;
         }
 
-        var kind = services.GetRequiredService<KindSettingsCatalog>().For(HttpHandler.KindName);
-        var operation = new OperationToStart(OperationIds.New(services.GetRequiredService<TimeProvider>()), OperationEndpoints.Tenant(context),
-            HttpHandler.KindName, inputElement, null, null, 0, kind.MaxAttempts, timeoutSeconds ?? kind.TimeoutSeconds);
+        var operation = services.GetRequiredService<OperationStartRules>().Resolve(OperationEndpoints.Tenant(context), HttpHandler.KindName,
+            inputElement, null, null, timeoutSeconds, null);
         // The idempotency hash covers the timeout too (a retry with another one is another request); without the
         // header it is what it always was, so keys stored before the header existed still match.
         var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "") + inputElement.GetRawText();
