@@ -15,7 +15,8 @@ public sealed record Problem
     public string? Detail { get; init; }
     /// <summary>The stable, machine-readable code, one of <see cref="ProblemCodes"/> (or, from the gateway, an operation's error code).</summary>
     public required string Code { get; init; }
-    /// <summary>The request path the problem is about.</summary>
+    /// <summary>The request path the problem is about; left out where the request line itself was malformed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Instance { get; init; }
 
     /// <summary>Per-field validation messages, keyed by the field's JSON path.</summary>
