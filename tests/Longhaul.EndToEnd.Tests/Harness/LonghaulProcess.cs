@@ -77,8 +77,12 @@ internal sealed partial class LonghaulProcess : IAsyncDisposable
 
     /// <summary>Starts <c>longhaul</c> with <paramref name="args"/>; only the given Longhaul settings reach it.</summary>
     public static LonghaulProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string workingDirectory)
+        => Start(LonghaulBinary.Path, args, environment, workingDirectory);
+
+    /// <summary>Starts the executable <paramref name="fileName"/> (e.g. a sample app) the same way: isolated environment, output captured.</summary>
+    public static LonghaulProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string workingDirectory)
     {
-        var info = new ProcessStartInfo(LonghaulBinary.Path)
+        var info = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -107,7 +111,7 @@ internal sealed partial class LonghaulProcess : IAsyncDisposable
         }
 
         var commandLine = string.Join(' ', (environment ?? new Dictionary<string, string>()).Select(kv => $"{kv.Key}={kv.Value}")
-            .Append(LonghaulBinary.Path).Concat(info.ArgumentList));
+            .Append(fileName).Concat(info.ArgumentList));
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var run = new LonghaulProcess(process, commandLine);
         process.OutputDataReceived += (_, e) => run.OnLine(e.Data, run._stdout, run._stdoutClosed);
