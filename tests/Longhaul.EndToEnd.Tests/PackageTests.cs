@@ -15,6 +15,7 @@ namespace Longhaul.EndToEnd.Tests;
 /// so the Longhaul packages never reach the machine's global cache. That cache stays readable as a fallback folder,
 /// which keeps third-party packages (Npgsql, SQLite, …) off the network.
 /// </remarks>
+[Collection(PackagingCollection.Name)]
 public sealed class PackageTests : IDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
@@ -205,4 +206,11 @@ public sealed class PackageTests : IDisposable
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Longhaul.sln"))) root = root.Parent;
         return root?.FullName ?? throw new InvalidOperationException($"No Longhaul.sln above '{AppContext.BaseDirectory}'.");
     }
+}
+
+/// <summary>Packing builds the whole solution again: run it alone, not beside the timing-sensitive process tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PackagingCollection
+{
+    public const string Name = "Packaging (runs alone)";
 }
