@@ -98,6 +98,9 @@ public static partial class LonghaulServer
             app.MapLonghaul();
         }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
+        var shutdownLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");
+        app.Lifetime.ApplicationStopping.Register(() => LogStopping(shutdownLogger));
+        app.Lifetime.ApplicationStopped.Register(() => LogStopped(shutdownLogger));
         return app;
     }
 
@@ -123,6 +126,12 @@ public static partial class LonghaulServer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Longhaul listening on {Addresses}")]
     private static partial void LogListening(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Longhaul stopping")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Longhaul stopped")]
+    private static partial void LogStopped(ILogger logger);
 
     private static ServeRole ParseRole(string? role) => (role ?? "all").Trim().ToLowerInvariant() switch
     {

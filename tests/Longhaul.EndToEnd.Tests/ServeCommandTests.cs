@@ -26,7 +26,7 @@ public sealed class ServeCommandTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Serve_SecondServerOnSameDataDir_ExitsNonZeroNamingLock()
+    public async Task Serve_SecondServerOnSameDataDir_ExitsNonZeroNamingLockAndHolderPid()
     {
         var first = await _env.StartServerAsync();
 
@@ -35,9 +35,25 @@ public sealed class ServeCommandTests : IAsyncDisposable
         Assert.True(second.ExitCode != 0, _env.Logs);
         Assert.Contains("longhaul.lock", second.Stderr, StringComparison.Ordinal);
         Assert.Contains(_env.DataDir, second.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"(PID {first.Process.Id})", second.Stderr, StringComparison.Ordinal);
         Assert.False(first.Process.HasExited, _env.Logs);
         using var health = await first.Http.GetAsync("/healthz", EndToEndEnvironment.Ct);
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_SigTerm_LogsStoppedAndFreesTheDataDirectory()
+    {
+        var first = await _env.StartServerAsync();
+        var ct = EndToEndEnvironment.Ct;
+
+        first.Process.Terminate();
+
+        Assert.Equal(0, await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(30), ct));
+        Assert.Contains(first.Process.Stdout.Split('\n'), l => l.Contains("Longhaul stopped", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(_env.DataDir, "longhaul.pid")), _env.Logs);
+        var second = await _env.StartServerAsync();
+        Assert.Equal(second.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(Path.Combine(_env.DataDir, "longhaul.pid"), ct)).Trim());
     }
 
     [Theory]
