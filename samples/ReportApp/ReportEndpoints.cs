@@ -1,4 +1,5 @@
 using Longhaul;
+using ReportKind;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ReportApp;

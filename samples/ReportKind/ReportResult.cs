@@ -1,4 +1,4 @@
-namespace ReportApp;
+namespace ReportKind;
 
 /// <summary>The result of a <c>report</c> operation, stored snake_case (<c>resumed_from_page</c>, …).</summary>
 /// <param name="Title">The report's title.</param>

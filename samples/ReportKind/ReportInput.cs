@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
-namespace ReportApp;
+namespace ReportKind;
 
 /// <summary>
 /// The input of the <c>report</c> kind. This type is the one statement of the input's rules: Longhaul generates the

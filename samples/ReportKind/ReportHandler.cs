@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using Longhaul;
 using Longhaul.Contracts;
+using Microsoft.Extensions.Logging;
 
-namespace ReportApp;
+namespace ReportKind;
 
 /// <summary>
 /// The <c>report</c> kind: "renders" one page per step, saves a checkpoint after each page and resumes from the last
