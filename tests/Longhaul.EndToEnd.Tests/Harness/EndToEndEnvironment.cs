@@ -70,6 +70,12 @@ internal sealed class EndToEndEnvironment : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Makes <paramref name="process"/> (a sample app's, say) one of this test's: in <see cref="Logs"/>, killed with the test.</summary>
+    public void Adopt(LonghaulProcess process)
+    {
+        lock (_processes) _processes.Add(process);
+    }
+
     /// <summary>Runs a <c>longhaul</c> command to its end.</summary>
     public async Task<LonghaulProcess> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {

@@ -73,7 +73,7 @@ internal sealed partial class SampleAppProcess : IAsyncDisposable
     }
 
     /// <summary><c>&lt;repo&gt;/samples/&lt;name&gt;/bin/&lt;Configuration&gt;/&lt;framework&gt;/&lt;name&gt;</c>, for this test assembly's configuration.</summary>
-    private static string Locate(string name)
+    public static string Locate(string name)
     {
         var longhaul = new FileInfo(LonghaulBinary.Path);   // <repo>/src/Longhaul.Server/bin/<Configuration>/<framework>/longhaul
         var framework = longhaul.Directory!;
