@@ -44,6 +44,10 @@ public sealed class PackageTests : IDisposable
             Assert.True(File.Exists(Path.Combine(feed, $"{id}.{version}.nupkg")), $"No {id} {version} in the feed: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}\n{_log}");
             Assert.True(File.Exists(Path.Combine(feed, $"{id}.{version}.snupkg")), $"No symbols for {id}.\n{_log}");
         }
+        foreach (var package in Directory.GetFiles(feed, "*.nupkg").Where(f => !f.EndsWith(".symbols.nupkg", StringComparison.Ordinal)))
+        {
+            Assert.Contains("<license type=\"expression\">Apache-2.0</license>", NuspecOf(package), StringComparison.Ordinal);
+        }
 
         // A fresh app, outside the repository (no Directory.Build.props, no central package versions).
         var app = Path.Combine(_root, "consumer");
@@ -65,6 +69,15 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("serve", help, StringComparison.Ordinal);
         var keysHelp = await RunAsync(longhaul, _root, packages, "keys", "--help");
         Assert.Contains("keys", keysHelp, StringComparison.Ordinal);
+    }
+
+    /// <summary>The package's manifest (<c>*.nuspec</c> inside the zip).</summary>
+    private static string NuspecOf(string package)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(entry.Open());
+        return reader.ReadToEnd();
     }
 
     public void Dispose()
