@@ -43,12 +43,14 @@ public sealed partial class PostgresOperationStore
             SET status = @status, result = @result, error = @error, finished_at = {Now}, updated_at = {Now},
                 lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = last_event_seq + 2
             WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
-            RETURNING seq, last_event_seq, attempt
+            RETURNING seq, last_event_seq, attempt, id, tenant, status, callback_url
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
             SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM u
             UNION ALL
             SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
+        ), w AS (
+            {InsertDeliveries} FROM u WHERE callback_url IS NOT NULL
         )
         """;
 
@@ -130,12 +132,14 @@ public sealed partial class PostgresOperationStore
             SET status = m.status, result = m.result, error = m.error, finished_at = {Now}, updated_at = {Now},
                 lease_owner = NULL, lease_expires_at = NULL, estimated_completion = NULL, last_event_seq = o.last_event_seq + 2
             FROM mine m WHERE o.seq = m.seq
-            RETURNING o.seq, o.id, o.last_event_seq, o.attempt, m.pre, m.suf
+            RETURNING o.seq, o.id, o.last_event_seq, o.attempt, m.pre, m.suf, o.tenant, o.status, o.callback_url
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
             SELECT seq, last_event_seq - 1, '{EventTypes.Status}', (pre || attempt || suf)::json, {Now} FROM u
             UNION ALL
             SELECT seq, last_event_seq, '{EventTypes.Done}', NULL, {Now} FROM u
+        ), w AS (
+            {InsertDeliveries} FROM u WHERE callback_url IS NOT NULL
         )
         """;
 

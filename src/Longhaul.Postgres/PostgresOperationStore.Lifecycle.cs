@@ -63,6 +63,10 @@ public sealed partial class PostgresOperationStore
     private const string DeleteFilesOf = "DELETE FROM operation_files WHERE operation_seq = @seq";
     private const string DeleteFileChunksOf = "DELETE FROM operation_file_chunks WHERE operation_seq = @seq";
     private const string DeleteOperationRow = "DELETE FROM operations WHERE seq = @seq";
+    private const string DeleteDeliveriesOf = """
+        WITH d AS (DELETE FROM webhook_deliveries WHERE operation_seq = @seq RETURNING id)
+        DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM d)
+        """;
 
     /// <inheritdoc/>
     public Task<DeleteOutcome> DeleteAsync(DeleteParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
@@ -81,6 +85,7 @@ public sealed partial class PostgresOperationStore
         await ExecuteAsync(scope.Command(DeleteKeysOf).P("id", p.Id, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(DeleteFileChunksOf).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(DeleteFilesOf).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(DeleteDeliveriesOf).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(DeleteOperationRow).P("seq", seq, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
         scope.Notify(StoreNotificationKind.OperationChanged, p.Id);
         return DeleteOutcome.Deleted;

@@ -17,6 +17,10 @@ public sealed partial class PostgresOperationStore
             DELETE FROM operation_file_chunks WHERE operation_seq IN (SELECT seq FROM victims)
         ), files AS (
             DELETE FROM operation_files WHERE operation_seq IN (SELECT seq FROM victims)
+        ), deliveries AS (
+            DELETE FROM webhook_deliveries WHERE operation_seq IN (SELECT seq FROM victims) RETURNING id
+        ), attempts AS (
+            DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM deliveries)
         )
         DELETE FROM operations WHERE seq IN (SELECT seq FROM victims)
         """;

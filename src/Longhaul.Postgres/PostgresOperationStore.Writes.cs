@@ -23,7 +23,22 @@ public sealed partial class PostgresOperationStore
         SELECT e.op, e.seq, @type, e.data::json, {Now} FROM unnest(@ops, @seqs, @datas) AS e(op, seq, data)
         """;
 
+    /// <summary>
+    /// The start of the insert of a just-finished operation's webhook delivery; each final-state statement completes it
+    /// with <c>FROM</c> its changed rows (columns seq, id, tenant, status, callback_url) and a callback URL filter, so the
+    /// delivery commits with the final state. Its id is the <c>webhook-id</c>.
+    /// </summary>
+    private const string InsertDeliveries = $"""
+        INSERT INTO webhook_deliveries (id, operation_seq, operation_id, tenant, url, event_type, next_attempt_at, window_start, created_at, updated_at)
+        SELECT CASE WHEN left(id, 3) = 'op_' THEN 'msg_' || substr(id, 4) ELSE 'msg_' || id END, seq, id, tenant, callback_url,
+            CASE status WHEN 2 THEN 'operation.succeeded' WHEN 3 THEN 'operation.failed' ELSE 'operation.cancelled' END,
+            {Now}, {Now}, {Now}, {Now}
+        """;
+
     private const string InsertFinalEvents = $"""
+        WITH w AS (
+            {InsertDeliveries} FROM operations WHERE seq = @op AND callback_url IS NOT NULL
+        )
         INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
         VALUES (@op, @seq, '{EventTypes.Status}', @data, {Now}), (@op, @done, '{EventTypes.Done}', NULL, {Now})
         """;
@@ -81,7 +96,10 @@ public sealed partial class PostgresOperationStore
         return rows;
     }
 
-    /// <summary>The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq).</summary>
+    /// <summary>
+    /// The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq), and the webhook delivery when
+    /// the operation has a callback URL.
+    /// </summary>
     private static Task AppendFinalAsync(PostgresWriteScope scope, ChangedRow r, OperationStatus status, OperationError? error, CancellationToken cancellationToken)
         => ExecuteAsync(scope.Command(InsertFinalEvents)
             .P("op", r.OpSeq, NpgsqlDbType.Bigint).P("seq", r.LastSeq - 1, NpgsqlDbType.Bigint)

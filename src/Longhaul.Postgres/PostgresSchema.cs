@@ -111,6 +111,50 @@ internal static class PostgresSchema
                 created_at timestamptz NOT NULL
             );
             """),
+        // Completion webhooks (issue 13): one delivery per finished operation with a callback URL, inserted by the
+        // final-state write itself; its attempts; the tenants' signing secrets (one current, others in a rotation's overlap).
+        (5, """
+            CREATE TABLE webhook_deliveries (
+                id text PRIMARY KEY,
+                operation_seq bigint NOT NULL UNIQUE,
+                operation_id text NOT NULL,
+                tenant text NOT NULL,
+                url text NOT NULL,
+                event_type text NOT NULL,
+                status integer NOT NULL DEFAULT 0,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL,
+                window_start timestamptz NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                lease_owner text,
+                lease_epoch bigint NOT NULL DEFAULT 0,
+                lease_expires_at timestamptz
+            );
+            CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 0;
+            CREATE INDEX ix_webhook_deliveries_leases ON webhook_deliveries (lease_expires_at) WHERE status = 1;
+
+            CREATE TABLE webhook_attempts (
+                delivery_id text NOT NULL,
+                attempt integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                duration_ms integer NOT NULL,
+                status_code integer,
+                error text,
+                outcome integer NOT NULL,
+                next_attempt_at timestamptz,
+                PRIMARY KEY (delivery_id, attempt)
+            );
+
+            CREATE TABLE webhook_secrets (
+                tenant text NOT NULL,
+                secret text NOT NULL,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz,
+                PRIMARY KEY (tenant, secret)
+            );
+            CREATE UNIQUE INDEX ux_webhook_secrets_current ON webhook_secrets (tenant) WHERE expires_at IS NULL;
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

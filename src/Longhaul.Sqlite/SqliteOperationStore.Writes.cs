@@ -19,6 +19,8 @@ public sealed partial class SqliteOperationStore
         scope.Command("DELETE FROM operation_file_chunks WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
         scope.Command("DELETE FROM operation_files WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
         scope.Command("DELETE FROM idempotency_keys WHERE operation_id = $id").P("$id", id).ExecuteNonQuery();
+        scope.Command("DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE operation_seq = $seq)").P("$seq", seq).ExecuteNonQuery();
+        scope.Command("DELETE FROM webhook_deliveries WHERE operation_seq = $seq").P("$seq", seq).ExecuteNonQuery();
         scope.Command("DELETE FROM operations WHERE seq = $seq").P("$seq", seq).ExecuteNonQuery();
     }
 
@@ -38,12 +40,16 @@ public sealed partial class SqliteOperationStore
         return rows;
     }
 
-    /// <summary>The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq).</summary>
+    /// <summary>
+    /// The final <c>status</c> event and the <c>done</c> event after it (seq - 1 and seq), and the operation's webhook
+    /// delivery when it has a callback URL: every final state goes through here, so the delivery commits with it.
+    /// </summary>
     private static void AppendFinal(WriteScope scope, ChangedRow r, OperationStatus status, OperationError? error, long now)
     {
         scope.Command(InsertFinalEvents)
             .P("$op", r.OpSeq).P("$seq", r.LastSeq - 1).P("$data", EventData.Status(status, r.Attempt, error)).P("$done", r.LastSeq).P("$now", now)
             .ExecuteNonQuery();
+        scope.Command(InsertDelivery).P("$op", r.OpSeq).P("$now", now).ExecuteNonQuery();
     }
 
     private static void AppendEvent(WriteScope scope, long opSeq, long seq, string type, string? data, long now)

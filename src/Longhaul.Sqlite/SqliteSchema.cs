@@ -100,6 +100,50 @@ internal static class SqliteSchema
                 created_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // Completion webhooks (issue 13): one delivery per finished operation with a callback URL, inserted by the
+        // final-state write itself; its attempts; the tenants' signing secrets (one current, others in a rotation's overlap).
+        (4, """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                operation_seq INTEGER NOT NULL UNIQUE,
+                operation_id TEXT NOT NULL,
+                tenant TEXT NOT NULL,
+                url TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                status INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                window_start INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_epoch INTEGER NOT NULL DEFAULT 0,
+                lease_expires_at INTEGER
+            );
+            CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 0;
+            CREATE INDEX ix_webhook_deliveries_leases ON webhook_deliveries (lease_expires_at) WHERE status = 1;
+
+            CREATE TABLE webhook_attempts (
+                delivery_id TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                outcome INTEGER NOT NULL,
+                next_attempt_at INTEGER,
+                PRIMARY KEY (delivery_id, attempt)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE webhook_secrets (
+                tenant TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                PRIMARY KEY (tenant, secret)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX ux_webhook_secrets_current ON webhook_secrets (tenant) WHERE expires_at IS NULL;
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

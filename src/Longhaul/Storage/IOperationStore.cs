@@ -245,4 +245,42 @@ public interface IOperationStore
     /// changes.
     /// </summary>
     Task<byte[]> GetOrAddSecretAsync(SecretParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes up to <see cref="ClaimDeliveriesParams.Max"/> webhook deliveries that are pending and due, or delivering
+    /// with an expired lease (a lost node's), oldest due first. Each becomes delivering with a new lease epoch, leased to
+    /// the owner until now plus the lease duration (store clock). One transaction; concurrent claims never take the
+    /// same delivery. Deliveries are stored by the final-state writes (<see cref="CompleteAsync"/>, <see cref="CancelAsync"/>
+    /// of a pending operation, <see cref="ReapAsync"/>) in their own transaction, for an operation with a callback URL.
+    /// </summary>
+    Task<IReadOnlyList<WebhookDelivery>> ClaimDeliveriesAsync(ClaimDeliveriesParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Fenced: appends the attempt to the delivery's log (numbered one past the attempts recorded) and moves the
+    /// delivery to the attempt's outcome, the lease released (see <see cref="DeliveryAttemptParams"/>).
+    /// </summary>
+    /// <returns>True when written; false when the epoch is stale or the delivery is not delivering (nothing changed).</returns>
+    Task<bool> RecordDeliveryAttemptAsync(DeliveryAttemptParams p, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's operation's deliveries and attempts; null when the operation is unknown or another tenant's.</summary>
+    Task<DeliveryLog?> ReadDeliveryLogAsync(DeliveryLogParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes a delivery of the tenant's operation due now with a new retry window, whatever its status (the same
+    /// <c>webhook-id</c> is sent again); one being sent is left to its sender.
+    /// </summary>
+    Task<RedeliverOutcome> RedeliverAsync(RedeliverParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tenant's signing secrets, current first, then any still in a rotation's overlap; stores the candidate as
+    /// current first when the tenant has none. Every node gets the same secrets.
+    /// </summary>
+    Task<IReadOnlyList<WebhookSecret>> GetWebhookSecretsAsync(WebhookSecretsParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: the current secret (if any) expires at now plus the overlap, secrets already expired are
+    /// dropped, and the new secret becomes current.
+    /// </summary>
+    /// <returns>The tenant's secrets after the rotation, current first.</returns>
+    Task<IReadOnlyList<WebhookSecret>> RotateWebhookSecretAsync(RotateWebhookSecretParams p, CancellationToken cancellationToken);
 }
