@@ -34,6 +34,10 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync);
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
         v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
+        v1.MapGet("/operations/{id}/deliveries", WebhookEndpoints.ListDeliveriesAsync);
+        v1.MapPost("/operations/{id}/deliveries/{deliveryId}/redeliver", WebhookEndpoints.RedeliverAsync);
+        v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync);
+        v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);

@@ -30,7 +30,8 @@ internal static class OperationEndpoints
         var request = parsed.Request!;
         var options = request.Options!;
         var operation = services.GetRequiredService<OperationStartRules>().Resolve(
-            Tenant(context), request.Kind!, request.Input!.Value, request.Metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority);
+            Tenant(context), request.Kind!, request.Input!.Value, request.Metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority,
+            request.CallbackUrl);
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);

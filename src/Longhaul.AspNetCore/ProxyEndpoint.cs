@@ -6,6 +6,7 @@ using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Kinds.Http;
 using Longhaul.Storage;
+using Longhaul.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ internal static class ProxyEndpoint
 
     /// <summary>The operation's <c>options.timeout_seconds</c> for a gateway call; never forwarded to the upstream.</summary>
     public const string TimeoutHeader = "Longhaul-Timeout-Seconds";
+
+    /// <summary>The operation's callback URL for a gateway call (the <c>callback_url</c> of a start); never forwarded.</summary>
+    public const string CallbackUrlHeader = "Longhaul-Callback-Url";
 
     /// <summary>Request headers a client may pass on to the upstream; everything else (the API key above all) stays here.</summary>
     private static readonly HashSet<string> ForwardedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -58,6 +62,19 @@ internal static class ProxyEndpoint
                 return;
             }
             timeoutSeconds = seconds;
+        }
+        string? callbackUrl = null;
+        if (context.Request.Headers.TryGetValue(CallbackUrlHeader, out var callbackValues))
+        {
+            var refusal = callbackValues.Count != 1 || string.IsNullOrEmpty(callbackValues[0])
+                ? "must be one http or https URL"
+                : await services.GetRequiredService<CallbackUrlRules>().CheckAsync(callbackValues[0]!, context.RequestAborted).ConfigureAwait(false);
+            if (refusal is not null)
+            {
+                await ProblemResults.ValidationAsync(context, new Dictionary<string, string[]> { [CallbackUrlHeader] = [refusal] }).ConfigureAwait(false);
+                return;
+            }
+            callbackUrl = callbackValues[0];
         }
 
         var body = await StartRequestParser.ReadBodyAsync(context, api.MaxStartBodyBytes).ConfigureAwait(false);
@@ -123,10 +140,11 @@ internal static class ProxyEndpoint
         }
 
         var operation = services.GetRequiredService<OperationStartRules>().Resolve(OperationEndpoints.Tenant(context), HttpHandler.KindName,
-            inputElement, null, null, timeoutSeconds, null);
+            inputElement, null, null, timeoutSeconds, null, callbackUrl);
         // The idempotency hash covers the timeout too (a retry with another one is another request); without the
         // header it is what it always was, so keys stored before the header existed still match.
-        var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "") + inputElement.GetRawText();
+        var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "")
+            + (callbackUrl is not null ? $"callback={callbackUrl}\n" : "") + inputElement.GetRawText();
         var created = await OperationStarter.StartAsync(context, operation, Encoding.UTF8.GetBytes(hashed), key, untilOutput: true).ConfigureAwait(false);
         if (created is null) return;
         context.Response.Headers[OperationIdHeader] = created.Operation.Id;

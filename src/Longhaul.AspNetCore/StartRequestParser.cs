@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Execution;
+using Longhaul.Webhooks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Longhaul.AspNetCore;
 /// then every field (422, all errors at once): the JSON types here, the rules every start shares in
 /// <see cref="OperationStartRules"/>.
 /// </summary>
-internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, OperationStartRules rules)
+internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, OperationStartRules rules, CallbackUrlRules callbacks)
 {
 
     public sealed record Outcome(StartOperationRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
@@ -36,6 +37,12 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         {
             var errors = new Dictionary<string, string[]>();
             var request = Validate(document.RootElement, errors);
+            // After the other fields, so every error comes at once; async because the host is resolved and checked.
+            if (CallbackUrlOf(document.RootElement) is { } callback
+                && await callbacks.CheckAsync(callback, context.RequestAborted).ConfigureAwait(false) is { } refusal)
+            {
+                errors["callback_url"] = [refusal];
+            }
             return errors.Count > 0 || request is null
                 ? Fail(ctx => ProblemResults.ValidationAsync(ctx, errors), body)
                 : new Outcome(request, body, null);
@@ -56,6 +63,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         int? maxAttempts = null;
         double? timeout = null;
         var priority = 0;
+        string? callbackUrl = null;
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
@@ -76,8 +84,8 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
                     else metadata = value.Clone();
                     break;
                 case "callback_url":
-                    if (value.ValueKind != JsonValueKind.Null)
-                        errors["callback_url"] = ["webhooks are not available in this version of the server; follow the operation by polling, wait or events"];
+                    if (value.ValueKind == JsonValueKind.String) callbackUrl = value.GetString();
+                    else if (value.ValueKind != JsonValueKind.Null) errors["callback_url"] = ["must be a string (an http or https URL) or null"];
                     break;
                 case "options":
                     ValidateOptions(value, errors, ref maxAttempts, ref timeout, ref priority);
@@ -93,11 +101,17 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         return errors.Count == 0
             ? new StartOperationRequest
             {
-                Kind = kind!, Input = input, Metadata = metadata,
+                Kind = kind!, Input = input, Metadata = metadata, CallbackUrl = callbackUrl,
                 Options = new OperationOptions { MaxAttempts = maxAttempts, TimeoutSeconds = timeout, Priority = priority },
             }
             : null;
     }
+
+    /// <summary>The body's <c>callback_url</c> when it is a string (its JSON type is checked with the other fields).</summary>
+    private static string? CallbackUrlOf(JsonElement root)
+        => root.ValueKind == JsonValueKind.Object && root.TryGetProperty("callback_url", out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 
     private void ValidateOptions(JsonElement value, Dictionary<string, string[]> errors, ref int? maxAttempts, ref double? timeout, ref int priority)
     {

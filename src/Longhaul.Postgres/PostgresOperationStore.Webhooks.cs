@@ -53,6 +53,11 @@ public sealed partial class PostgresOperationStore
         RETURNING attempt
         """;
 
+    private const string Defer = $"""
+        UPDATE webhook_deliveries SET status = 0, next_attempt_at = {Now} + @delay, updated_at = {Now}, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = @id AND lease_epoch = @epoch AND status = 1
+        """;
+
     private const string SelectOperationSeq = "SELECT seq FROM operations WHERE id = @id AND tenant = @tenant";
 
     private const string SelectDeliveries = $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE operation_seq = @seq ORDER BY created_at, id";
@@ -94,6 +99,11 @@ public sealed partial class PostgresOperationStore
             .P("code", p.StatusCode, NpgsqlDbType.Integer).P("error", p.Error, NpgsqlDbType.Text);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> DeferDeliveryAsync(DeferDeliveryParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
+        await ExecuteAsync(scope.Command(Defer).P("delay", p.Delay, NpgsqlDbType.Interval).P("id", p.DeliveryId, NpgsqlDbType.Text)
+            .P("epoch", p.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false) > 0, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<DeliveryLog?> ReadDeliveryLogAsync(DeliveryLogParams p, CancellationToken cancellationToken)

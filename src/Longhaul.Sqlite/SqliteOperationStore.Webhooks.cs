@@ -46,6 +46,11 @@ public sealed partial class SqliteOperationStore
         VALUES ($id, $attempt, $started, $duration, $code, $error, $status, $next)
         """;
 
+    private const string Defer = """
+        UPDATE webhook_deliveries SET status = 0, next_attempt_at = $next, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $id AND lease_epoch = $epoch AND status = 1
+        """;
+
     private const string Redeliver = """
         UPDATE webhook_deliveries SET status = 0, next_attempt_at = $now, window_start = $now, updated_at = $now
         WHERE id = $id AND operation_id = $op AND tenant = $tenant AND status <> 1
@@ -92,6 +97,14 @@ public sealed partial class SqliteOperationStore
         scope.Command(InsertAttempt).P("$id", p.DeliveryId).P("$attempt", attempts + 1).P("$started", p.StartedAt.ToUnixTimeMilliseconds())
             .P("$duration", p.DurationMs).P("$code", p.StatusCode).P("$error", p.Error).P("$status", (int)status).P("$next", next).ExecuteNonQuery();
         return true;
+    }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> DeferDeliveryAsync(DeferDeliveryParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    {
+        var now = Now();
+        return scope.Command(Defer).P("$next", now + (long)p.Delay.TotalMilliseconds).P("$now", now)
+            .P("$id", p.DeliveryId).P("$epoch", p.Epoch).ExecuteNonQuery() > 0;
     }, cancellationToken);
 
     /// <inheritdoc/>

@@ -4,6 +4,7 @@ using Longhaul.Execution;
 using Longhaul.Kinds;
 using Longhaul.Maintenance;
 using Longhaul.Storage;
+using Longhaul.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,7 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<OperationEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationEngine>());
         services.AddHostedService<MaintenanceService>();
+        services.AddLonghaulWebhooks(configuration);
         services.AddOptions<HostOptions>().Configure<IOptions<LonghaulEngineOptions>>((host, o) =>
         {
             var needed = o.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);

@@ -51,11 +51,14 @@ internal sealed class OperationStartRules(OperationHandlerRegistry registry, Kin
         if (priority is { } p && !PriorityAllowed(p)) errors["options.priority"] = [PriorityMessage];
     }
 
-    /// <summary>The operation to store: a new id, and the kind's defaults for the options left unset.</summary>
-    public OperationToStart Resolve(string tenant, string kind, JsonElement input, JsonElement? metadata, int? maxAttempts, double? timeoutSeconds, int? priority)
+    /// <summary>
+    /// The operation to store: a new id, and the kind's defaults for the options left unset. A
+    /// <paramref name="callbackUrl"/> must have passed <c>CallbackUrlRules</c> already.
+    /// </summary>
+    public OperationToStart Resolve(string tenant, string kind, JsonElement input, JsonElement? metadata, int? maxAttempts, double? timeoutSeconds, int? priority, string? callbackUrl = null)
     {
         var settings = kinds.For(kind);
-        return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, null, priority ?? 0,
+        return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, callbackUrl, priority ?? 0,
             maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds);
     }
 

@@ -262,6 +262,10 @@ public interface IOperationStore
     /// <returns>True when written; false when the epoch is stale or the delivery is not delivering (nothing changed).</returns>
     Task<bool> RecordDeliveryAttemptAsync(DeliveryAttemptParams p, CancellationToken cancellationToken);
 
+    /// <summary>Fenced: the claimed delivery is pending again, due after the delay, its attempts unchanged (see <see cref="DeferDeliveryParams"/>).</summary>
+    /// <returns>True when written; false when the epoch is stale or the delivery is not delivering (nothing changed).</returns>
+    Task<bool> DeferDeliveryAsync(DeferDeliveryParams p, CancellationToken cancellationToken);
+
     /// <summary>The tenant's operation's deliveries and attempts; null when the operation is unknown or another tenant's.</summary>
     Task<DeliveryLog?> ReadDeliveryLogAsync(DeliveryLogParams p, CancellationToken cancellationToken);
 

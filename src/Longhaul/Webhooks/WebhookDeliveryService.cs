@@ -1,0 +1,164 @@
+using Longhaul.Execution;
+using Longhaul.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Longhaul.Webhooks;
+
+/// <summary>
+/// The delivery workers of a node that runs workers: claims due deliveries (with leases, so a lost node's claims
+/// expire and another node takes them) into free slots, sends each through <see cref="WebhookSender"/>, and records the
+/// attempt fenced by the claim's epoch. At most <see cref="WebhookOptions.MaxConcurrentDeliveries"/> at once, and
+/// <see cref="WebhookOptions.MaxConcurrentPerDestination"/> per destination: a claimed delivery whose destination is
+/// full is given back, due a moment later. Woken by the store's notifications (a finished operation), else polls.
+/// </summary>
+internal sealed partial class WebhookDeliveryService : BackgroundService
+{
+    private static readonly TimeSpan DestinationBusyDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ClaimSpacing = TimeSpan.FromMilliseconds(20);
+
+    private readonly IOperationStore _store;
+    private readonly WebhookSender _sender;
+    private readonly TimeProvider _time;
+    private readonly WebhookOptions _options;
+    private readonly ILogger<WebhookDeliveryService> _logger;
+    private readonly AsyncSignal _wake = new();
+    private readonly IDisposable _subscription;
+    private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _gate = new();
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly bool _runs;
+    private int _inFlight;
+
+    public WebhookDeliveryService(
+        IOperationStore store, IStoreNotifier notifier, WebhookSender sender, TimeProvider time, IOptions<WebhookOptions> options,
+        IOptions<LonghaulEngineOptions> engine, ILogger<WebhookDeliveryService> logger)
+    {
+        _runs = engine.Value.RunWorkers;
+        _store = store;
+        _sender = sender;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        // A finished operation may have a delivery now: look at once instead of at the next poll.
+        _subscription = notifier.Subscribe((kind, _) =>
+        {
+            if (kind == StoreNotificationKind.OperationChanged) _wake.Set();
+        });
+    }
+
+    public override void Dispose()
+    {
+        _subscription.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Deliveries are sent where operations run: an API-only node leaves them to the worker nodes.
+        if (!_runs) return;
+        var tasks = new HashSet<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var free = _options.MaxConcurrentDeliveries - Volatile.Read(ref _inFlight);
+                var claimed = 0;
+                if (free > 0)
+                {
+                    try
+                    {
+                        var deliveries = await _store.ClaimDeliveriesAsync(new ClaimDeliveriesParams(_owner, free, _options.LeaseDuration), stoppingToken).ConfigureAwait(false);
+                        claimed = deliveries.Count;
+                        foreach (var delivery in deliveries) tasks.Add(Start(delivery, stoppingToken));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogClaimFailed(ex);
+                    }
+                }
+                tasks.RemoveWhere(t => t.IsCompleted);
+                // Woken by a finished operation, a freed slot, or the poll. Notifications come in bursts (every event of
+                // every operation), so after a claim that found nothing the next one waits a moment: one claim serves the
+                // whole burst. A wall-clock pause on purpose: it paces the store, it is not a schedule.
+                await _wake.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+                if (claimed == 0) await Task.Delay(ClaimSpacing, TimeProvider.System, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private Task Start(WebhookDelivery delivery, CancellationToken stoppingToken)
+    {
+        var destination = Destination(delivery.Url);
+        lock (_gate)
+        {
+            _perDestination.TryGetValue(destination, out var busy);
+            if (busy >= _options.MaxConcurrentPerDestination) return DeferAsync(delivery, DestinationBusyDelay);
+            _perDestination[destination] = busy + 1;
+            _inFlight++;
+        }
+        return Task.Run(() => SendAsync(delivery, destination, stoppingToken), CancellationToken.None);
+    }
+
+    private async Task SendAsync(WebhookDelivery delivery, string destination, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var attempt = await _sender.SendAsync(delivery, stoppingToken).ConfigureAwait(false);
+            if (attempt is null)
+            {
+                // Shutting down mid-attempt: give it back at once instead of leaving it to the lease.
+                await DeferAsync(delivery, TimeSpan.Zero).ConfigureAwait(false);
+                return;
+            }
+            if (!await _store.RecordDeliveryAttemptAsync(attempt, CancellationToken.None).ConfigureAwait(false)) LogFencedOut(delivery.Id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Nothing recorded: the lease runs out and the delivery is attempted again (at-least-once, same webhook-id).
+            LogSendFailed(ex, delivery.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            await DeferAsync(delivery, TimeSpan.Zero).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_perDestination[destination] == 0) _perDestination.Remove(destination);
+                _inFlight--;
+            }
+            _wake.Set();
+        }
+    }
+
+    private async Task DeferAsync(WebhookDelivery delivery, TimeSpan delay)
+    {
+        try
+        {
+            await _store.DeferDeliveryAsync(new DeferDeliveryParams(delivery.Id, delivery.LeaseEpoch, delay), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogSendFailed(ex, delivery.Id);
+        }
+    }
+
+    private static string Destination(string url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}" : url;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming webhook deliveries failed; retrying at the next poll.")]
+    private partial void LogClaimFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} failed before its attempt was recorded; it is attempted again when its lease runs out.")]
+    private partial void LogSendFailed(Exception ex, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId}: the attempt's record was fenced off (another node took the delivery over, or it was deleted).")]
+    private partial void LogFencedOut(string deliveryId);
+}
