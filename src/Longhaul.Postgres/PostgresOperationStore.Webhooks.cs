@@ -19,12 +19,12 @@ public sealed partial class PostgresOperationStore
                 (SELECT id, next_attempt_at AS due FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= {Now}
                  ORDER BY next_attempt_at LIMIT @max)
                 UNION ALL
-                (SELECT id, lease_expires_at AS due FROM webhook_deliveries WHERE status = 1 AND lease_expires_at < {Now}
+                (SELECT id, lease_expires_at AS due FROM webhook_deliveries WHERE status = 1 AND lease_expires_at < GREATEST({Now}, @before)
                  ORDER BY lease_expires_at LIMIT @max)
             ) d ORDER BY due LIMIT @max
         ), mine AS (
             SELECT w.id AS claim_id FROM webhook_deliveries w JOIN due ON due.id = w.id
-            WHERE (w.status = 0 AND w.next_attempt_at <= {Now}) OR (w.status = 1 AND w.lease_expires_at < {Now})
+            WHERE (w.status = 0 AND w.next_attempt_at <= {Now}) OR (w.status = 1 AND w.lease_expires_at < GREATEST({Now}, @before))
             FOR UPDATE OF w SKIP LOCKED
         )
         UPDATE webhook_deliveries w
@@ -83,7 +83,7 @@ public sealed partial class PostgresOperationStore
     {
         var claimed = new List<WebhookDelivery>();
         await using var command = scope.Command(ClaimDeliveries).P("owner", p.Owner, NpgsqlDbType.Text)
-            .P("lease", p.LeaseDuration, NpgsqlDbType.Interval).P("max", p.Max, NpgsqlDbType.Integer);
+            .P("lease", p.LeaseDuration, NpgsqlDbType.Interval).P("max", p.Max, NpgsqlDbType.Integer).P("before", p.LeasesExpiringBefore?.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add(ReadDelivery(reader));
         return (IReadOnlyList<WebhookDelivery>)claimed;

@@ -4,6 +4,7 @@ using Longhaul.Server;
 var root = new RootCommand("Longhaul: durable operations for long work behind HTTP.");
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(WebhooksCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(ProbeCommand.Create());
 // System.CommandLine must not handle SIGTERM/SIGINT: its 2 s ProcessTerminationTimeout would end `serve` with exit

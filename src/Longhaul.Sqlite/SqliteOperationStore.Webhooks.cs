@@ -27,7 +27,7 @@ public sealed partial class SqliteOperationStore
             SELECT id FROM (
                 SELECT id, next_attempt_at AS due FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= $now
                 UNION ALL
-                SELECT id, lease_expires_at AS due FROM webhook_deliveries WHERE status = 1 AND lease_expires_at < $now
+                SELECT id, lease_expires_at AS due FROM webhook_deliveries WHERE status = 1 AND lease_expires_at < $cutoff
             ) ORDER BY due LIMIT $max)
         RETURNING {DeliveryColumns}
         """;
@@ -63,7 +63,7 @@ public sealed partial class SqliteOperationStore
     {
         var now = Now();
         var command = scope.Command(ClaimDeliveries).P("$owner", p.Owner).P("$until", now + (long)p.LeaseDuration.TotalMilliseconds)
-            .P("$now", now).P("$max", p.Max);
+            .P("$now", now).P("$max", p.Max).P("$cutoff", Math.Max(now, p.LeasesExpiringBefore?.ToUnixTimeMilliseconds() ?? now));
         var claimed = new List<WebhookDelivery>();
         using var reader = command.ExecuteReader();
         while (reader.Read()) claimed.Add(ReadDelivery(reader));

@@ -59,6 +59,9 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
         // Deliveries are sent where operations run: an API-only node leaves them to the worker nodes.
         if (!_runs) return;
         var tasks = new HashSet<Task>();
+        // A store this process owns alone holds, besides its own, only leases of its previous life: those expire before
+        // now plus a lease, and are taken back at once (as the engine recovers its operations) instead of waiting.
+        DateTimeOffset? previousLife = _store.OwnsAllLeases ? _time.GetUtcNow() + _options.LeaseDuration : null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -69,7 +72,7 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
                 {
                     try
                     {
-                        var deliveries = await _store.ClaimDeliveriesAsync(new ClaimDeliveriesParams(_owner, free, _options.LeaseDuration), stoppingToken).ConfigureAwait(false);
+                        var deliveries = await _store.ClaimDeliveriesAsync(new ClaimDeliveriesParams(_owner, free, _options.LeaseDuration, previousLife), stoppingToken).ConfigureAwait(false);
                         claimed = deliveries.Count;
                         foreach (var delivery in deliveries) tasks.Add(Start(delivery, stoppingToken));
                     }

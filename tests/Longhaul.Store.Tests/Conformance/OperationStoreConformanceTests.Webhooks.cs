@@ -123,6 +123,22 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task ClaimDeliveriesAsync_LeasesExpiringBefore_TakesOnlyLeasesThatEndBeforeIt()
+    {
+        var running = await CreateRunningWithCallbackAsync();
+        await Store.CompleteAsync(new CompleteParams(LeaseOf(running), OperationStatus.Succeeded, null, null), Ct);
+        var first = Assert.Single(await ClaimDeliveriesAsync(OwnerA));
+        var now = Clock.GetUtcNow();
+
+        var early = await Store.ClaimDeliveriesAsync(new ClaimDeliveriesParams(OwnerB, 10, DeliveryLease, now + DeliveryLease - TimeSpan.FromSeconds(1)), Ct);
+        var late = await Store.ClaimDeliveriesAsync(new ClaimDeliveriesParams(OwnerB, 10, DeliveryLease, now + DeliveryLease + TimeSpan.FromSeconds(1)), Ct);
+
+        Assert.Empty(early);
+        Assert.Equal(first.Id, Assert.Single(late).Id);
+        Assert.Equal(first.LeaseEpoch + 1, late[0].LeaseEpoch);
+    }
+
+    [Fact]
     public async Task RecordDeliveryAttemptAsync_Retry_IsDueAfterTheDelayAndFailsPastTheWindow()
     {
         var running = await CreateRunningWithCallbackAsync();
