@@ -21,7 +21,7 @@ public sealed partial class PostgresOperationStore
 
     private const string RotateSecrets = $"""
         DELETE FROM webhook_secrets WHERE tenant = @tenant AND expires_at <= {Now};
-        UPDATE webhook_secrets SET expires_at = {Now} + @overlap WHERE tenant = @tenant AND expires_at IS NULL;
+        UPDATE webhook_secrets SET expires_at = {Now} + @overlap WHERE tenant = @tenant AND (expires_at IS NULL OR expires_at > {Now} + @overlap);
         """;
 
     /// <inheritdoc/>

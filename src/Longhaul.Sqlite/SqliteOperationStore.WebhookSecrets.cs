@@ -26,7 +26,7 @@ public sealed partial class SqliteOperationStore
     {
         var now = Now();
         scope.Command("DELETE FROM webhook_secrets WHERE tenant = $tenant AND expires_at <= $now").P("$tenant", p.Tenant).P("$now", now).ExecuteNonQuery();
-        scope.Command("UPDATE webhook_secrets SET expires_at = $until WHERE tenant = $tenant AND expires_at IS NULL")
+        scope.Command("UPDATE webhook_secrets SET expires_at = $until WHERE tenant = $tenant AND (expires_at IS NULL OR expires_at > $until)")
             .P("$tenant", p.Tenant).P("$until", now + (long)p.Overlap.TotalMilliseconds).ExecuteNonQuery();
         scope.Command(InsertCurrentSecret).P("$tenant", p.Tenant).P("$secret", p.NewSecret).P("$now", now).ExecuteNonQuery();
         return SelectSecretsInWriter(scope, p.Tenant, now);

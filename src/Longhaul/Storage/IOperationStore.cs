@@ -282,8 +282,8 @@ public interface IOperationStore
     Task<IReadOnlyList<WebhookSecret>> GetWebhookSecretsAsync(WebhookSecretsParams p, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: the current secret (if any) expires at now plus the overlap, secrets already expired are
-    /// dropped, and the new secret becomes current.
+    /// In one transaction: every secret of the tenant still signing expires at now plus the overlap at the latest (so a
+    /// zero overlap ends them all), secrets already expired are dropped, and the new secret becomes current.
     /// </summary>
     /// <returns>The tenant's secrets after the rotation, current first.</returns>
     Task<IReadOnlyList<WebhookSecret>> RotateWebhookSecretAsync(RotateWebhookSecretParams p, CancellationToken cancellationToken);

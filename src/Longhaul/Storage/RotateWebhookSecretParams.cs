@@ -1,8 +1,8 @@
 namespace Longhaul.Storage;
 
 /// <summary>
-/// Makes <paramref name="NewSecret"/> the tenant's current secret; the one it replaces keeps signing until now plus
-/// <paramref name="Overlap"/> (store clock), so receivers can switch without a gap.
+/// Makes <paramref name="NewSecret"/> the tenant's current secret; the ones it replaces keep signing until now plus
+/// <paramref name="Overlap"/> (store clock) at the latest, so receivers can switch without a gap.
 /// </summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="NewSecret">The new <c>whsec_</c> secret.</param>

@@ -216,7 +216,8 @@ public abstract partial class OperationStoreConformanceTests
         await AdvanceAsync(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         var after = await Store.GetWebhookSecretsAsync(new WebhookSecretsParams(Tenant, "whsec_unused"), Ct);
         Assert.Equal("whsec_new", Assert.Single(after).Secret);
-        var immediate = await Store.RotateWebhookSecretAsync(new RotateWebhookSecretParams(Tenant, "whsec_third", TimeSpan.Zero), Ct);
-        Assert.Equal("whsec_third", Assert.Single(immediate).Secret);
+        await Store.RotateWebhookSecretAsync(new RotateWebhookSecretParams(Tenant, "whsec_third", TimeSpan.FromHours(1)), Ct);
+        var immediate = await Store.RotateWebhookSecretAsync(new RotateWebhookSecretParams(Tenant, "whsec_fourth", TimeSpan.Zero), Ct);
+        Assert.Equal("whsec_fourth", Assert.Single(immediate).Secret);
     }
 }
