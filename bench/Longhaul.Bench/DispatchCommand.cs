@@ -92,7 +92,7 @@ internal static class DispatchCommand
         return createErrors == 0 && notDone == 0 && startSorted.Length == ids.Length ? 0 : 1;
     }
 
-    private static async Task<Phase> RunOpenLoopAsync(HttpClient client, byte[] body, double rate, double seconds)
+    internal static async Task<Phase> RunOpenLoopAsync(HttpClient client, byte[] body, double rate, double seconds)
     {
         var freq = Stopwatch.Frequency;
         var total = Math.Max(1, (int)Math.Round(rate * seconds));
@@ -200,9 +200,9 @@ internal static class DispatchCommand
         return new Read(status, false, null, null);
     }
 
-    private sealed record Created(string? Id, double LatencyMs, string? Error);
+    internal sealed record Created(string? Id, double LatencyMs, string? Error);
 
-    private sealed record Phase(Created[] Created, double ElapsedS, double MaxLagMs);
+    internal sealed record Phase(Created[] Created, double ElapsedS, double MaxLagMs);
 
     private sealed record Read(string Status, bool Done, double? StartMs, double? FinishMs);
 }

@@ -19,6 +19,7 @@ try
         "drain" => await DrainCommand.RunAsync(BenchArgs.Parse(rest)),
         "dispatch" => await DispatchCommand.RunAsync(BenchArgs.Parse(rest)),
         "create" => await CreateCommand.RunAsync(BenchArgs.Parse(rest)),
+        "webhooks" => await WebhooksCommand.RunAsync(BenchArgs.Parse(rest)),
         _ => Fail($"unknown command '{command}'"),
     };
 }
@@ -61,6 +62,11 @@ namespace Longhaul.Bench
               create --url http://127.0.0.1:PORT [--connections 64] [--seconds 15] [--warmup 1]
                      [--body '{"kind":"sleep","input":{"seconds":0}}'] [--path /v1/operations] [--api-key K]
                   Closed-loop POST load generator (fallback for wrk): requests/s and p50/p99 latency.
+
+              webhooks --url http://127.0.0.1:PORT [--rate 500] [--seconds 20] [--timeout 120] [--api-key K]
+                  Hosts a fast webhook receiver, creates sleep(0) operations with it as callback_url open-loop at
+                  RATE, and reports completions/s (finished_at) against deliveries/s (arrivals) and their ratio,
+                  with the delivery lag. The server must allow-list 127.0.0.0/8 (Longhaul:Egress).
 
             Every command prints a final one-line `name: key=value ...` summary on stdout.
             """;

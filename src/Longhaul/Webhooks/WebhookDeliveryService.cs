@@ -11,7 +11,7 @@ namespace Longhaul.Webhooks;
 /// expire and another node takes them) into free slots, sends each through <see cref="WebhookSender"/>, and records the
 /// attempt fenced by the claim's epoch. At most <see cref="WebhookOptions.MaxConcurrentDeliveries"/> at once, and
 /// <see cref="WebhookOptions.MaxConcurrentPerDestination"/> per destination: a claimed delivery whose destination is
-/// full is given back, due a moment later. Woken by the store's notifications (a finished operation), else polls.
+/// full waits for a slot while its lease leaves time for a whole attempt, and is given back (due a moment later) after. Woken by the store's notifications (a finished operation), else polls.
 /// </summary>
 internal sealed partial class WebhookDeliveryService : BackgroundService
 {
@@ -25,7 +25,8 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
     private readonly ILogger<WebhookDeliveryService> _logger;
     private readonly AsyncSignal _wake = new();
     private readonly IDisposable _subscription;
-    private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DestinationGate> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeSpan _queueWait;
     private readonly Lock _gate = new();
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly bool _runs;
@@ -36,6 +37,7 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
         IOptions<LonghaulEngineOptions> engine, ILogger<WebhookDeliveryService> logger)
     {
         _runs = engine.Value.RunWorkers;
+        _queueWait = options.Value.LeaseDuration - options.Value.ConnectTimeout - options.Value.ResponseTimeout - TimeSpan.FromSeconds(5);
         _store = store;
         _sender = sender;
         _time = time;
@@ -98,20 +100,33 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
     private Task Start(WebhookDelivery delivery, CancellationToken stoppingToken)
     {
         var destination = Destination(delivery.Url);
+        DestinationGate gate;
         lock (_gate)
         {
-            _perDestination.TryGetValue(destination, out var busy);
-            if (busy >= _options.MaxConcurrentPerDestination) return DeferAsync(delivery, DestinationBusyDelay);
-            _perDestination[destination] = busy + 1;
+            if (!_perDestination.TryGetValue(destination, out gate!))
+            {
+                gate = new DestinationGate(_options.MaxConcurrentPerDestination);
+                _perDestination[destination] = gate;
+            }
+            gate.Users++;
             _inFlight++;
         }
-        return Task.Run(() => SendAsync(delivery, destination, stoppingToken), CancellationToken.None);
+        return Task.Run(() => SendAsync(delivery, destination, gate, stoppingToken), CancellationToken.None);
     }
 
-    private async Task SendAsync(WebhookDelivery delivery, string destination, CancellationToken stoppingToken)
+    private async Task SendAsync(WebhookDelivery delivery, string destination, DestinationGate gate, CancellationToken stoppingToken)
     {
+        var entered = false;
         try
         {
+            // Waits its turn for the destination while the claim leaves time for a whole attempt; past that it is given
+            // back (no attempt counted), so a queue behind a slow receiver never outlives its lease.
+            entered = await gate.Slots.WaitAsync(_queueWait, stoppingToken).ConfigureAwait(false);
+            if (!entered)
+            {
+                await DeferAsync(delivery, DestinationBusyDelay).ConfigureAwait(false);
+                return;
+            }
             var attempt = await _sender.SendAsync(delivery, stoppingToken).ConfigureAwait(false);
             if (attempt is null)
             {
@@ -132,9 +147,14 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
         }
         finally
         {
+            if (entered) gate.Slots.Release();
             lock (_gate)
             {
-                if (--_perDestination[destination] == 0) _perDestination.Remove(destination);
+                if (--gate.Users == 0)
+                {
+                    _perDestination.Remove(destination);
+                    gate.Slots.Dispose();
+                }
                 _inFlight--;
             }
             _wake.Set();
@@ -155,6 +175,14 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
 
     private static string Destination(string url)
         => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}" : url;
+
+    /// <summary>A destination's sending slots on this node, and how many claimed deliveries use or await them.</summary>
+    private sealed class DestinationGate(int slots)
+    {
+        public SemaphoreSlim Slots { get; } = new(slots, slots);
+
+        public int Users { get; set; }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming webhook deliveries failed; retrying at the next poll.")]
     private partial void LogClaimFailed(Exception ex);
