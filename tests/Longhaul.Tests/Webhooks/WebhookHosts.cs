@@ -22,8 +22,12 @@ public static class WebhookHosts
         return settings;
     }
 
-    public static Task<TestHost> StartAsync(bool allowLoopback = true)
-        => TestHost.StartWithSettingsAsync(Settings(allowLoopback), Tenant, OtherTenant);
+    public static Task<TestHost> StartAsync(bool allowLoopback = true, params (string Key, string Value)[] extra)
+    {
+        var settings = Settings(allowLoopback);
+        foreach (var (key, value) in extra) settings[key] = value;
+        return TestHost.StartWithSettingsAsync(settings, Tenant, OtherTenant);
+    }
 
     /// <summary>Starts an <c>echo</c> operation with <paramref name="callbackUrl"/>; returns its id.</summary>
     public static async Task<string> StartWithCallbackAsync(this HttpClient client, string callbackUrl, object? input = null)
