@@ -78,6 +78,34 @@ public sealed class EmbeddedApiTests
     }
 
     [Fact]
+    public async Task ConfigureKind_OverridesConfiguration_AndAnUnknownKindFailsStartUp()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "longhaul-tests", $"{Guid.NewGuid():N}.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["Longhaul:Kinds:file-link:MaxAttempts"] = "4";
+        builder.Services.AddLonghaul(builder.Configuration, o => o.RunWorkers = false)
+            .UseSqlite(path)
+            .AddKind<FileLinkHandler>()
+            .ConfigureKind(FileLinkHandler.Name, o => o.MaxAttempts = 7);
+        using (var host = builder.Build())
+        {
+            await host.StartAsync(Ct);
+            var started = await host.Services.GetRequiredService<IOperationStarter>().StartAsync(FileLinkHandler.Name, new { }, cancellationToken: Ct);
+            Assert.Equal(7, started.Operation.MaxAttempts);
+            await host.StopAsync(Ct);
+        }
+
+        var unknown = Host.CreateApplicationBuilder();
+        unknown.Logging.ClearProviders();
+        unknown.Services.AddLonghaul().UseSqlite(path).ConfigureKind("no-such-kind", o => o.MaxAttempts = 2);
+        using var failing = unknown.Build();
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => failing.StartAsync(Ct));
+        Assert.Contains("no-such-kind", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TenantFromClaim_NoUser_Is401Problem_EvenWithALonghaulApiKey()
     {
         await using var app = await StartAsync("/v1", tenantFromClaim: true);
