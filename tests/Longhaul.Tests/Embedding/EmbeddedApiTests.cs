@@ -80,8 +80,20 @@ public sealed class EmbeddedApiTests
     [Fact]
     public async Task ConfigureKind_OverridesConfiguration_AndAnUnknownKindFailsStartUp()
     {
-        var path = Path.Combine(Path.GetTempPath(), "longhaul-tests", $"{Guid.NewGuid():N}.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var dir = Path.Combine(Path.GetTempPath(), "longhaul-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            await ConfigureKindAsync(Path.Combine(dir, "longhaul.db"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task ConfigureKindAsync(string path)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration["Longhaul:Kinds:file-link:MaxAttempts"] = "4";
