@@ -15,8 +15,8 @@ if (string.IsNullOrWhiteSpace(postgres.ConnectionString))
 }
 postgres.ReceiveChangeNotifications = false;   // no API here: nothing waits on other nodes' changes
 
-builder.Services.AddLonghaul(builder.Configuration);          // the engine: workers, leases, maintenance
-builder.Services.AddLonghaulPostgres(postgres);               // the store the API nodes share
-builder.Services.AddOperationHandler<ReportHandler>();        // the kind this worker runs
+builder.Services.AddLonghaul(builder.Configuration)           // the engine: workers, leases, maintenance
+    .UsePostgres(postgres)                                     // the store the API nodes share
+    .AddKind<ReportHandler>();                                 // the kind this worker runs
 
 builder.Build().Run();

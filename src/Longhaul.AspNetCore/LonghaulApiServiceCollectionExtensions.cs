@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore;
@@ -16,6 +17,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LonghaulApiOptions>, Validator>();
         options.ValidateOnStart();
         services.AddSingleton<TenantResolver>();
+        services.TryAddSingleton<LonghaulApiMounts>();
         services.AddSingleton<RetryAfterPolicy>();
         services.AddSingleton<OperationWaiter>();
         services.AddSingleton<StartRequestParser>();

@@ -6,13 +6,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore;
 
 /// <summary>Adds Longhaul's middleware and maps its endpoints onto an ASP.NET Core app.</summary>
 public static class LonghaulEndpointRouteBuilderExtensions
 {
-    /// <summary>Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication on <c>/v1</c>.</summary>
+    /// <summary>
+    /// Adds Longhaul's request pipeline: problem documents for every error, and API-key authentication of every path under
+    /// an API mounted with keys (no <see cref="ILonghaulTenantSource"/>), before routing.
+    /// </summary>
     public static IApplicationBuilder UseLonghaul(this IApplicationBuilder app) => app.UseMiddleware<LonghaulMiddleware>();
 
     /// <summary>
@@ -22,10 +26,48 @@ public static class LonghaulEndpointRouteBuilderExtensions
     public static IApplicationBuilder UseLonghaulWorkerNode(this IApplicationBuilder app)
         => app.UseMiddleware<WorkerNodeMiddleware>().UseMiddleware<LonghaulMiddleware>();
 
-    /// <summary>Maps the operations API (<c>/v1/…</c>) and <c>/healthz</c>, <c>/readyz</c>.</summary>
+    /// <summary>
+    /// What <c>longhaul serve</c> maps: the operations API at <see cref="LonghaulEngineOptions.ApiPath"/> (<c>/v1/…</c>),
+    /// <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapLonghaul(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1");
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapLonghaul(endpoints.ServiceProvider.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value.ApiPath);
+        endpoints.MapLonghaulHealth();
+        endpoints.MapLonghaulMetrics();
+        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
+        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Mounts the operations API (<c>{prefix}/operations</c>, <c>{prefix}/kinds</c>, …) as a route group at
+    /// <paramref name="prefix"/>, e.g. <c>/v1</c> or <c>/api/jobs</c>, and returns the group, on which the usual
+    /// conventions apply (<c>.RequireAuthorization(…)</c>, <c>.RequireRateLimiting(…)</c>, …). <c>Location</c> headers and
+    /// other links follow the prefix. The tenant of a request comes from the app's <see cref="ILonghaulTenantSource"/>
+    /// when one is registered, otherwise from Longhaul's API keys. Health and metrics are not in the group: map them
+    /// with <see cref="MapLonghaulHealth"/> and <see cref="MapLonghaulMetrics"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> is not a literal path such as <c>/v1</c>.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="prefix"/> differs from <see cref="LonghaulEngineOptions.ApiPath"/>.</exception>
+    public static RouteGroupBuilder MapLonghaul(this IEndpointRouteBuilder endpoints, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (!LonghaulEngineOptions.IsApiPath(prefix))
+        {
+            throw new ArgumentException($"MapLonghaul needs a literal path prefix such as \"/v1\" or \"/api/jobs\": a leading '/', no trailing '/', no route parameters (is \"{prefix}\").", nameof(prefix));
+        }
+        var services = endpoints.ServiceProvider;
+        var apiPath = services.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value.ApiPath;
+        if (!string.Equals(prefix, apiPath, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"MapLonghaul(\"{prefix}\") but Longhaul:ApiPath is \"{apiPath}\": set Longhaul:ApiPath (or AddLonghaul(…).ConfigureEngine(o => o.ApiPath = \"{prefix}\")) "
+                + "so that the links handlers store, such as file URLs, point at this API.");
+        }
+        if (services.GetService<ILonghaulTenantSource>() is null) services.GetRequiredService<LonghaulApiMounts>().AddKeyChecked(prefix);
+        var v1 = endpoints.MapGroup(prefix);
+        ((IEndpointConventionBuilder)v1).Add(endpoint => endpoint.RequestDelegate = ApiGate.Wrap(endpoint.RequestDelegate!, prefix));
         v1.MapPost("/operations", OperationEndpoints.StartAsync);
         v1.MapGet("/operations", OperationEndpoints.ListAsync);
         v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
@@ -41,11 +83,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
-        endpoints.MapLonghaulHealth();
-        endpoints.MapLonghaulMetrics();
-        // No MapFallback: a catch-all endpoint accepts every method, which turns routing's 405 into a 404. Unknown
-        // routes (404) and wrong methods (405) end empty and LonghaulMiddleware writes their problem documents.
-        return endpoints;
+        return v1;
     }
 
     /// <summary>

@@ -6,9 +6,10 @@ namespace Longhaul.AspNetCore;
 
 /// <summary>
 /// Wraps every request: unhandled errors become a 500 problem (never a stack trace), empty error answers from
-/// routing (404, 405) get a problem body, and <c>/v1</c> calls are authenticated to a tenant.
+/// routing (401, 403, 404, 405) get a problem body, and calls under an API mounted with API keys (<c>/v1</c> in
+/// <c>longhaul serve</c>) are authenticated to a tenant, unknown routes included.
 /// </summary>
-internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantResolver tenants, ILogger<LonghaulMiddleware> logger)
+internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantResolver tenants, LonghaulApiMounts mounts, ILogger<LonghaulMiddleware> logger)
 {
     public const string TenantItem = "longhaul.tenant";
 
@@ -16,14 +17,12 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
     {
         try
         {
-            if (context.Request.Path.StartsWithSegments("/v1"))
+            if (mounts.IsKeyChecked(context.Request.Path))
             {
                 var tenant = await tenants.ResolveAsync(context).ConfigureAwait(false);
                 if (tenant is null)
                 {
-                    context.Response.Headers.WWWAuthenticate = "Bearer";
-                    await ProblemResults.WriteAsync(context, ProblemCodes.Unauthorized,
-                        "A valid API key is required: send 'Authorization: Bearer <key>'.").ConfigureAwait(false);
+                    await WriteKeyRequiredAsync(context).ConfigureAwait(false);
                     return;
                 }
                 context.Items[TenantItem] = tenant;
@@ -34,6 +33,8 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
                 var status = context.Response.StatusCode;
                 var (code, detail) = status switch
                 {
+                    401 => (ProblemCodes.Unauthorized, "Authentication is required."),
+                    403 => (ProblemCodes.Forbidden, "The caller may not do this."),
                     404 => (ProblemCodes.NotFound, "No such route."),
                     405 => (ProblemCodes.MethodNotAllowed, $"This route does not accept {context.Request.Method}; see the Allow header."),
                     413 => (ProblemCodes.BodyTooLarge, "The request body is too large."),
@@ -64,6 +65,13 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
                     "The server failed to handle the request; it has been logged.").ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>401 <c>unauthorized</c> with <c>WWW-Authenticate: Bearer</c>: no API key, or one the store does not know.</summary>
+    public static Task WriteKeyRequiredAsync(HttpContext context)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return ProblemResults.WriteAsync(context, ProblemCodes.Unauthorized, "A valid API key is required: send 'Authorization: Bearer <key>'.");
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]

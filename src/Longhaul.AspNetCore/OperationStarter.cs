@@ -79,7 +79,7 @@ internal static class OperationStarter
     /// <summary>202 with <c>Location</c>, <c>Retry-After</c> and the resource: the answer when the work goes async.</summary>
     public static Task WriteAcceptedAsync(HttpContext context, Operation op)
     {
-        context.Response.Headers.Location = $"/v1/operations/{op.Id}";
+        context.Response.Headers.Location = $"{ApiGate.ApiPath(context)}/operations/{op.Id}";
         return OperationEndpoints.WriteResourceAsync(context, 202, op);
     }
 

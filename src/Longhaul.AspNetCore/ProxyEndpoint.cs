@@ -180,7 +180,7 @@ internal static class ProxyEndpoint
                 _ => ProblemCodes.UpstreamError,
             };
             await ProblemResults.WriteAsync(context, ProblemCatalog.Get(outcome) with { Code = code },
-                $"{op.Error?.Message ?? "The call did not produce an upstream answer."} Operation: /v1/operations/{op.Id}").ConfigureAwait(false);
+                $"{op.Error?.Message ?? "The call did not produce an upstream answer."} Operation: {ApiGate.ApiPath(context)}/operations/{op.Id}").ConfigureAwait(false);
             return;
         }
         context.Response.StatusCode = statusElement.GetInt32();

@@ -1,5 +1,6 @@
 using Longhaul.Contracts;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore;
 
@@ -8,11 +9,11 @@ namespace Longhaul.AspNetCore;
 /// wrong address): answer a 404 that says so, rather than one a client would read as "no such operation". A 404, not a
 /// 503: nothing will change on this node, so there is nothing to retry here.
 /// </summary>
-internal sealed class WorkerNodeMiddleware(RequestDelegate next)
+internal sealed class WorkerNodeMiddleware(RequestDelegate next, IOptions<LonghaulEngineOptions> options)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
+        if (!context.Request.Path.StartsWithSegments(options.Value.ApiPath)) return next(context);
         return ProblemResults.WriteAsync(context, ProblemCodes.NotAnApiNode, "This node runs workers only (--role worker) and serves only /healthz, /readyz and /metrics; send API requests to a node started with --role api or all.");
     }
 }

@@ -30,6 +30,7 @@ public static class ProblemCatalog
         new(ProblemCodes.OperationNotTerminal, 409, "Operation not finished"),
         new(ProblemCodes.InvalidParameter, 400, "Invalid parameter"),
         new(ProblemCodes.Unauthorized, 401, "Unauthorized"),
+        new(ProblemCodes.Forbidden, 403, "Forbidden"),
         new(ProblemCodes.NotFound, 404, "Not found"),
         new(ProblemCodes.MethodNotAllowed, 405, "Method not allowed"),
         new(ProblemCodes.StoreUnavailable, 503, "Not ready"),

@@ -39,6 +39,8 @@ public static class ProblemCodes
     public const string InvalidParameter = "invalid_parameter";
     /// <summary>401: no API key, or one the server does not know.</summary>
     public const string Unauthorized = "unauthorized";
+    /// <summary>403: the caller is signed in but may not use the API (an app's user with no tenant, or refused by the app's authorization).</summary>
+    public const string Forbidden = "forbidden";
     /// <summary>404: no such route.</summary>
     public const string NotFound = "not_found";
     /// <summary>405: the route (or the server) does not accept the method.</summary>

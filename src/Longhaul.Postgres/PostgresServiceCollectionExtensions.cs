@@ -33,4 +33,15 @@ public static class PostgresServiceCollectionExtensions
         }
         return services;
     }
+
+    /// <summary>
+    /// Uses the PostgreSQL store (see <see cref="AddLonghaulPostgres"/>): shared by every node on the same
+    /// <see cref="PostgresStoreOptions.ConnectionString"/> and <see cref="PostgresStoreOptions.Schema"/>.
+    /// </summary>
+    public static LonghaulBuilder UsePostgres(this LonghaulBuilder builder, PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        return builder.UseStore("postgres", services => services.AddLonghaulPostgres(options));
+    }
 }

@@ -54,24 +54,24 @@ public static partial class LonghaulServer
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
         builder.Services.AddSingleton(new ServeContext(store.Describe(), role, store.DataDir));
-        builder.Services.AddLonghaul(config, o =>
-        {
-            if (role == ServeRole.Api) o.RunWorkers = false;
-            o.MigrateOnStart = store.Postgres?.MigrateOnStart ?? true;
-        });
-        builder.Services.AddLonghaulHttpKind(config);
-        builder.Services.AddLonghaulApi(config);
+        var longhaul = builder.Services.AddLonghaul(config, o =>
+            {
+                if (role == ServeRole.Api) o.RunWorkers = false;
+                o.MigrateOnStart = store.Postgres?.MigrateOnStart ?? true;
+            })
+            .AddHttpKind()
+            .AddApi();
         if (store.Postgres is { } postgres)
         {
             // Each role listens only to what it acts on: workers to new work and cancels, the API to changes.
             postgres.ReceiveWorkNotifications = role != ServeRole.Api;
             postgres.ReceiveChangeNotifications = role != ServeRole.Worker;
-            builder.Services.AddLonghaulPostgres(postgres);
+            longhaul.UsePostgres(postgres);
         }
         else
         {
             Directory.CreateDirectory(store.DataDir!);
-            builder.Services.AddLonghaulSqlite(store.DatabasePath!);
+            longhaul.UseSqlite(store.DatabasePath!);
         }
         return builder;
     }

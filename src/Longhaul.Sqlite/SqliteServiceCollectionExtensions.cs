@@ -13,4 +13,12 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IOperationStore>(sp => sp.GetRequiredService<SqliteOperationStore>());
         return services;
     }
+
+    /// <summary>Uses the embedded SQLite store at <paramref name="databasePath"/> (created when missing): one node, no other process shares it.</summary>
+    public static LonghaulBuilder UseSqlite(this LonghaulBuilder builder, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        return builder.UseStore("sqlite", services => services.AddLonghaulSqlite(databasePath));
+    }
 }

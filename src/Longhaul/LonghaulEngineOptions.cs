@@ -9,6 +9,16 @@ public sealed class LonghaulEngineOptions
     /// <summary>The configuration section these settings bind from, <c>Longhaul</c>.</summary>
     public const string SectionName = "Longhaul";
 
+    /// <summary>The default of <see cref="ApiPath"/>, <c>/v1</c>: where <c>longhaul serve</c> mounts the API.</summary>
+    public const string DefaultApiPath = "/v1";
+
+    /// <summary>
+    /// The path the HTTP API is mounted at (<c>app.MapLonghaul(prefix)</c>), which every node, worker-only ones included,
+    /// needs for the links that handlers store in results (a file's <c>…/operations/{id}/files/{name}</c>). Starts with
+    /// '/', no trailing '/'; <c>MapLonghaul</c> refuses a prefix that differs. Defaults to <c>/v1</c>.
+    /// </summary>
+    public string ApiPath { get; set; } = DefaultApiPath;
+
     /// <summary>Run workers in this process. Defaults to true.</summary>
     public bool RunWorkers { get; set; } = true;
 
@@ -85,8 +95,15 @@ public sealed class LonghaulEngineOptions
             errors.Add($"Longhaul:DefaultMaxAttempts must be between 1 and Longhaul:MaxAttemptsLimit ({MaxAttemptsLimit}).");
         if (RetryBaseDelay < TimeSpan.Zero || RetryMaxDelay < RetryBaseDelay)
             errors.Add("Longhaul:RetryBaseDelay must not be negative and not above Longhaul:RetryMaxDelay.");
+        if (!IsApiPath(ApiPath))
+            errors.Add($"Longhaul:ApiPath must start with '/', not end with '/', and hold only letters, digits and '/', '-', '_', '.', '~' (is '{ApiPath}').");
         if (MaxTimeout <= TimeSpan.Zero) errors.Add("Longhaul:MaxTimeout must be positive.");
         foreach (var (kind, settings) in Kinds) settings?.Validate($"Longhaul:Kinds:{kind}:", this, errors);
         return errors;
     }
+
+    /// <summary>True for a literal path prefix such as <c>/v1</c> or <c>/api/jobs</c>: no route parameters, query or trailing '/'.</summary>
+    public static bool IsApiPath(string? path)
+        => path is { Length: > 1 } && path[0] == '/' && path[^1] != '/' && !path.Contains("//", StringComparison.Ordinal)
+           && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or '~');
 }

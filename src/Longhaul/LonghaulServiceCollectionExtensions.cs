@@ -18,9 +18,10 @@ public static class LonghaulServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Longhaul engine (workers, maintenance, the built-in <c>sleep</c> kind, and <see cref="IOperationStarter"/> to start operations from code), bound to the <c>Longhaul</c>
-    /// configuration section. A store must be added too, e.g. <c>AddLonghaulSqlite</c>.
+    /// configuration section, and returns the builder that composes the rest: a store (<c>UseSqlite</c> or
+    /// <c>UsePostgres</c>; an app that chooses none fails at start-up with a message that says so), kinds, the HTTP API.
     /// </summary>
-    public static IServiceCollection AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulEngineOptions>? configure = null)
+    public static LonghaulBuilder AddLonghaul(this IServiceCollection services, IConfiguration? configuration = null, Action<LonghaulEngineOptions>? configure = null)
     {
         var options = services.AddOptions<LonghaulEngineOptions>();
         if (configuration is not null) options.Bind(configuration.GetSection(LonghaulEngineOptions.SectionName));
@@ -32,6 +33,8 @@ public static class LonghaulServiceCollectionExtensions
         AddEgressGuard(services, configuration);
 
         services.TryAddSingleton(TimeProvider.System);
+        // Registered first and only when no store is: any store registered later wins, so this answers only when none was chosen.
+        services.TryAddSingleton<IOperationStore>(_ => throw new InvalidOperationException(NoStoreMessage));
         services.TryAddSingleton<IStoreNotifier, InProcessStoreNotifier>();
         services.TryAddSingleton<IMaintenanceLeadership, SingleNodeLeadership>();
         services.TryAddSingleton<IRetryPolicy, ExponentialBackoffRetryPolicy>();
@@ -54,7 +57,7 @@ public static class LonghaulServiceCollectionExtensions
             var needed = o.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
             if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
         });
-        return services;
+        return new LonghaulBuilder(services, configuration);
     }
 
     /// <summary>
@@ -67,6 +70,8 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, THandler>());
         return services;
     }
+
+    internal const string NoStoreMessage = "Longhaul has no store: choose one with AddLonghaul(…).UseSqlite(path) or .UsePostgres(options) (or AddLonghaulSqlite / AddLonghaulPostgres).";
 
     private static void AddEgressGuard(IServiceCollection services, IConfiguration? configuration)
     {

@@ -4,7 +4,7 @@ namespace Longhaul;
 
 /// <summary>
 /// Writes one file of the running operation through the store, a chunk at a time, so that any node can serve it at
-/// <see cref="Url"/> (<c>GET /v1/operations/{id}/files/{name}</c>) once <see cref="FinishAsync"/> returned. Every write
+/// <see cref="Url"/> (<c>GET /v1/operations/{id}/files/{name}</c>, under <see cref="LonghaulEngineOptions.ApiPath"/>) once <see cref="FinishAsync"/> returned. Every write
 /// is fenced by the attempt's lease like any other worker write: a stale worker gets <see cref="LeaseLostException"/>.
 /// Writing the file again (a new writer of the same name) replaces it.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class OperationFileWriter
     public long Length { get; private set; }
 
     /// <summary>Where the API serves the file, relative to the server's base address.</summary>
-    public string Url => OperationFiles.Url(_run.Operation.Id, Name);
+    public string Url => OperationFiles.Url(_run.Operation.Id, Name, _run.ApiPath);
 
     /// <summary>Appends <paramref name="data"/>, storing each full chunk as it fills; throws <see cref="LeaseLostException"/> when fenced off and <see cref="ObjectDisposedException"/> after <see cref="FinishAsync"/>.</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)

@@ -9,7 +9,10 @@ public static partial class OperationFiles
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     /// <summary>The API path of a file: <c>/v1/operations/{id}/files/{name}</c>.</summary>
-    public static string Url(string operationId, string name) => $"/v1/operations/{operationId}/files/{name}";
+    public static string Url(string operationId, string name) => Url(operationId, name, LonghaulEngineOptions.DefaultApiPath);
+
+    /// <summary>The API path of a file under the API mounted at <paramref name="apiPath"/>: <c>{apiPath}/operations/{id}/files/{name}</c>.</summary>
+    public static string Url(string operationId, string name, string apiPath) => $"{apiPath}/operations/{operationId}/files/{name}";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}$")]
     private static partial Regex NamePattern();

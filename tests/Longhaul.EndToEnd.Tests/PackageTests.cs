@@ -135,12 +135,13 @@ public sealed class PackageTests : IDisposable
         Directory.CreateDirectory(dataDir);
         var builder = WebApplication.CreateBuilder(args);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddLonghaul(builder.Configuration);
-        builder.Services.AddLonghaulApi(builder.Configuration);
-        builder.Services.AddLonghaulSqlite(Path.Combine(dataDir, "longhaul.db"));
+        builder.Services.AddLonghaul(builder.Configuration)
+            .UseSqlite(Path.Combine(dataDir, "longhaul.db"))
+            .AddApi();
         var app = builder.Build();
         app.UseLonghaul();
-        app.MapLonghaul();
+        app.MapLonghaulHealth();
+        app.MapLonghaul("/v1");
         await app.StartAsync();
 
         var address = app.Urls.First();

@@ -3,16 +3,19 @@ using System.Text.RegularExpressions;
 namespace Longhaul.Tests;
 
 /// <summary>
-/// docs/your-own-kind.md shows only code that compiles: each <c>csharp</c>/<c>json</c> snippet names the sample files it is
-/// taken from (<c>`samples/…`</c> in the paragraph above it), and every line of it is a line of one of those files.
+/// docs/your-own-kind.md and docs/embed.md show only code that compiles: each <c>csharp</c>/<c>json</c> snippet names the
+/// sample files it is taken from (<c>`samples/…`</c> in the paragraph above it), and every line of it is a line of one of
+/// those files.
 /// </summary>
 public sealed partial class DocSnippetTests
 {
-    [Fact]
-    public void YourOwnKind_EverySnippetLine_IsALineOfTheSampleFileItNames()
+    [Theory]
+    [InlineData("your-own-kind.md", 6)]
+    [InlineData("embed.md", 6)]
+    public void Doc_EverySnippetLine_IsALineOfTheSampleFileItNames(string page, int minimumSnippets)
     {
         var root = RepositoryRoot();
-        var doc = File.ReadAllLines(Path.Combine(root, "docs", "your-own-kind.md"));
+        var doc = File.ReadAllLines(Path.Combine(root, "docs", page));
         var problems = new List<string>();
         var checkedSnippets = 0;
         for (var i = 0; i < doc.Length; i++)
@@ -38,7 +41,7 @@ public sealed partial class DocSnippetTests
             checkedSnippets++;
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.True(checkedSnippets >= 6, $"Only {checkedSnippets} snippets checked.");
+        Assert.True(checkedSnippets >= minimumSnippets, $"Only {checkedSnippets} snippets checked.");
     }
 
     private static string RepositoryRoot()

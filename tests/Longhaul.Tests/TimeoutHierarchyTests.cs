@@ -12,7 +12,7 @@ public sealed class TimeoutHierarchyTests
     private static string Refusal(Dictionary<string, string?> settings)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulApi(config).AddLonghaulHttpKind(config).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLonghaul(config).AddApi().AddHttpKind().Services.BuildServiceProvider();
         var errors = new List<string>();
         foreach (var read in new Action[]
         {
@@ -73,7 +73,7 @@ public sealed class TimeoutHierarchyTests
         {
             ["Longhaul:Upstreams:llm:BaseUrl"] = "https://api.example.com",
         }).Build();
-        using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulApi(config).AddLonghaulHttpKind(config).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLonghaul(config).AddApi().AddHttpKind().Services.BuildServiceProvider();
         Assert.Equal(TimeSpan.FromSeconds(60), provider.GetRequiredService<IOptions<LonghaulApiOptions>>().Value.ChainIdleTimeout);
         Assert.NotNull(provider.GetRequiredService<IOptions<HttpKindOptions>>().Value);
         Assert.NotNull(provider.GetRequiredService<IOptions<LonghaulEngineOptions>>().Value);

@@ -83,7 +83,7 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private void Start(Operation operation)
     {
-        var run = new RunningOperation(operation, _store, _time);
+        var run = new RunningOperation(operation, _store, _time) { ApiPath = _options.ApiPath };
         lock (_cancelGate)
         {
             _running[operation.Id] = run;

@@ -30,6 +30,9 @@ internal sealed class RunningOperation : IDisposable
 
     public Operation Operation { get; }
 
+    /// <summary>The path the HTTP API is mounted at (<see cref="LonghaulEngineOptions.ApiPath"/>), for the links a handler stores.</summary>
+    public string ApiPath { get; init; } = LonghaulEngineOptions.DefaultApiPath;
+
     public LeaseRef Lease => new(Operation.Id, Operation.LeaseEpoch);
 
     public JsonElement? Checkpoint { get; private set; }

@@ -12,28 +12,46 @@ internal sealed partial class SampleAppProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private SampleAppProcess(LonghaulProcess process, Uri baseAddress)
+    private readonly List<HttpClient> _clients = [];
+
+    private SampleAppProcess(LonghaulProcess process, Uri baseAddress, string? bearerToken)
     {
         Process = process;
-        Http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        BaseAddress = baseAddress;
+        Http = CreateClient(bearerToken);
     }
 
     public LonghaulProcess Process { get; }
 
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client with the app's default bearer token (the one given to <see cref="StartAsync"/>), if any.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>Starts sample <paramref name="name"/> with <paramref name="environment"/> in <paramref name="workingDirectory"/> and awaits its readiness.</summary>
-    public static async Task<SampleAppProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory, CancellationToken cancellationToken)
+    /// <summary>A new client on the app, with <c>Authorization: Bearer {bearerToken}</c> when given; disposed with the app.</summary>
+    public HttpClient CreateClient(string? bearerToken)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        if (bearerToken is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>
+    /// Starts sample <paramref name="name"/> with <paramref name="environment"/> in <paramref name="workingDirectory"/> and
+    /// awaits its readiness; <see cref="Http"/> sends <paramref name="bearerToken"/> when given.
+    /// </summary>
+    public static async Task<SampleAppProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory, CancellationToken cancellationToken, string? bearerToken = null)
     {
         var process = LonghaulProcess.Start(Locate(name), ["--urls", "http://127.0.0.1:0"], environment, workingDirectory);
         try
         {
             var line = await process.WaitForLineAsync(l => ListeningLine().IsMatch(l), StartTimeout, cancellationToken);
-            var app = new SampleAppProcess(process, new Uri(ListeningLine().Match(line).Groups["url"].Value));
+            var app = new SampleAppProcess(process, new Uri(ListeningLine().Match(line).Groups["url"].Value), bearerToken);
             using var health = await app.Http.GetAsync("/healthz", cancellationToken);
             Assert.True(health.IsSuccessStatusCode, $"/healthz answered {(int)health.StatusCode} after start-up.\n{process.Output}");
             return app;
@@ -68,7 +86,7 @@ internal sealed partial class SampleAppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
+        foreach (var client in _clients) client.Dispose();
         await Process.DisposeAsync();
     }
 

@@ -7,10 +7,21 @@ namespace Longhaul.EndToEnd.Tests.Samples;
 
 /// <summary>
 /// samples/ReportApp run as a real process: an ASP.NET Core app that embeds Longhaul (SQLite) with its own typed kind
-/// <c>report</c> and its own <c>POST /reports</c>, which starts operations from code through <c>IOperationStarter</c>.
+/// <c>report</c>, its own sign-in (demo bearer tokens of appsettings.json, the tenant a claim), Longhaul's API at
+/// <c>/v1</c> behind <c>RequireAuthorization</c>, and its own <c>POST /reports</c>, which starts operations from code
+/// through <c>IOperationStarter</c> in the user's tenant.
 /// </summary>
-public sealed class ReportAppTests : IAsyncDisposable
+public sealed partial class ReportAppTests : IAsyncDisposable
 {
+    /// <summary>alice, tenant acme (samples/ReportApp/appsettings.json): what <see cref="SampleAppProcess.Http"/> sends.</summary>
+    public const string AliceToken = "demo-alice";
+
+    /// <summary>bob, tenant globex.</summary>
+    public const string BobToken = "demo-bob";
+
+    /// <summary>carol, who has no tenant.</summary>
+    public const string CarolToken = "demo-carol";
+
     private static readonly TimeSpan DoneTimeout = TimeSpan.FromSeconds(60);
     private readonly string _root = Path.Combine(Path.GetTempPath(), "longhaul-e2e", Guid.NewGuid().ToString("N"));
     private readonly List<SampleAppProcess> _apps = [];
@@ -136,7 +147,7 @@ public sealed class ReportAppTests : IAsyncDisposable
     {
         Directory.CreateDirectory(_root);
         var environment = new Dictionary<string, string> { ["ReportApp__DataDir"] = Path.Combine(_root, "data") };
-        var app = await SampleAppProcess.StartAsync("ReportApp", environment, _root, Ct);
+        var app = await SampleAppProcess.StartAsync("ReportApp", environment, _root, Ct, AliceToken);
         _apps.Add(app);
         return app;
     }

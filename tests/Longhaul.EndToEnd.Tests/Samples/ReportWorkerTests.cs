@@ -75,7 +75,7 @@ public sealed class ReportWorkerTests : PostgresNodesTest
     private async Task<SampleAppProcess> StartApiAsync()
     {
         var environment = Schema.Environment([("ReportApp__Store", "postgres"), ("Longhaul__RunWorkers", "false"), .. PostgresTestSchema.ShortLease(2)]);
-        var app = await SampleAppProcess.StartAsync("ReportApp", environment, Env.Root, Ct);
+        var app = await SampleAppProcess.StartAsync("ReportApp", environment, Env.Root, Ct, ReportAppTests.AliceToken);
         Env.Adopt(app.Process);
         return app;
     }

@@ -11,7 +11,7 @@ public sealed class UpstreamOptionsValidationTests
     private static OptionsValidationException Fail(Dictionary<string, string?> settings)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulHttpKind(config).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLonghaul(config).AddHttpKind().Services.BuildServiceProvider();
         return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<HttpKindOptions>>().Value);
     }
 
@@ -66,7 +66,7 @@ public sealed class UpstreamOptionsValidationTests
             ["Longhaul:Upstreams:anthropic:AllowedMethods:0"] = "POST",
             ["Longhaul:Upstreams:anthropic:AllowedPathPrefixes:0"] = "/v1/messages",
         }).Build();
-        using var provider = new ServiceCollection().AddLonghaul(config).AddLonghaulHttpKind(config).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLonghaul(config).AddHttpKind().Services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<HttpKindOptions>>().Value;
         Assert.Equal(TimeSpan.FromMinutes(10), options.Upstreams["anthropic"].RequestTimeout);
         Assert.Equal(64L * 1024 * 1024, options.Upstreams["anthropic"].MaxResponseBytes);

@@ -1,0 +1,56 @@
+using Longhaul.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Longhaul.AspNetCore;
+
+/// <summary>
+/// Wraps every endpoint <c>MapLonghaul(prefix)</c> maps: records where the API is mounted (for <c>Location</c> and other
+/// links) and the request's tenant, from the app's <see cref="ILonghaulTenantSource"/> when it has one, otherwise from
+/// the API key (unless <see cref="LonghaulMiddleware"/> already did). It runs inside the endpoint, so after the app's
+/// authentication and authorization middleware.
+/// </summary>
+internal static class ApiGate
+{
+    public const string ApiPathItem = "longhaul.api_path";
+
+    public static RequestDelegate Wrap(RequestDelegate inner, PathString prefix) => async context =>
+    {
+        context.Items[ApiPathItem] = context.Request.PathBase.Add(prefix).Value;
+        if (!context.Items.ContainsKey(LonghaulMiddleware.TenantItem))
+        {
+            var tenant = await ResolveTenantAsync(context).ConfigureAwait(false);
+            if (tenant is null) return;
+            context.Items[LonghaulMiddleware.TenantItem] = tenant;
+        }
+        await inner(context).ConfigureAwait(false);
+    };
+
+    /// <summary>The API's path as the client sees it (<c>PathBase</c> included), e.g. <c>/v1</c>.</summary>
+    public static string ApiPath(HttpContext context)
+        => context.Items.TryGetValue(ApiPathItem, out var path) && path is string p ? p : LonghaulEngineOptions.DefaultApiPath;
+
+    /// <summary>The tenant, or null once a 401 or 403 problem is written.</summary>
+    private static async ValueTask<string?> ResolveTenantAsync(HttpContext context)
+    {
+        var source = context.RequestServices.GetService<ILonghaulTenantSource>();
+        if (source is null)
+        {
+            var keyed = await context.RequestServices.GetRequiredService<TenantResolver>().ResolveAsync(context).ConfigureAwait(false);
+            if (keyed is null) await LonghaulMiddleware.WriteKeyRequiredAsync(context).ConfigureAwait(false);
+            return keyed;
+        }
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            await ProblemResults.WriteAsync(context, ProblemCodes.Unauthorized,
+                "Sign in first: this API takes the tenant from the signed-in user.").ConfigureAwait(false);
+            return null;
+        }
+        var tenant = await source.GetTenantAsync(context, context.RequestAborted).ConfigureAwait(false);
+        if (ApiKeys.IsValidTenant(tenant)) return tenant;
+        await ProblemResults.WriteAsync(context, ProblemCodes.Forbidden, tenant is null
+            ? "The signed-in user has no tenant, so may not use this API."
+            : "The signed-in user's tenant is not a valid tenant name (1-63 characters of a-z, 0-9, '-' and '_').").ConfigureAwait(false);
+        return null;
+    }
+}
