@@ -31,7 +31,7 @@ public static class PostgresOperationStarterExtensions
             throw new InvalidOperationException(
                 "StartInTransactionAsync needs Longhaul's own IOperationStarter on the PostgreSQL store (AddLonghaul with AddLonghaulPostgres).");
         }
-        var p = own.Prepare(kind, input, options);
+        var p = await own.PrepareAsync(kind, input, options, cancellationToken).ConfigureAwait(false);
         return StoreOperationStarter.Finish(await store.StartInTransactionAsync(transaction, p, cancellationToken).ConfigureAwait(false));
     }
 }

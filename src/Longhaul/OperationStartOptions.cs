@@ -26,4 +26,10 @@ public sealed class OperationStartOptions
 
     /// <summary>From -100 to 100; higher is claimed first. Defaults to 0.</summary>
     public int? Priority { get; init; }
+
+    /// <summary>
+    /// Where the final state is POSTed as a signed webhook (docs/webhooks.md), checked as the API's <c>callback_url</c>:
+    /// http or https, and a host whose every address is public or allow-listed (<c>Longhaul:Egress</c>). Defaults to none.
+    /// </summary>
+    public string? CallbackUrl { get; init; }
 }

@@ -2,16 +2,17 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Longhaul.Input;
 using Longhaul.Storage;
+using Longhaul.Webhooks;
 
 namespace Longhaul.Execution;
 
 /// <summary>
 /// <see cref="IOperationStarter"/> on the registered store. The fingerprint of an idempotent start is the SHA-256 of
-/// <c>{"kind":…,"input":…,"metadata":…,"options":{"max_attempts":…,"timeout_seconds":…,"priority":…}}</c> as given
+/// <c>{"kind":…,"input":…,"metadata":…,"options":{"max_attempts":…,"timeout_seconds":…,"priority":…},"callback_url":…}</c> as given
 /// (before defaults), so a repeat with the same values replays and any other value is a reuse of the key. It is not
 /// the HTTP API's fingerprint (the request body's bytes): one key used both ways counts as two requests.
 /// </summary>
-internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules) : IOperationStarter
+internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules, CallbackUrlRules callbacks) : IOperationStarter
 {
     /// <summary>The store it starts on (Longhaul.Postgres starts in a caller's transaction on it).</summary>
     internal IOperationStore Store => store;
@@ -19,7 +20,7 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
     /// <inheritdoc/>
     public async Task<OperationStartResult> StartAsync(string kind, object? input, OperationStartOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var p = Prepare(kind, input, options);
+        var p = await PrepareAsync(kind, input, options, cancellationToken).ConfigureAwait(false);
         return Finish(await store.StartAsync(p, cancellationToken).ConfigureAwait(false));
     }
 
@@ -30,8 +31,11 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
         return store.GetAsync(new GetParams(tenant ?? OperationStartOptions.DefaultTenant, id), cancellationToken);
     }
 
-    /// <summary>Checks a start and resolves its defaults; throws <see cref="OperationValidationException"/> with every error.</summary>
-    internal StartParams Prepare(string kind, object? input, OperationStartOptions? options)
+    /// <summary>
+    /// Checks a start and resolves its defaults; throws <see cref="OperationValidationException"/> with every error. A
+    /// callback URL is checked as the API checks <c>callback_url</c> (its host is resolved).
+    /// </summary>
+    internal async Task<StartParams> PrepareAsync(string kind, object? input, OperationStartOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(kind);
         options ??= new OperationStartOptions();
@@ -44,9 +48,11 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
             errors["idempotency_key"] = ["must be 1 to 255 printable ASCII characters"];
         rules.CheckKindAndInput(kind, inputElement, errors);
         rules.CheckOptions(options.MaxAttempts, options.TimeoutSeconds, options.Priority, errors);
+        if (options.CallbackUrl is { } callback && await callbacks.CheckAsync(callback, cancellationToken).ConfigureAwait(false) is { } refusal)
+            errors["callback_url"] = [refusal];
         if (errors.Count > 0) throw new OperationValidationException(errors);
 
-        var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority);
+        var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority, options.CallbackUrl);
         var claim = options.IdempotencyKey is { } k ? rules.Claim(k, Fingerprint(kind, inputElement, metadata, options), null) : null;
         return new StartParams(operation, claim);
     }
@@ -95,6 +101,8 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
             if (options.Priority is { } p) writer.WriteNumber("priority", p);
             else writer.WriteNull("priority");
             writer.WriteEndObject();
+            // Only when set, so the fingerprints of starts without one stay what they were.
+            if (options.CallbackUrl is { } callback) writer.WriteString("callback_url", callback);
             writer.WriteEndObject();
         }
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));

@@ -49,6 +49,17 @@ public abstract class OperationStarterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_CallbackUrl_IsCheckedByTheEgressGuardAndStored()
+    {
+        var refused = await Assert.ThrowsAsync<OperationValidationException>(() => Starter.StartAsync(
+            ReportHandler.Name, new ReportInput("t", 1), new OperationStartOptions { CallbackUrl = "http://127.0.0.1/hook" }, Ct));
+        var started = await Starter.StartAsync(ReportHandler.Name, new ReportInput("t", 1), new OperationStartOptions { CallbackUrl = "https://93.184.216.34/hook" }, Ct);
+
+        Assert.Contains("loopback", refused.Errors["callback_url"][0], StringComparison.Ordinal);
+        Assert.Equal("https://93.184.216.34/hook", started.Operation.CallbackUrl);
+    }
+
+    [Fact]
     public async Task StartAsync_UnknownKind_ThrowsValidationErrorOnKind()
     {
         var error = await Assert.ThrowsAsync<OperationValidationException>(() => Starter.StartAsync("no_such_kind", null, cancellationToken: Ct));
