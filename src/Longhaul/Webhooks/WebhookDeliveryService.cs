@@ -30,12 +30,14 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
     private readonly Lock _gate = new();
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly bool _runs;
+    private readonly WebhookMetrics _metrics;
     private int _inFlight;
 
     public WebhookDeliveryService(
         IOperationStore store, IStoreNotifier notifier, WebhookSender sender, TimeProvider time, IOptions<WebhookOptions> options,
-        IOptions<LonghaulEngineOptions> engine, ILogger<WebhookDeliveryService> logger)
+        IOptions<LonghaulEngineOptions> engine, WebhookMetrics metrics, ILogger<WebhookDeliveryService> logger)
     {
+        _metrics = metrics;
         _runs = engine.Value.RunWorkers;
         _queueWait = options.Value.LeaseDuration - options.Value.ConnectTimeout - options.Value.ResponseTimeout - TimeSpan.FromSeconds(5);
         _store = store;
@@ -134,6 +136,7 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
                 await DeferAsync(delivery, TimeSpan.Zero).ConfigureAwait(false);
                 return;
             }
+            _metrics.Attempted(attempt);
             if (!await _store.RecordDeliveryAttemptAsync(attempt, CancellationToken.None).ConfigureAwait(false)) LogFencedOut(delivery.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -163,6 +166,7 @@ internal sealed partial class WebhookDeliveryService : BackgroundService
 
     private async Task DeferAsync(WebhookDelivery delivery, TimeSpan delay)
     {
+        _metrics.Deferred();
         try
         {
             await _store.DeferDeliveryAsync(new DeferDeliveryParams(delivery.Id, delivery.LeaseEpoch, delay), CancellationToken.None).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<CallbackUrlRules>();
         services.TryAddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookSender>();
+        services.TryAddSingleton<WebhookMetrics>();
         services.AddHostedService<WebhookDeliveryService>();
         return services;
     }

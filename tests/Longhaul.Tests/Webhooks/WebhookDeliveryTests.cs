@@ -40,6 +40,8 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(resource.GetProperty("finished_at").GetString(), body.GetProperty("timestamp").GetString());
         var delivery = await host.Client.DeliveryWhenAsync(id, 1, "delivered");
         Assert.Equal(200, delivery.GetProperty("attempts")[0].GetProperty("status_code").GetInt32());
+        var metrics = await (await host.Client.GetAsync("/metrics", Http.Ct)).Content.ReadAsStringAsync(Http.Ct);
+        Assert.Contains("longhaul_webhooks_attempt_duration_seconds_count{outcome=\"200\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
