@@ -10,7 +10,7 @@ using Longhaul.Contracts;
 namespace Longhaul.Client;
 
 /// <summary>A thin client for the Longhaul HTTP API v1. Give it an <see cref="HttpClient"/> whose BaseAddress is the server.</summary>
-public sealed class LonghaulClient(HttpClient http, string? apiKey = null)
+public sealed partial class LonghaulClient(HttpClient http, string? apiKey = null)
 {
     /// <summary>Starts an operation. With an idempotency key, a retry returns the same operation.</summary>
     public async Task<OperationResource> StartAsync(StartOperationRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
