@@ -60,6 +60,26 @@ public sealed class WebhookReceiverBehaviourTests
     }
 
     [Fact]
+    public async Task Delivery_ReceiverStreamingAnEndlessAnswer_IsReadOnlyUpToTheCapAndCountsAsDelivered()
+    {
+        await using var fake = await FakeUpstream.StartAsync(async (context, _) =>
+        {
+            // 200, 8 KiB at once, then nothing more (the answer never ends): only the first 4 KiB are ever read.
+            await context.Response.Body.WriteAsync(new byte[8192], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, context.RequestAborted), Task.Delay(Timeout.Infinite, Http.Ct)).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        await using var host = await WebhookHosts.StartAsync(true, ("Longhaul:Webhooks:ResponseTimeout", "00:00:30"));
+
+        var id = await host.Client.StartWithCallbackAsync(new Uri(fake.Address, "/hooks").ToString());
+        var delivery = await host.Client.DeliveryWhenAsync(id, 1, "delivered");
+
+        var attempt = delivery.GetProperty("attempts")[0];
+        Assert.Equal(200, attempt.GetProperty("status_code").GetInt32());
+        Assert.InRange(attempt.GetProperty("duration_ms").GetInt32(), 0, 5_000);
+    }
+
+    [Fact]
     public async Task Gateway_CallbackUrlHeader_DeliversTheCallAndIsNotForwarded()
     {
         await using var upstream = await FakeUpstream.StartAsync((context, _) => context.Response.WriteAsync("{\"ok\":true}", Http.Ct));
