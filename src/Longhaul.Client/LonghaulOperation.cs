@@ -119,7 +119,7 @@ public sealed partial class LonghaulOperation<TResult>
             return;
         }
         var longPoll = _client.Options.UseLongPolling;
-        for (var polls = 0; !Resource.Done; polls++)
+        for (var polls = 0; !Resource.Done;)
         {
             if (longPoll)
             {
@@ -138,7 +138,8 @@ public sealed partial class LonghaulOperation<TResult>
             var (operation, retryAfter) = await _client.GetWithRetryAfterAsync(Id, cancellationToken).ConfigureAwait(false);
             Resource = operation;
             if (operation.Done) return;
-            await _client.Delays.DelayAsync(retryAfter ?? _client.Delays.Ceiling(polls), cancellationToken).ConfigureAwait(false);
+            // The server's pace when it gives one; else 1 s, 2 s, 4 s … up to the cap.
+            await _client.Delays.DelayAsync(retryAfter ?? _client.Delays.Ceiling(polls++), cancellationToken).ConfigureAwait(false);
         }
     }
 }
