@@ -12,17 +12,28 @@ public sealed class ClientFaultToleranceTests : IAsyncDisposable
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
     private readonly EndToEndEnvironment _env = new();
+    private readonly HttpClient _http = new();
 
-    public ValueTask DisposeAsync() => _env.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _env.DisposeAsync();
+    }
+
+    /// <summary>A server, and a <c>sleep</c> started on it through a client with default options.</summary>
+    private async Task<(LonghaulServerProcess Server, LonghaulOperation<SleepResult> Operation)> StartSleepAsync(int seconds, int steps)
+    {
+        var server = await _env.StartServerAsync();
+        _http.BaseAddress = server.BaseAddress;
+        var client = new LonghaulClient(_http);
+        return (server, await client.StartAsync<object, SleepResult>("sleep", new { seconds, steps }, cancellationToken: EndToEndEnvironment.Ct));
+    }
 
     [Fact]
     public async Task WatchAsync_ServerKilledAndRestartedOnTheSamePort_YieldsEveryEventIdExactlyOnce()
     {
         var ct = EndToEndEnvironment.Ct;
-        var first = await _env.StartServerAsync();
-        using var http = new HttpClient { BaseAddress = first.BaseAddress };
-        var client = new LonghaulClient(http);
-        var operation = await client.StartAsync<object, SleepResult>("sleep", new { seconds = 6, steps = 12 }, cancellationToken: ct);
+        var (first, operation) = await StartSleepAsync(seconds: 6, steps: 12);
 
         var seen = new List<Longhaul.Client.OperationEvent>();
         Task<LonghaulServerProcess>? restart = null;
@@ -54,10 +65,7 @@ public sealed class ClientFaultToleranceTests : IAsyncDisposable
     public async Task WaitForCompletionAsync_ServerKilledDuringTheLongPollAndRestartedOnTheSamePort_ReturnsTheResult()
     {
         var ct = EndToEndEnvironment.Ct;
-        var first = await _env.StartServerAsync();
-        using var http = new HttpClient { BaseAddress = first.BaseAddress };
-        var client = new LonghaulClient(http);
-        var operation = await client.StartAsync<object, SleepResult>("sleep", new { seconds = 4, steps = 8 }, cancellationToken: ct);
+        var (first, operation) = await StartSleepAsync(seconds: 4, steps: 8);
 
         var wait = operation.WaitForCompletionAsync(ct);
         await using (var events = await SseStream.OpenAsync(first.Http, $"/v1/operations/{operation.Id}/events", null, ct))

@@ -8,9 +8,7 @@ internal static class CancelCommand
 {
     public static Command Create(ClientConnection connection)
     {
-        var id = new Argument<string>("id") { Description = "The operation id (op_…)." };
-        var command = new Command("cancel", "Cancel an operation: 'cancelled', or 'stopping' while its handler winds down; exit 6 when it had already finished.") { id };
-        connection.AddTo(command);
+        var (command, id) = connection.OnOperation("cancel", "Cancel an operation: 'cancelled', or 'stopping' while its handler winds down; exit 6 when it had already finished.");
         command.SetAction((result, cancellationToken) => connection.RunAsync(result, async (client, mode, ct) =>
         {
             var operation = await client.GetOperationAsync(result.GetValue(id)!, ct).ConfigureAwait(false);

@@ -38,6 +38,15 @@ internal sealed class ClientConnection
         DefaultValueFactory = _ => OutputMode.Auto,
     };
 
+    /// <summary>A command on one operation: its <c>id</c> argument and these connection options.</summary>
+    public (Command Command, Argument<string> Id) OnOperation(string name, string description)
+    {
+        var id = new Argument<string>("id") { Description = "The operation id (op_…)." };
+        var command = new Command(name, description) { id };
+        AddTo(command);
+        return (command, id);
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(_url);

@@ -7,9 +7,7 @@ internal static class DeleteCommand
 {
     public static Command Create(ClientConnection connection)
     {
-        var id = new Argument<string>("id") { Description = "The operation id (op_…)." };
-        var command = new Command("delete", "Delete a finished operation with its events and files; exit 6 while it is not finished.") { id };
-        connection.AddTo(command);
+        var (command, id) = connection.OnOperation("delete", "Delete a finished operation with its events and files; exit 6 while it is not finished.");
         command.SetAction((result, cancellationToken) => connection.RunAsync(result, async (client, mode, ct) =>
         {
             var operationId = result.GetValue(id)!;

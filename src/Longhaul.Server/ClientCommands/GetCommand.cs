@@ -7,9 +7,7 @@ internal static class GetCommand
 {
     public static Command Create(ClientConnection connection)
     {
-        var id = new Argument<string>("id") { Description = "The operation id (op_…)." };
-        var command = new Command("get", "Show an operation.") { id };
-        connection.AddTo(command);
+        var (command, id) = connection.OnOperation("get", "Show an operation.");
         command.SetAction((result, cancellationToken) => connection.RunAsync(result, async (client, mode, ct) =>
         {
             var operation = await client.GetAsync(result.GetValue(id)!, ct).ConfigureAwait(false);
