@@ -82,7 +82,7 @@ internal sealed class ClientConnection
             await Console.Error.WriteLineAsync($"longhaul: {ex.Message}").ConfigureAwait(false);
             return ExitCode(ex.StatusCode);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"longhaul: cannot reach {address}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Unavailable;

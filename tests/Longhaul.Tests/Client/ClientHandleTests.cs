@@ -33,6 +33,7 @@ public sealed class ClientHandleTests
     {
         var running = FakeResponses.Operation("op_1", OperationStatus.Running);
         var done = FakeResponses.Operation("op_1", OperationStatus.Succeeded, """{"steps_completed":2}""");
+        var sawThird = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var fake = await FakeUpstream.StartAsync(async (context, request) =>
         {
             if (!request.PathAndQuery.EndsWith("/events", StringComparison.Ordinal))
@@ -44,6 +45,7 @@ public sealed class ClientHandleTests
             {
                 await WriteEventsAsync(context, (1, "snapshot", Json(running)), (2, "progress", """{"progress":{"percent":50,"current":1,"total":2},"estimated_completion":null}"""),
                     (3, "output", """{"step":1,"of":2}"""));
+                await sawThird.Task.WaitAsync(context.RequestAborted);
                 context.Abort(); // the connection breaks before the operation is done
                 return;
             }
@@ -55,7 +57,11 @@ public sealed class ClientHandleTests
 
         var operation = await client.GetOperationAsync<JsonElement>("op_1", Http.Ct);
         var seen = new List<Longhaul.Client.OperationEvent>();
-        await foreach (var e in operation.WatchAsync<StepOutput>(cancellationToken: Http.Ct)) seen.Add(e);
+        await foreach (var e in operation.WatchAsync<StepOutput>(cancellationToken: Http.Ct))
+        {
+            seen.Add(e);
+            if (e.Id == 3) sawThird.TrySetResult();
+        }
 
         Assert.Equal([1L, 2, 3, 4, 5], seen.Select(e => e.Id));
         Assert.IsType<OperationSnapshotEvent>(seen[0]);
