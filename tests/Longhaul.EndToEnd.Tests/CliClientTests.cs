@@ -127,6 +127,8 @@ public sealed partial class CliClientTests : IAsyncDisposable
         Assert.True(wrong.ExitCode == 5, wrong.Output);
         var right = await _env.RunAsync(new Dictionary<string, string> { ["LONGHAUL_URL"] = server.BaseAddress.ToString(), ["LONGHAUL_API_KEY"] = key }, "list");
         Assert.True(right.ExitCode == 0, right.Output);
+        var help = await _env.RunAsync(new Dictionary<string, string> { ["LONGHAUL_API_KEY"] = key }, "list", "--help");
+        Assert.True(help.ExitCode == 0 && !help.Output.Contains(key, StringComparison.Ordinal), "--help printed the API key");
     }
 
     /// <summary>The percentage the progress bar's line shows (the number before '%' after the bar), or null.</summary>

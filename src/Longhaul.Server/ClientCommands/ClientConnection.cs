@@ -20,10 +20,10 @@ internal sealed class ClientConnection
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LONGHAUL_URL") is { Length: > 0 } url ? url : ServeSettings.DefaultUrls,
     };
 
+    // No DefaultValueFactory reading LONGHAUL_API_KEY: --help prints defaults, and the key must never be printed.
     private readonly Option<string?> _apiKey = new("--api-key")
     {
         Description = "The API key, sent as Authorization: Bearer (or LONGHAUL_API_KEY).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LONGHAUL_API_KEY") is { Length: > 0 } key ? key : null,
     };
 
     private readonly Option<string> _apiPath = new("--api-path")
@@ -72,7 +72,7 @@ internal sealed class ClientConnection
             return ExitCodes.Usage;
         }
         using var http = new HttpClient { BaseAddress = address };
-        var options = new LonghaulClientOptions { ApiKey = result.GetValue(_apiKey), ApiPath = result.GetValue(_apiPath)!, MaxRetries = MaxRetries };
+        var options = new LonghaulClientOptions { ApiKey = result.GetValue(_apiKey) ?? (Environment.GetEnvironmentVariable("LONGHAUL_API_KEY") is { Length: > 0 } key ? key : null), ApiPath = result.GetValue(_apiPath)!, MaxRetries = MaxRetries };
         try
         {
             return await body(new LonghaulClient(http, options), Output(result), cancellationToken).ConfigureAwait(false);
