@@ -128,7 +128,7 @@ public sealed partial class CliClientTests : IAsyncDisposable
         var right = await _env.RunAsync(new Dictionary<string, string> { ["LONGHAUL_URL"] = server.BaseAddress.ToString(), ["LONGHAUL_API_KEY"] = key }, "list");
         Assert.True(right.ExitCode == 0, right.Output);
         var help = await _env.RunAsync(new Dictionary<string, string> { ["LONGHAUL_API_KEY"] = key }, "list", "--help");
-        Assert.True(help.ExitCode == 0 && !help.Output.Contains(key, StringComparison.Ordinal), "--help printed the API key");
+        Assert.True(help.ExitCode == 0 && !(help.Stdout + help.Stderr).Contains(key, StringComparison.Ordinal), "--help printed the API key");
     }
 
     /// <summary>The percentage the progress bar's line shows (the number before '%' after the bar), or null.</summary>
