@@ -27,7 +27,7 @@ public sealed partial class CliClientTests : IAsyncDisposable
         var server = await _env.StartServerAsync();
         await using var terminal = await TmuxTerminal.StartAsync(_env.Root, Ct);
 
-        await terminal.SendLineAsync($"{LonghaulBinary.Path} start sleep --input '{{\"seconds\":5,\"steps\":10}}' --watch --url {server.BaseAddress}; echo EXIT=$?", Ct);
+        await terminal.SendLineAsync($"{LonghaulBinary.Path} start sleep --input '{{\"seconds\":5,\"steps\":10,\"output\":true}}' --watch --url {server.BaseAddress}; echo EXIT=$?", Ct);
 
         var first = Percent(await terminal.WaitForScreenAsync(s => Percent(s) is > 0 and < 100, TimeSpan.FromSeconds(20), "a progress bar part-way", Ct));
         // Further on, the line also shows the rate seen and the server's ETA.
@@ -37,6 +37,10 @@ public sealed partial class CliClientTests : IAsyncDisposable
         Assert.True(end.Contains("EXIT=0", StringComparison.Ordinal), terminal.History);
         Assert.True(end.Contains("succeeded {\"steps_completed\":10", StringComparison.Ordinal), terminal.History);
         Assert.True(Percent(end) == 100, terminal.History);
+        // Streamed output is printed above the bar as it arrives, one chunk a line.
+        var lines = end.Split('\n').Select(l => l.TrimEnd()).ToList();
+        var bar = lines.FindIndex(l => BarPercent().IsMatch(l));
+        Assert.True(bar > 0 && lines.IndexOf("{\"step\":10,\"of\":10}") is var last && last >= 0 && last < bar, terminal.History);
     }
 
     [Fact]
