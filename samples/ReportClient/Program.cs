@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Longhaul.Client;
 using Longhaul.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using ReportClient;
 
 if (ReportArguments.Parse(args) is not { } arguments)
@@ -9,34 +10,49 @@ if (ReportArguments.Parse(args) is not { } arguments)
     return 64;
 }
 
-using var http = new HttpClient { BaseAddress = arguments.Url };
-var client = new LonghaulClient(http, arguments.Token);   // sent as Authorization: Bearer, which ReportApp's sign-in reads
+// The client from dependency injection: its HttpClient comes from IHttpClientFactory.
+var services = new ServiceCollection();
+services.AddLonghaulClient(options =>
+{
+    options.BaseAddress = arguments.Url;
+    options.ApiKey = arguments.Token;   // sent as Authorization: Bearer, which ReportApp's sign-in reads
+});
+await using var provider = services.BuildServiceProvider();
+var client = provider.GetRequiredService<LonghaulClient>();
 
 try
 {
     // An Idempotency-Key makes a retry of this command (after a timeout, a crash) return the same report, not a second one.
-    var input = JsonSerializer.SerializeToElement(new { title = arguments.Title, pages = arguments.Pages, page_milliseconds = arguments.PageMilliseconds });
-    var request = new StartOperationRequest { Kind = "report", Input = input, Options = new OperationOptions { TimeoutSeconds = arguments.TimeoutSeconds } };
-    var operation = await client.StartAsync(request, arguments.IdempotencyKey);
+    var input = new ReportRequest(arguments.Title, arguments.Pages, arguments.PageMilliseconds);
+    var start = new StartOperationOptions { IdempotencyKey = arguments.IdempotencyKey, TimeoutSeconds = arguments.TimeoutSeconds };
+    var operation = arguments.OperationId is { } id
+        ? await client.GetOperationAsync(id)   // a handle rehydrated from the id of a report started earlier
+        : await client.StartAsync<ReportRequest, JsonElement>("report", input, start);
     Console.WriteLine($"Started {operation.Id} ({operation.Status.ToWire()})");
 
-    // The operation's events from its first (after event 0, so none is missed however fast it runs) until it is done:
-    // one progress event per page saved.
-    await foreach (var e in client.StreamEventsAsync(operation.Id, afterEventId: 0))
+    if (arguments.Wait)
     {
-        if (e.Type != EventTypes.Progress) continue;
-        var progress = JsonDocument.Parse(e.Data).RootElement.GetProperty("progress");
-        Console.WriteLine($"Page {progress.GetProperty("current")} of {progress.GetProperty("total")}");
-    }
-
-    // Done: the result, or the error and a non-zero exit code.
-    var done = await client.WaitUntilDoneAsync(operation.Id);
-    if (done.Status == OperationStatus.Succeeded)
-    {
-        Console.WriteLine($"Succeeded: {done.Result?.GetRawText()}");
+        // Waits (following the events, since it reports progress) and returns the result, or throws when there is none.
+        var report = await operation.WaitForCompletionAsync(new Progress<ProgressInfo>(p => Console.WriteLine($"{p.Percent:0}% done")));
+        Console.WriteLine($"Succeeded: {report.GetRawText()}");
         return 0;
     }
-    Console.Error.WriteLine($"Report {done.Status.ToWire()}: {done.Error?.Code} {done.Error?.Message}");
+
+    // The operation's events from its first (after event 0, so none is missed however fast it runs) until it is done:
+    // one progress event per page saved. A dropped connection or a server restart is resumed where it stopped.
+    await foreach (var e in operation.WatchAsync(afterEventId: 0))
+    {
+        if (e is OperationProgressEvent p) Console.WriteLine($"Page {p.Progress.Current} of {p.Progress.Total}");
+    }
+
+    // Done: the result, or the error code and a non-zero exit code.
+    var result = operation.Value;
+    Console.WriteLine($"Succeeded: {result.GetRawText()}");
+    return 0;
+}
+catch (LonghaulOperationException ex)
+{
+    Console.Error.WriteLine($"Report {ex.Operation.Status.ToWire()}: {ex.ErrorCode} {ex.Error?.Message}");
     return 1;
 }
 catch (LonghaulApiException ex)

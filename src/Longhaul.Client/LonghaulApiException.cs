@@ -8,7 +8,7 @@ public sealed class LonghaulApiException : Exception
 {
     /// <summary>An error answer with <paramref name="status"/> and its parsed <paramref name="problem"/> (null when the body was none).</summary>
     public LonghaulApiException(HttpStatusCode status, Problem? problem)
-        : base(problem is null ? $"Longhaul answered {(int)status}." : $"Longhaul answered {(int)status} {problem.Code}: {problem.Detail ?? problem.Title}")
+        : base(MessageOf(status, problem))
     {
         StatusCode = status;
         Problem = problem;
@@ -28,4 +28,13 @@ public sealed class LonghaulApiException : Exception
 
     /// <summary>The problem document the server sent; null when the body was not one.</summary>
     public Problem? Problem { get; }
+
+    /// <summary>"Longhaul answered 422 validation_failed: …", followed by each field error ("callback_url: is refused: …").</summary>
+    private static string MessageOf(HttpStatusCode status, Problem? problem)
+    {
+        if (problem is null) return $"Longhaul answered {(int)status}.";
+        var message = $"Longhaul answered {(int)status} {problem.Code}: {problem.Detail ?? problem.Title}";
+        if (problem.Errors is not { Count: > 0 } errors) return message;
+        return message + string.Concat(errors.SelectMany(e => e.Value.Select(text => $"{Environment.NewLine}  {e.Key}: {text}")));
+    }
 }

@@ -148,8 +148,8 @@ public sealed class PackageTests : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         var client = new LonghaulClient(http);
         var input = JsonSerializer.SerializeToElement(new { seconds = 0, steps = 1 });
-        var op = await client.StartAsync(new StartOperationRequest { Kind = "sleep", Input = input });
-        op = await client.WaitUntilDoneAsync(op.Id);
+        var started = await client.StartAsync(new StartOperationRequest { Kind = "sleep", Input = input });
+        var op = await client.WaitUntilDoneAsync(started.Id);
         Console.WriteLine($"consumer: {op.Kind} {op.Status.ToString().ToLowerInvariant()}");
         await app.StopAsync();
         return op.Status == OperationStatus.Succeeded ? 0 : 1;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Longhaul.Tests;
 
 /// <summary>
-/// docs/your-own-kind.md and docs/embed.md show only code that compiles: each <c>csharp</c>/<c>json</c> snippet names the
+/// docs/your-own-kind.md, docs/embed.md and docs/client.md show only code that compiles: each <c>csharp</c>/<c>json</c> snippet names the
 /// sample files it is taken from (<c>`samples/…`</c> in the paragraph above it), and every line of it is a line of one of
 /// those files.
 /// </summary>
@@ -12,6 +12,7 @@ public sealed partial class DocSnippetTests
     [Theory]
     [InlineData("your-own-kind.md", 6)]
     [InlineData("embed.md", 6)]
+    [InlineData("client.md", 5)]
     public void Doc_EverySnippetLine_IsALineOfTheSampleFileItNames(string page, int minimumSnippets)
     {
         var root = RepositoryRoot();

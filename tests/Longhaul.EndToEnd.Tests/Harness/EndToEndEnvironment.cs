@@ -50,6 +50,18 @@ internal sealed class EndToEndEnvironment : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Starts <c>longhaul serve</c> on this test's data directory at <paramref name="port"/> (a restart where clients expect it).</summary>
+    public async Task<LonghaulServerProcess> StartServerOnPortAsync(int port)
+    {
+        var server = await LonghaulServerProcess.StartAsync(["--data-dir", DataDir], null, Root, port, Ct);
+        lock (_processes)
+        {
+            _processes.Add(server.Process);
+            _servers.Add(server);
+        }
+        return server;
+    }
+
     /// <summary>Starts <c>longhaul serve</c> with <paramref name="serveArgs"/> (no data directory added) and awaits its readiness.</summary>
     public async Task<LonghaulServerProcess> StartNodeAsync(IReadOnlyDictionary<string, string>? environment, params string[] serveArgs)
     {

@@ -33,18 +33,22 @@ internal sealed class LonghaulServerProcess : IAsyncDisposable
         => StartAsync(["--data-dir", dataDir], environment, workingDirectory, cancellationToken);
 
     /// <summary>Starts <c>serve --urls … {serveArgs}</c>; retries with another port if the chosen one got taken meanwhile.</summary>
-    public static async Task<LonghaulServerProcess> StartAsync(IReadOnlyList<string> serveArgs, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
+    public static Task<LonghaulServerProcess> StartAsync(IReadOnlyList<string> serveArgs, IReadOnlyDictionary<string, string>? environment, string workingDirectory, CancellationToken cancellationToken)
+        => StartAsync(serveArgs, environment, workingDirectory, null, cancellationToken);
+
+    /// <summary>Starts <c>serve --urls … {serveArgs}</c> on <paramref name="fixedPort"/> (a restart where clients expect it), else on a free port.</summary>
+    public static async Task<LonghaulServerProcess> StartAsync(IReadOnlyList<string> serveArgs, IReadOnlyDictionary<string, string>? environment, string workingDirectory, int? fixedPort, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = fixedPort ?? FreePort();
             var url = $"http://127.0.0.1:{port}";
             var process = LonghaulProcess.Start(["serve", "--urls", url, .. serveArgs], environment, workingDirectory);
             try
             {
                 await process.WaitForLineAsync(l => l.Contains(ListeningLine, StringComparison.Ordinal), StartTimeout, cancellationToken);
             }
-            catch (InvalidOperationException) when (attempt < 3 && process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            catch (InvalidOperationException) when (fixedPort is null && attempt < 3 && process.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 await process.DisposeAsync();
                 continue;

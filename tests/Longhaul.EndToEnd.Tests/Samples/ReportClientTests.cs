@@ -60,6 +60,28 @@ public sealed class ReportClientTests : IAsyncDisposable
         Assert.Contains("422 validation_failed", invalidOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Client_RehydratedFromTheIdOnItsNet8Build_WaitsWithProgressAndPrintsTheResult()
+    {
+        var app = await StartAppAsync();
+        var (first, output) = await RunClientAsync(app, ["--token", ReportAppTests.AliceToken, "--title", "Weekly", "--pages", "3", "--page-ms", "20"]);
+        Assert.True(first == 0, _log);
+        var id = output.Split('\n').Single(l => l.StartsWith("Started ", StringComparison.Ordinal)).Split(' ')[1];
+
+        // The net8.0 build of the sample (and so of Longhaul.Client and Longhaul.Contracts), on this machine's newer runtime.
+        var net10 = SampleAppProcess.Locate("ReportClient");
+        var net8 = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(net10))!, "net8.0", "ReportClient.dll");
+        Assert.True(File.Exists(net8), $"no net8.0 build at {net8}: build Longhaul.sln");
+        var client = LonghaulProcess.Start("dotnet", [net8, "--url", app.BaseAddress.ToString(), "--token", ReportAppTests.AliceToken, "--id", id, "--wait", "yes"],
+            new Dictionary<string, string> { ["DOTNET_ROLL_FORWARD"] = "Major" }, _root);
+        _processes.Add(client);
+        var exit = await client.WaitForExitAsync(RunTimeout, Ct);
+
+        Assert.True(exit == 0, client.Output);
+        Assert.Contains($"Started {id} (succeeded)", client.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Succeeded: {", client.Stdout, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes) await process.DisposeAsync();

@@ -37,4 +37,21 @@ public sealed class WebhookClientTests
         var missing = await Assert.ThrowsAsync<LonghaulApiException>(() => client.RedeliverAsync(op.Id, "msg_none", Http.Ct));
         Assert.Equal("delivery_not_found", missing.Problem?.Code);
     }
+
+    [Fact]
+    public async Task TypedStart_CallbackUrlOption_IsDeliveredAndARefusedOneNamesTheFieldInTheMessage()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(_ => 200);
+        await using var host = await WebhookHosts.StartAsync();
+        var client = new LonghaulClient(host.Client);
+
+        var op = await client.StartAsync<object, System.Text.Json.JsonElement>(EchoHandler.Name, new { }, new StartOperationOptions { CallbackUrl = receiver.Url }, Http.Ct);
+        await receiver.Nth(1);
+        var refused = await Assert.ThrowsAsync<LonghaulApiException>(
+            () => client.StartAsync<object, System.Text.Json.JsonElement>(EchoHandler.Name, new { }, new StartOperationOptions { CallbackUrl = "ftp://example.com/hook" }, Http.Ct));
+
+        await host.Client.DeliveryWhenAsync(op.Id, 1, "delivered");
+        Assert.Equal("validation_failed", refused.Problem?.Code);
+        Assert.Contains(Environment.NewLine + "  callback_url: is refused: the scheme 'ftp' is not http or https", refused.Message, StringComparison.Ordinal);
+    }
 }
