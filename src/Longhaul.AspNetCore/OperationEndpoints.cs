@@ -5,6 +5,7 @@ using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,7 @@ internal static class OperationEndpoints
                 await ProblemResults.WriteAsync(context, ProblemCodes.OperationTerminal, $"The operation is already {result.Operation!.Status.ToWire()}.").ConfigureAwait(false);
                 break;
             case CancelOutcome.Cancelled:
+                context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(result.Operation!, OperationStatus.Cancelled, OperationErrors.CancelledCode, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
                 await WriteResourceAsync(context, 200, result.Operation!).ConfigureAwait(false);
                 break;
             default:

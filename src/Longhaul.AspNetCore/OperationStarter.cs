@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,7 @@ internal static class OperationStarter
         }
 
         var op = result.Operation!;
+        services.GetRequiredService<LonghaulMetrics>().Created(op.Kind);
         if (wait is not { } waitFor) return new Started(op, false, false);
         var outputStarted = false;
         try

@@ -15,6 +15,7 @@ internal sealed class RunningOperation : IDisposable
     private int _reason;
     private readonly Lock _timerGate = new();
     private ITimer? _deadline;
+    private ITimer? _warning;
     private DateTimeOffset _deadlineAt;
     private bool _disposed;
 
@@ -42,6 +43,28 @@ internal sealed class RunningOperation : IDisposable
     public OperationStopReason Reason => (OperationStopReason)Volatile.Read(ref _reason);
 
     public Task? Execution { get; set; }
+
+    /// <summary>Time since this attempt was claimed here.</summary>
+    public TimeSpan RunTime => _time.GetUtcNow() - _attemptStartedAt;
+
+    /// <summary>Calls <paramref name="warn"/> once at <paramref name="at"/> if the attempt is still running then (not at all when that has passed).</summary>
+    public void WarnAt(DateTimeOffset at, Action warn)
+    {
+        var left = at - _time.GetUtcNow();
+        if (left <= TimeSpan.Zero) return;
+        lock (_timerGate)
+        {
+            if (_disposed) return;
+            _warning = _time.CreateTimer(_ =>
+            {
+                lock (_timerGate)
+                {
+                    if (_disposed || Reason != OperationStopReason.None) return;
+                }
+                warn();
+            }, null, left, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <summary>Cancels the handler for <paramref name="reason"/>; the first reason wins.</summary>
     public void Stop(OperationStopReason reason)
@@ -118,6 +141,7 @@ internal sealed class RunningOperation : IDisposable
         {
             _disposed = true;
             _deadline?.Dispose();
+            _warning?.Dispose();
         }
         _cts.Dispose();
     }
