@@ -16,6 +16,9 @@ internal sealed class LonghaulMetrics : IDisposable
     // Seconds from 5 ms to an hour: operations are long, the default OpenTelemetry buckets (0 to 10,000) are for ms.
     private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
+    /// <summary>Bucket boundaries for every duration histogram in seconds on Longhaul's meters.</summary>
+    internal static readonly InstrumentAdvice<double> SecondsAdvice = new() { HistogramBucketBoundaries = Buckets };
+
     private readonly Meter _meter;
     private readonly Counter<long> _created;
     private readonly Counter<long> _finished;
@@ -49,7 +52,7 @@ internal sealed class LonghaulMetrics : IDisposable
     }
 
     private Histogram<double> Histogram(string name, string description)
-        => _meter.CreateHistogram(name, "s", description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets });
+        => _meter.CreateHistogram(name, "s", description, tags: null, advice: SecondsAdvice);
 
     private static KeyValuePair<string, object?> Kind(string kind) => new("kind", kind);
 
