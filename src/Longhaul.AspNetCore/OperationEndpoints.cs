@@ -60,6 +60,7 @@ internal static class OperationEndpoints
             }
             timeout = TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
         }
+        using var polling = context.RequestServices.GetRequiredService<LonghaulMetrics>().LongPoll();
         var op = await context.RequestServices.GetRequiredService<OperationWaiter>()
             .WaitAsync(Tenant(context), id, timeout, context.RequestAborted).ConfigureAwait(false);
         if (op is null) await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);

@@ -63,6 +63,7 @@ internal static class OperationStarter
         try
         {
             var waiter = services.GetRequiredService<OperationWaiter>();
+            using var polling = services.GetRequiredService<LonghaulMetrics>().LongPoll();
             var (waited, output) = untilOutput
                 ? await waiter.WaitForOutputAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false)
                 : (await waiter.WaitAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false), false);

@@ -32,6 +32,8 @@ internal sealed class LonghaulMetrics : IDisposable
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _attemptDuration;
     private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _sse;
+    private readonly UpDownCounter<long> _longPolls;
 
     /// <summary>Creates the meter through <paramref name="factory"/> when there is one (so it is scoped to the host).</summary>
     public LonghaulMetrics(IMeterFactory? factory = null)
@@ -49,6 +51,8 @@ internal sealed class LonghaulMetrics : IDisposable
         _queueWait = Histogram("longhaul.operation.queue_wait", "Time from ready (created or retry due) to claimed, by kind.");
         _attemptDuration = Histogram("longhaul.operation.attempt.duration", "Run time of one attempt, from claim to its end, by kind and outcome.");
         _duration = Histogram("longhaul.operation.duration", "End-to-end time from created to a final status, by kind and status.");
+        _sse = _meter.CreateUpDownCounter<long>("longhaul.api.sse.connections", "{connection}", "Open Server-Sent Events streams of operation events.");
+        _longPolls = _meter.CreateUpDownCounter<long>("longhaul.api.long_polls", "{request}", "Requests waiting for an operation to finish (/wait and Prefer: wait).");
     }
 
     private Histogram<double> Histogram(string name, string description)
@@ -92,8 +96,25 @@ internal sealed class LonghaulMetrics : IDisposable
         if (failed > 0) _reaped.Add(failed, new KeyValuePair<string, object?>("outcome", "failed"));
     }
 
-    /// <summary>The meter, for instruments recorded elsewhere (connections).</summary>
-    public Meter Meter => _meter;
+    /// <summary>Counts an open event stream until the returned value is disposed.</summary>
+    public Open SseStream() => new(_sse);
+
+    /// <summary>Counts a waiting long-poll until the returned value is disposed.</summary>
+    public Open LongPoll() => new(_longPolls);
+
+    /// <summary>One open connection or request on an up-down counter; disposing it closes it.</summary>
+    internal readonly struct Open : IDisposable
+    {
+        private readonly UpDownCounter<long> _counter;
+
+        public Open(UpDownCounter<long> counter)
+        {
+            _counter = counter;
+            counter.Add(1);
+        }
+
+        public void Dispose() => _counter.Add(-1);
+    }
 
     public void Dispose() => _meter.Dispose();
 }
