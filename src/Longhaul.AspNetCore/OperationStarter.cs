@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Longhaul.Contracts;
 using Longhaul.Execution;
@@ -41,7 +42,13 @@ internal static class OperationStarter
         var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
         var idempotency = key is null ? null : services.GetRequiredService<OperationStartRules>().Claim(
             key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
-        var result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        StartResult result;
+        using (var span = LonghaulTracing.Source.StartActivity("longhaul.store.start", ActivityKind.Internal))
+        {
+            span?.SetTag("longhaul.operation.id", operation.Id);
+            span?.SetTag("longhaul.operation.kind", operation.Kind);
+            result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        }
         switch (result.Outcome)
         {
             case StartOutcome.KeyReused:

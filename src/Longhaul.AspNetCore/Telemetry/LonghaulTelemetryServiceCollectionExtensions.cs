@@ -41,7 +41,7 @@ public static class LonghaulTelemetryServiceCollectionExtensions
         if (otlp.Traces)
         {
             builder.WithTracing(tracing => tracing
-                .AddSource(LonghaulMetrics.MeterName)
+                .AddSource(LonghaulTracing.SourceName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter());

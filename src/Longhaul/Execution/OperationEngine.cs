@@ -99,6 +99,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private async Task RunAsync(RunningOperation run)
     {
         var op = run.Operation;
+        var activity = LonghaulTracing.StartAttempt(op);
         try
         {
             if (!_registry.TryGet(op.Kind, out var handler))
@@ -143,6 +144,7 @@ internal sealed partial class OperationEngine : BackgroundService
         }
         finally
         {
+            LonghaulTracing.EndAttempt(activity, run.Outcome ?? "lease_lost", run.ErrorCode);
             _running.TryRemove(op.Id, out _);
             run.Dispose();
             _wake.Set();
@@ -216,12 +218,17 @@ internal sealed partial class OperationEngine : BackgroundService
             return;
         }
         LogFinished(run.Operation.Id, status.ToWire());
+        run.ErrorCode = error?.Code;
         _metrics.Finished(run.Operation, status, error?.Code, _time.GetUtcNow());
         if (error?.Code == OperationErrors.DeadlineExceededCode) _metrics.DeadlineExceeded(run.Operation.Kind);
         AttemptEnded(run, status.ToWire());
     }
 
-    private void AttemptEnded(RunningOperation run, string outcome) => _metrics.AttemptEnded(run.Operation.Kind, outcome, run.RunTime);
+    private void AttemptEnded(RunningOperation run, string outcome)
+    {
+        run.Outcome = outcome;
+        _metrics.AttemptEnded(run.Operation.Kind, outcome, run.RunTime);
+    }
 
     /// <summary>Logs and counts, once, an attempt still running when the warning fraction of its timeout has passed.</summary>
     private void WarnBeforeDeadline(RunningOperation run, DateTimeOffset deadline)

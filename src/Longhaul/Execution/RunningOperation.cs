@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 
 namespace Longhaul.Execution;
 
@@ -43,6 +44,12 @@ internal sealed class RunningOperation : IDisposable
     public OperationStopReason Reason => (OperationStopReason)Volatile.Read(ref _reason);
 
     public Task? Execution { get; set; }
+
+    /// <summary>How the attempt ended (a final status, <c>retry</c>, <c>handed_back</c>); null until then.</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>The error code of the final state this attempt stored, if any.</summary>
+    public string? ErrorCode { get; set; }
 
     /// <summary>Time since this attempt was claimed here.</summary>
     public TimeSpan RunTime => _time.GetUtcNow() - _attemptStartedAt;
@@ -117,12 +124,14 @@ internal sealed class RunningOperation : IDisposable
         if (progress is not null) progress = Normalize(progress);
         var ok = await _store.RecordAsync(new RecordParams(Lease, progress, Estimate(progress), checkpoint), cancellationToken).ConfigureAwait(false);
         if (!ok) Fenced();
+        LonghaulTracing.Event(checkpoint is null ? "progress" : "checkpoint");
         if (checkpoint is not null) Checkpoint = checkpoint;
     }
 
     public async Task WriteOutputAsync(JsonElement chunk, CancellationToken cancellationToken)
     {
         if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
+        LonghaulTracing.Event("output");
     }
 
     public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

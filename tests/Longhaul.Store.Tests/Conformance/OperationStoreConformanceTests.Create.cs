@@ -18,6 +18,21 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task StartAsync_WithTraceParent_ReadAndClaimReturnIt()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var input = NewOp() with { TraceParent = traceParent };
+
+        var created = await StartOperationAsync(input);
+
+        Assert.Equal(traceParent, created.TraceParent);
+        Assert.Equal(traceParent, (await GetAsync(input.Id)).TraceParent);
+        Assert.Equal(traceParent, (await ClaimOneAsync(input.Id)).TraceParent);
+        var plain = await StartOperationAsync();
+        Assert.Null((await GetAsync(plain.Id)).TraceParent);
+    }
+
+    [Fact]
     public async Task StartAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
     {
         var now = Clock.GetUtcNow();
