@@ -53,6 +53,7 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<OperationEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationEngine>());
         services.AddHostedService<MaintenanceService>();
+        services.AddHostedService<QueueGauges>();
         services.AddLonghaulWebhooks(configuration);
         services.AddOptions<HostOptions>().Configure<IOptions<LonghaulEngineOptions>>((host, o) =>
         {

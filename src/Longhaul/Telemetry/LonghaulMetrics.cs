@@ -116,5 +116,8 @@ internal sealed class LonghaulMetrics : IDisposable
         public void Dispose() => _counter.Add(-1);
     }
 
+    /// <summary>The meter, for the observable gauges registered elsewhere (<see cref="QueueGauges"/>).</summary>
+    public Meter Meter => _meter;
+
     public void Dispose() => _meter.Dispose();
 }

@@ -33,6 +33,26 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task CountQueueAsync_PendingRunningAndFinished_CountsUnfinishedByKindAndStatus()
+    {
+        var first = await StartOperationAsync();
+        var readyAt = Clock.GetUtcNow();
+        await StartOperationAsync();
+        await StartOperationAsync();
+        await ClaimOneAsync(first.Id);
+
+        var counts = await Store.CountQueueAsync(Ct);
+
+        var pending = Assert.Single(counts, c => c.Kind == Kind && c.Status == OperationStatus.Pending);
+        Assert.Equal(2, pending.Count);
+        Assert.Equal(readyAt, pending.OldestReadyAt);
+        var running = Assert.Single(counts, c => c.Kind == Kind && c.Status == OperationStatus.Running);
+        Assert.Equal(1, running.Count);
+        Assert.Null(running.OldestReadyAt);
+        Assert.DoesNotContain(counts, c => c.Status is not (OperationStatus.Pending or OperationStatus.Running));
+    }
+
+    [Fact]
     public async Task StartAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
     {
         var now = Clock.GetUtcNow();
