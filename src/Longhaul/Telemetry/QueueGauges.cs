@@ -35,8 +35,13 @@ internal sealed class QueueGauges(IOperationStore store, LonghaulMetrics metrics
     private IEnumerable<Measurement<double>> OldestAge()
     {
         var now = time.GetUtcNow();
-        return Counts().Where(c => c.Status == OperationStatus.Pending && c.OldestReadyAt is not null)
-            .Select(c => new Measurement<double>(Math.Max(0, (now - c.OldestReadyAt!.Value).TotalSeconds), new KeyValuePair<string, object?>("kind", c.Kind)));
+        // One value per kind with unfinished work: 0 when nothing of it is waiting (all running, or retries not yet due).
+        return Counts().GroupBy(c => c.Kind, StringComparer.Ordinal).Select(g =>
+        {
+            var oldest = g.Min(c => c.OldestReadyAt);
+            var age = oldest is { } readyAt ? Math.Max(0, (now - readyAt).TotalSeconds) : 0;
+            return new Measurement<double>(age, new KeyValuePair<string, object?>("kind", g.Key));
+        });
     }
 
     private IReadOnlyList<QueueCount> Counts()
