@@ -100,6 +100,8 @@ internal sealed partial class OperationEngine : BackgroundService
     {
         var op = run.Operation;
         var activity = LonghaulTracing.StartAttempt(op);
+        // The engine's own lines about this attempt (and anything else logged on its flow) carry its scope too.
+        using var logScope = _logger.BeginScope(new OperationLogScope(op));
         try
         {
             if (!_registry.TryGet(op.Kind, out var handler))
