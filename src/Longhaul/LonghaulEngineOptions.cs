@@ -72,7 +72,8 @@ public sealed class LonghaulEngineOptions
 
     /// <summary>
     /// The fraction of an operation's timeout (from its creation) after which a running attempt counts as approaching
-    /// its deadline: logged once and counted on <c>longhaul.operation.deadline_approaching</c>.
+    /// its deadline: logged once, counted on <c>longhaul.operation.deadline_approaching</c> and announced as an SSE
+    /// <c>warning</c> event.
     /// Between 0 (exclusive) and 1 (1 turns the warning off). Defaults to 0.8.
     /// </summary>
     public double DeadlineWarningFraction { get; set; } = 0.8;

@@ -14,7 +14,7 @@ public sealed class OperatorFilesTests
     public async Task AlertRules_PromtoolCheckRules_Succeeds()
     {
         var ct = EndToEndEnvironment.Ct;
-        var promtool = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
+        var promtool = PrometheusText.Promtool;
         Assert.True(promtool is not null, "promtool is not installed (apt-get install prometheus; .ci/run does).");
         using var process = Process.Start(new ProcessStartInfo(promtool, ["check", "rules", OperatorFiles.AlertRules])
         {

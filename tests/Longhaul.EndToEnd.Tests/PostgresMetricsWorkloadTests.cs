@@ -103,6 +103,8 @@ public sealed class PostgresMetricsWorkloadTests : PostgresNodesTest
         Equal(2, workerMetrics.Sum("longhaul_operation_duration_seconds_count", sleep, ("status", "cancelled")), "duration cancelled");
         Assert.True(workerMetrics.Types["longhaul_operation_duration_seconds"] == "histogram", message);
         Assert.Contains("Operation " + late + " (sleep) is approaching its deadline", worker.Output, StringComparison.Ordinal);
+        var warning = Assert.Single(await Env.ReadFullLogAsync(api, late), e => e.Type == "warning");
+        Assert.Equal("deadline_approaching", warning.Json!["code"]!.GetValue<string>());
 
         Assert.True(midMetrics.Sum("longhaul_queue_depth", sleep, ("status", "running")) >= 1, $"{midText}\n{message}");
         var exported = new[] { apiMetrics, workerMetrics, midMetrics }.SelectMany(m => m.Types).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);

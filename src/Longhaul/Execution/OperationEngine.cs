@@ -242,6 +242,8 @@ internal sealed partial class OperationEngine : BackgroundService
         {
             _metrics.DeadlineApproaching(op.Kind);
             LogDeadlineApproaching(op.Id, op.Kind, (deadline - _time.GetUtcNow()).TotalSeconds);
+            _ = run.WarnDeadlineApproachingAsync(deadline, _options.DeadlineWarningFraction).ContinueWith(
+                t => LogWarningFailed(t.Exception!, op.Id), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         });
     }
 
@@ -366,6 +368,9 @@ internal sealed partial class OperationEngine : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} ({Kind}) is approaching its deadline: {SecondsLeft:F1} s left")]
     private partial void LogDeadlineApproaching(string operationId, string kind, double secondsLeft);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: writing the deadline warning event failed")]
+    private partial void LogWarningFailed(Exception ex, string operationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} handed back on shutdown")]
     private partial void LogHandedBack(string operationId);

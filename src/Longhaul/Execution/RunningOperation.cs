@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Longhaul.Telemetry;
@@ -132,6 +134,18 @@ internal sealed class RunningOperation : IDisposable
     {
         if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
         LonghaulTracing.Event("output");
+    }
+
+    /// <summary>Appends the SSE <c>warning</c> event <c>deadline_approaching</c>; a stale lease writes nothing (the heartbeat stops the handler).</summary>
+    public Task WarnDeadlineApproachingAsync(DateTimeOffset deadline, double fraction)
+    {
+        var data = new JsonObject
+        {
+            ["code"] = "deadline_approaching",
+            ["message"] = string.Create(CultureInfo.InvariantCulture, $"The operation has used {fraction * 100:0.#} % of its timeout of {Operation.TimeoutSeconds} seconds."),
+            ["deadline_at"] = deadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        };
+        return _store.AppendWarningAsync(new WarningParams(Lease, JsonSerializer.SerializeToElement(data, LonghaulJsonDefaults.Options)), CancellationToken.None);
     }
 
     public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -62,11 +62,13 @@ internal sealed partial class PrometheusText
     public double Sum(string name, params (string Key, string Value)[] labels)
         => _samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
 
+    /// <summary>The <c>promtool</c> executable on the PATH (Debian's prometheus package), or null.</summary>
+    public static string? Promtool => Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
+
     /// <summary>Runs <c>promtool check metrics</c> on <paramref name="text"/> when promtool is installed; returns its output and exit code, or null.</summary>
     public static async Task<(int ExitCode, string Output)?> PromtoolCheckAsync(string text, CancellationToken cancellationToken)
     {
-        var promtool = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
-        if (promtool is null) return null;
+        if (Promtool is not { } promtool) return null;
         using var process = Process.Start(new ProcessStartInfo(promtool, ["check", "metrics"])
         {
             RedirectStandardInput = true,

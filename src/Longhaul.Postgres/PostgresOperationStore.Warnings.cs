@@ -1,0 +1,21 @@
+using Longhaul.Contracts;
+using Longhaul.Storage;
+using NpgsqlTypes;
+
+namespace Longhaul.Postgres;
+
+public sealed partial class PostgresOperationStore
+{
+    // The output writes (fence, sequence step, event), with a warning event: rare, so their own batch kind.
+    private static readonly string Warning = Output.Replace($"'{EventTypes.Output}'", $"'{EventTypes.Warning}'", StringComparison.Ordinal);
+    private static readonly string WarningMany = OutputMany.Replace($"'{EventTypes.Output}'", $"'{EventTypes.Warning}'", StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
+        => FencedWriteAsync(new PostgresFencedWrite(Warning, WarningMany, p.Lease.Id, true,
+        [
+            new("data", p.Data.GetRawText(), NpgsqlDbType.Json),
+            new("id", p.Lease.Id, NpgsqlDbType.Text),
+            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
+        ]), cancellationToken);
+}
