@@ -1,6 +1,5 @@
 using Longhaul.Contracts;
 using Longhaul.Storage;
-using NpgsqlTypes;
 
 namespace Longhaul.Postgres;
 
@@ -12,10 +11,5 @@ public sealed partial class PostgresOperationStore
 
     /// <inheritdoc/>
     public Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
-        => FencedWriteAsync(new PostgresFencedWrite(Warning, WarningMany, p.Lease.Id, true,
-        [
-            new("data", p.Data.GetRawText(), NpgsqlDbType.Json),
-            new("id", p.Lease.Id, NpgsqlDbType.Text),
-            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
-        ]), cancellationToken);
+        => AppendFencedEventAsync(Warning, WarningMany, p.Lease, p.Data.GetRawText(), cancellationToken);
 }
