@@ -25,6 +25,7 @@
 #   BENCH_SKIP_BUILD [0]      BENCH_SKIP_SERVER [0]   BENCH_KEEP [0] (keep temp data dirs and logs)
 #   BENCH_OUT []              also append the machine-readable summary lines to this file
 #   BENCH_SERVER_BIN [src/Longhaul.Server/bin/Release/net10.0/longhaul]  server executable to benchmark
+#   BENCH_TELEMETRY [1]       also run create and drain with OTLP export on (to bench/otlp-sink.py) and report on/off ratios
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,6 +55,7 @@ BENCH_SKIP_SERVER=${BENCH_SKIP_SERVER:-0}
 BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_OUT=${BENCH_OUT:-}
 START_TIMEOUT_S=${START_TIMEOUT_S:-60}
+BENCH_TELEMETRY=${BENCH_TELEMETRY:-1}
 
 BENCH_PROJECT=bench/Longhaul.Bench
 BENCH_BIN=$BENCH_PROJECT/bin/Release/net10.0/Longhaul.Bench
@@ -180,6 +182,36 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   DRAIN_LINE=$LINE
   stop "$SERVER_PID"
 
+  # 3b. Telemetry on: the same create and drain with OTLP export (traces and metrics) to a local sink.
+  if [[ $BENCH_TELEMETRY == 1 ]]; then
+    free_port
+    SINK_URL=http://127.0.0.1:$PORT
+    start otlp-sink "$WORK/otlp-sink.log" python3 bench/otlp-sink.py "$PORT"
+    SINK_PID=$LAST_PID
+    wait_healthy "$SINK_URL" "$SINK_PID" "$WORK/otlp-sink.log"
+    export OTEL_EXPORTER_OTLP_ENDPOINT=$SINK_URL OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+    start_server create-otel
+    SERVER_PID=$LAST_PID
+    create_throughput create-server-otel "$URL"
+    SERVER_OTEL_RPS=$CREATE_RPS
+    stop "$SERVER_PID"
+    # shellcheck disable=SC2086
+    Longhaul__RunWorkers=false start_server drain-otel $DRAIN_SERVE_ARGS
+    SERVER_PID=$LAST_PID
+    run_tool drain-otel-create "$BENCH_BIN" drain --mode create --url "$URL" --count "$DRAIN_COUNT" --concurrency "$DRAIN_CONCURRENCY" "${bench_args[@]+"${bench_args[@]}"}"
+    stop "$SERVER_PID"
+    # shellcheck disable=SC2086
+    Longhaul__WorkerSlots=${DRAIN_WORKER_SLOTS:-128} start_server drain-otel $DRAIN_SERVE_ARGS
+    SERVER_PID=$LAST_PID
+    log "drain with telemetry on: workers on, ${DRAIN_WORKER_SLOTS:-128} slots"
+    run_tool drain-otel "$BENCH_BIN" drain --mode drain --url "$URL" "${bench_args[@]+"${bench_args[@]}"}"
+    DRAIN_OTEL_LINE=$LINE
+    stop "$SERVER_PID"
+    unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL
+    log "otlp sink received: $(curl -fsS "$SINK_URL/" || echo unknown)"
+    stop "$SINK_PID"
+  fi
+
   # 4. Dispatch latency at a steady rate, fresh data dir.
   start_server dispatch
   SERVER_PID=$LAST_PID
@@ -218,6 +250,15 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   check "dispatch p99 (ms)" "$(field "$DISPATCH_LINE" start_p99_ms)" "<=" 10
   printf '  %-34s %12s\n' "dispatch max (ms)" "$(field "$DISPATCH_LINE" start_max_ms)"
   printf '  %-34s %12s\n' "dispatch create p50 / p99 (ms)" "$(field "$DISPATCH_LINE" create_p50_ms) / $(field "$DISPATCH_LINE" create_p99_ms)"
+  if [[ $BENCH_TELEMETRY == 1 ]]; then
+    OTEL_CREATE_RATIO=$(awk -v s="$SERVER_OTEL_RPS" -v b="$SERVER_RPS" 'BEGIN { if (s + 0 > 0 && b + 0 > 0) printf "%.3f", s / b; else print "n/a" }')
+    OTEL_DRAIN_RATIO=$(awk -v s="$(field "$DRAIN_OTEL_LINE" drain_ops_per_s)" -v b="$(field "$DRAIN_LINE" drain_ops_per_s)" 'BEGIN { if (s + 0 > 0 && b + 0 > 0) printf "%.3f", s / b; else print "n/a" }')
+    printf '  %-34s %12s\n' "create, telemetry on (req/s)" "$SERVER_OTEL_RPS"
+    check "create ratio telemetry on/off" "$OTEL_CREATE_RATIO" ">=" 0.9
+    printf '  %-34s %12s\n' "drain ops/s, telemetry on" "$(field "$DRAIN_OTEL_LINE" drain_ops_per_s)"
+    check "drain ratio telemetry on/off" "$OTEL_DRAIN_RATIO" ">=" 0.9
+    record "telemetry: create_otel_rps=$SERVER_OTEL_RPS create_rps=$SERVER_RPS create_ratio=$OTEL_CREATE_RATIO drain_otel_ops_per_s=$(field "$DRAIN_OTEL_LINE" drain_ops_per_s) drain_ops_per_s=$(field "$DRAIN_LINE" drain_ops_per_s) drain_ratio=$OTEL_DRAIN_RATIO"
+  fi
   record "ratio: create_server_rps=$SERVER_RPS create_api_only_rps=$SERVER_API_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO ratio_api_only=$RATIO_API"
   echo "ratio: create_server_rps=$SERVER_RPS create_api_only_rps=$SERVER_API_RPS create_baseline_rps=$BASELINE_RPS ratio=$RATIO ratio_api_only=$RATIO_API"
 else

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal static class EventStreamEndpoint
         // client (and the workers are not stopped, nor handed back, until then). Clients resume with Last-Event-ID.
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        using var open = context.RequestServices.GetRequiredService<LonghaulMetrics>().SseStream();
         try
         {
             await StreamAsync(context, id, linked.Token).ConfigureAwait(false);

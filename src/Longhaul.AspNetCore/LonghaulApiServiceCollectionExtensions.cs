@@ -1,3 +1,4 @@
+using Longhaul.AspNetCore.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +22,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<RetryAfterPolicy>();
         services.AddSingleton<OperationWaiter>();
         services.AddSingleton<StartRequestParser>();
-        services.AddSingleton<PrometheusMetrics>();
+        services.AddLonghaulTelemetry(configuration);
         services.AddSingleton<PageTokens>();
         services.AddSingleton<KestrelRejectionProblems>();
         return services;

@@ -87,18 +87,12 @@ public static class LonghaulEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>/metrics</c>: Longhaul's meters in the Prometheus text format. Worker-only nodes map it too, since the
+    /// Maps <c>/metrics</c>: Longhaul's meters in the Prometheus text format (OpenTelemetry's Prometheus exporter, ADR 19). Worker-only nodes map it too, since the
     /// meters of upstream calls (<c>Longhaul.Http</c>) are recorded where the calls run.
     /// </summary>
     public static IEndpointRouteBuilder MapLonghaulMetrics(this IEndpointRouteBuilder endpoints)
     {
-        // Created now so that the listener sees every measurement from the start.
-        var metrics = endpoints.ServiceProvider.GetRequiredService<PrometheusMetrics>();
-        endpoints.MapGet("/metrics", (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            return context.Response.WriteAsync(metrics.Render());
-        });
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
         return endpoints;
     }
 

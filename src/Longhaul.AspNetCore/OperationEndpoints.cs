@@ -5,6 +5,7 @@ using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ internal static class OperationEndpoints
             }
             timeout = TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
         }
+        using var polling = context.RequestServices.GetRequiredService<LonghaulMetrics>().LongPoll();
         var op = await context.RequestServices.GetRequiredService<OperationWaiter>()
             .WaitAsync(Tenant(context), id, timeout, context.RequestAborted).ConfigureAwait(false);
         if (op is null) await ProblemResults.NotFoundAsync(context).ConfigureAwait(false);
@@ -77,6 +79,7 @@ internal static class OperationEndpoints
                 await ProblemResults.WriteAsync(context, ProblemCodes.OperationTerminal, $"The operation is already {result.Operation!.Status.ToWire()}.").ConfigureAwait(false);
                 break;
             case CancelOutcome.Cancelled:
+                context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(result.Operation!, OperationStatus.Cancelled, OperationErrors.CancelledCode, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
                 await WriteResourceAsync(context, 200, result.Operation!).ConfigureAwait(false);
                 break;
             default:

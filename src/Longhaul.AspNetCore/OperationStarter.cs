@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -40,7 +42,13 @@ internal static class OperationStarter
         var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
         var idempotency = key is null ? null : services.GetRequiredService<OperationStartRules>().Claim(
             key, Convert.ToHexStringLower(SHA256.HashData(fingerprint)), wait is { } w ? w + TimeSpan.FromSeconds(5) : null);
-        var result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        StartResult result;
+        using (var span = LonghaulTracing.Source.StartActivity("longhaul.store.start", ActivityKind.Internal))
+        {
+            span?.SetTag("longhaul.operation.id", operation.Id);
+            span?.SetTag("longhaul.operation.kind", operation.Kind);
+            result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+        }
         switch (result.Outcome)
         {
             case StartOutcome.KeyReused:
@@ -56,11 +64,13 @@ internal static class OperationStarter
         }
 
         var op = result.Operation!;
+        services.GetRequiredService<LonghaulMetrics>().Created(op.Kind);
         if (wait is not { } waitFor) return new Started(op, false, false);
         var outputStarted = false;
         try
         {
             var waiter = services.GetRequiredService<OperationWaiter>();
+            using var polling = services.GetRequiredService<LonghaulMetrics>().LongPoll();
             var (waited, output) = untilOutput
                 ? await waiter.WaitForOutputAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false)
                 : (await waiter.WaitAsync(operation.Tenant, op.Id, waitFor, context.RequestAborted).ConfigureAwait(false), false);

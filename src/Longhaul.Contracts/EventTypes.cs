@@ -11,6 +11,8 @@ public static class EventTypes
     public const string Progress = "progress";
     /// <summary>A chunk the handler streamed (for example LLM tokens).</summary>
     public const string Output = "output";
+    /// <summary>Something watchers should know while the operation runs (<c>data.code</c>: <c>deadline_approaching</c>); the operation goes on.</summary>
+    public const string Warning = "warning";
     /// <summary>The final resource; the server ends the stream after it.</summary>
     public const string Done = "done";
 }

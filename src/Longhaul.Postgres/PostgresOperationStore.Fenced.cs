@@ -173,11 +173,15 @@ public sealed partial class PostgresOperationStore
 
     /// <inheritdoc/>
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
-        => FencedWriteAsync(new PostgresFencedWrite(Output, OutputMany, p.Lease.Id, true,
+        => AppendFencedEventAsync(Output, OutputMany, p.Lease, p.Chunk.GetRawText(), cancellationToken);
+
+    /// <summary>One event appended under the lease by <paramref name="sql"/> (its set form <paramref name="setSql"/>): output, warning.</summary>
+    private Task<bool> AppendFencedEventAsync(string sql, string setSql, LeaseRef lease, string data, CancellationToken cancellationToken)
+        => FencedWriteAsync(new PostgresFencedWrite(sql, setSql, lease.Id, true,
         [
-            new("data", p.Chunk.GetRawText(), NpgsqlDbType.Json),
-            new("id", p.Lease.Id, NpgsqlDbType.Text),
-            new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
+            new("data", data, NpgsqlDbType.Json),
+            new("id", lease.Id, NpgsqlDbType.Text),
+            new("epoch", lease.Epoch, NpgsqlDbType.Bigint),
         ]), cancellationToken);
 
     /// <inheritdoc/>

@@ -7,9 +7,9 @@ public sealed partial class PostgresOperationStore
 {
     private const string InsertOperation = $"""
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at)
+                                deadline_at, run_after, created_at, updated_at, trace_parent)
         VALUES (@id, @tenant, @kind, 0, @input, @metadata, @callback, @priority, @max, @timeout,
-                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now})
+                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now}, @trace)
         RETURNING {Columns}
         """;
 
@@ -74,7 +74,8 @@ public sealed partial class PostgresOperationStore
             .P("id", op.Id, NpgsqlDbType.Text).P("tenant", op.Tenant, NpgsqlDbType.Text).P("kind", op.Kind, NpgsqlDbType.Text)
             .P("input", input, NpgsqlDbType.Json).P("metadata", metadata, NpgsqlDbType.Json).P("callback", op.CallbackUrl, NpgsqlDbType.Text)
             .P("priority", op.Priority, NpgsqlDbType.Integer).P("max", op.MaxAttempts, NpgsqlDbType.Integer)
-            .P("timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null, NpgsqlDbType.Bigint))
+            .P("timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null, NpgsqlDbType.Bigint)
+            .P("trace", op.TraceParent, NpgsqlDbType.Text))
         {
             created = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false))[0];
         }

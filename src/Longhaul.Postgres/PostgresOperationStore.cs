@@ -25,7 +25,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     private const string Columns = """
         seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
         deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
-        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -271,6 +271,7 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         LeaseEpoch = r.GetInt64(25),
         LeaseExpiresAt = Time(r, 26),
         LastEventSeq = r.GetInt64(27),
+        TraceParent = r.IsDBNull(28) ? null : r.GetString(28),
     };
 
     private static async Task<List<Operation>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -155,6 +155,8 @@ internal static class PostgresSchema
             );
             CREATE UNIQUE INDEX ux_webhook_secrets_current ON webhook_secrets (tenant) WHERE expires_at IS NULL;
             """),
+        // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
+        (6, "ALTER TABLE operations ADD COLUMN trace_parent text;"),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

@@ -54,17 +54,18 @@ public sealed partial class SqliteOperationStore
 
     /// <inheritdoc/>
     public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
-    {
-        var chunk = p.Chunk.GetRawText();
-        return _writer.ExecuteAsync(scope =>
+        => AppendFencedEventAsync(p.Lease, EventTypes.Output, p.Chunk.GetRawText(), cancellationToken);
+
+    /// <summary>One event of <paramref name="type"/> appended under the lease (output, warning): fence, sequence step, event, notification.</summary>
+    private Task<bool> AppendFencedEventAsync(LeaseRef lease, string type, string data, CancellationToken cancellationToken)
+        => _writer.ExecuteAsync(scope =>
         {
             var now = Now();
-            if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch)) is not { } r) return false;
-            AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Output, chunk, now);
-            scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
+            if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", lease.Id).P("$epoch", lease.Epoch)) is not { } r) return false;
+            AppendEvent(scope, r.OpSeq, r.LastSeq, type, data, now);
+            scope.Notify(StoreNotificationKind.OperationChanged, lease.Id);
             return true;
         }, cancellationToken);
-    }
 
     /// <inheritdoc/>
     public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)

@@ -7,8 +7,8 @@ public sealed partial class SqliteOperationStore
 {
     private const string InsertOperation = """
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at)
-        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $now, $now, $now)
+                                deadline_at, run_after, created_at, updated_at, trace_parent)
+        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $now, $now, $now, $trace)
         """;
 
     private const string FindIdempotencyKey = "SELECT request_hash, operation_id, in_flight_until, expires_at FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
@@ -56,7 +56,7 @@ public sealed partial class SqliteOperationStore
             .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", input)
             .P("$metadata", metadata).P("$callback", op.CallbackUrl).P("$priority", op.Priority)
             .P("$max", op.MaxAttempts).P("$timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null)
-            .P("$deadline", deadline).P("$now", now)
+            .P("$deadline", deadline).P("$now", now).P("$trace", op.TraceParent)
             .ExecuteNonQuery();
         if (p.Idempotency is { } k)
         {
@@ -83,6 +83,7 @@ public sealed partial class SqliteOperationStore
             CreatedAt = Time(now),
             UpdatedAt = Time(now),
             RunAfter = Time(now),
+            TraceParent = op.TraceParent,
         };
         return new StartResult(StartOutcome.Started, created);
     }

@@ -15,7 +15,7 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
     private const string Columns = """
         seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
         deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
-        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent
         """;
 
     private readonly string _connectionString;
@@ -158,6 +158,7 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
         LeaseEpoch = (long)v[25]!,
         LeaseExpiresAt = Time(v[26]),
         LastEventSeq = (long)v[27]!,
+        TraceParent = v[28] as string,
     };
 
     private static Operation? SelectInWriter(WriteScope scope, string? tenant, string id)

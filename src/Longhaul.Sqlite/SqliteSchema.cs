@@ -144,6 +144,8 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE UNIQUE INDEX ux_webhook_secrets_current ON webhook_secrets (tenant) WHERE expires_at IS NULL;
             """),
+        // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
+        (5, "ALTER TABLE operations ADD COLUMN trace_parent TEXT;"),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -71,6 +71,14 @@ public sealed class LonghaulEngineOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// The fraction of an operation's timeout (from its creation) after which a running attempt counts as approaching
+    /// its deadline: logged once, counted on <c>longhaul.operation.deadline_approaching</c> and announced as an SSE
+    /// <c>warning</c> event.
+    /// Between 0 (exclusive) and 1 (1 turns the warning off). Defaults to 0.8.
+    /// </summary>
+    public double DeadlineWarningFraction { get; set; } = 0.8;
+
+    /// <summary>
     /// Settings per kind, by kind name (case-sensitive), bound from <c>Longhaul:Kinds:{kind}</c>; each overrides what
     /// the kind's handler declares in <see cref="IOperationHandler.Defaults"/>. A name that is no registered kind fails
     /// start-up. Defaults to empty.
@@ -98,6 +106,7 @@ public sealed class LonghaulEngineOptions
         if (!IsApiPath(ApiPath))
             errors.Add($"Longhaul:ApiPath must start with '/', not end with '/', and hold only letters, digits and '/', '-', '_', '.', '~' (is '{ApiPath}').");
         if (MaxTimeout <= TimeSpan.Zero) errors.Add("Longhaul:MaxTimeout must be positive.");
+        if (!(DeadlineWarningFraction is > 0 and <= 1)) errors.Add($"Longhaul:DeadlineWarningFraction must be above 0 and at most 1 (is {DeadlineWarningFraction}).");
         foreach (var (kind, settings) in Kinds) settings?.Validate($"Longhaul:Kinds:{kind}:", this, errors);
         return errors;
     }

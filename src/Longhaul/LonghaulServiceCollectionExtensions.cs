@@ -4,6 +4,7 @@ using Longhaul.Execution;
 using Longhaul.Kinds;
 using Longhaul.Maintenance;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Longhaul.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<IOperationStarter, StoreOperationStarter>();
         services.TryAddSingleton<OperationSignals>();
         services.TryAddSingleton<StoreWarnings>();
+        services.TryAddSingleton<LonghaulMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
 
         // Order matters: the schema and lease recovery come before workers start claiming.
@@ -51,6 +53,7 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<OperationEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationEngine>());
         services.AddHostedService<MaintenanceService>();
+        services.AddHostedService<QueueGauges>();
         services.AddLonghaulWebhooks(configuration);
         services.AddOptions<HostOptions>().Configure<IOptions<LonghaulEngineOptions>>((host, o) =>
         {

@@ -62,6 +62,9 @@ public sealed record Operation
     /// <summary>Sequence number of the last event in the operation's event log (0 when none).</summary>
     public long LastEventSeq { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the trace that started the operation, when one was recorded (tracing on).</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Whether the operation is in a final state (succeeded, failed or cancelled).</summary>
     public bool Done => Status.IsTerminal();
 

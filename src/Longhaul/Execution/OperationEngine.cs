@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly LonghaulEngineOptions _options;
     private readonly ILogger<OperationEngine> _logger;
     private readonly ILoggerFactory _loggers;
+    private readonly LonghaulMetrics _metrics;
     private readonly ConcurrentDictionary<string, RunningOperation> _running = new(StringComparer.Ordinal);
 
     // Cancel requests that arrived for operations not (yet) running here: a cancel committed between our claim's
@@ -38,7 +40,7 @@ internal sealed partial class OperationEngine : BackgroundService
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
-        IHostApplicationLifetime? lifetime = null)
+        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null)
     {
         _lifetime = lifetime;
         _store = store;
@@ -49,6 +51,7 @@ internal sealed partial class OperationEngine : BackgroundService
         _options = options.Value;
         _logger = logger;
         _loggers = loggers;
+        _metrics = metrics;
         _subscription = notifier.Subscribe(OnNotification);
     }
 
@@ -89,12 +92,16 @@ internal sealed partial class OperationEngine : BackgroundService
             _running[operation.Id] = run;
             if (_earlyCancels.Remove(operation.Id)) run.Stop(OperationStopReason.Cancelled);
         }
+        _metrics.AttemptStarted(operation, _time.GetUtcNow());
         run.Execution = Task.Run(() => RunAsync(run));
     }
 
     private async Task RunAsync(RunningOperation run)
     {
         var op = run.Operation;
+        var activity = LonghaulTracing.StartAttempt(op);
+        // The engine's own lines about this attempt (and anything else logged on its flow) carry its scope too.
+        using var logScope = _logger.BeginScope(new OperationLogScope(op));
         try
         {
             if (!_registry.TryGet(op.Kind, out var handler))
@@ -111,6 +118,7 @@ internal sealed partial class OperationEngine : BackgroundService
                     return;
                 }
                 run.StopAtDeadline(deadline);
+                WarnBeforeDeadline(run, deadline);
             }
             if (op.CancelRequested) run.Stop(OperationStopReason.Cancelled);
             LogStarted(op.Id, op.Kind, op.Attempt);
@@ -138,6 +146,7 @@ internal sealed partial class OperationEngine : BackgroundService
         }
         finally
         {
+            LonghaulTracing.EndAttempt(activity, run.Outcome ?? "lease_lost", run.ErrorCode);
             _running.TryRemove(op.Id, out _);
             run.Dispose();
             _wake.Set();
@@ -155,6 +164,8 @@ internal sealed partial class OperationEngine : BackgroundService
             case OperationStopReason.ShuttingDown:
                 await _store.HandBackAsync(new HandBackParams(run.Lease), CancellationToken.None).ConfigureAwait(false);
                 LogHandedBack(op.Id);
+                _metrics.HandedBack(op.Kind);
+                AttemptEnded(run, "handed_back");
                 return;
             case OperationStopReason.Cancelled:
                 await FinishAsync(run, OperationStatus.Cancelled, null, OperationErrors.Cancelled).ConfigureAwait(false);
@@ -184,7 +195,12 @@ internal sealed partial class OperationEngine : BackgroundService
             var error = new OperationError { Code = OperationErrors.InternalErrorCode, Message = $"Attempt {op.Attempt} of {op.MaxAttempts} failed with an unexpected error; it will be retried. Details are in the server log." };
             var delay = _kinds.For(op.Kind).RetryDelay(op.Attempt, _retry, _options);
             var ok = await _store.RetryAsync(new RetryParams(run.Lease, error, delay), CancellationToken.None).ConfigureAwait(false);
-            if (ok) LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds);
+            if (ok)
+            {
+                LogRetry(op.Id, op.Attempt, delay.TotalMilliseconds);
+                _metrics.Retried(op.Kind);
+                AttemptEnded(run, "retry");
+            }
             else LogLeaseLost(op.Id, op.LeaseEpoch);
             return;
         }
@@ -198,8 +214,37 @@ internal sealed partial class OperationEngine : BackgroundService
     private async Task FinishAsync(RunningOperation run, OperationStatus status, JsonElement? result, OperationError? error)
     {
         var ok = await _store.CompleteAsync(new CompleteParams(run.Lease, status, result, error), CancellationToken.None).ConfigureAwait(false);
-        if (ok) LogFinished(run.Operation.Id, status.ToWire());
-        else LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
+        if (!ok)
+        {
+            LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
+            return;
+        }
+        LogFinished(run.Operation.Id, status.ToWire());
+        run.ErrorCode = error?.Code;
+        _metrics.Finished(run.Operation, status, error?.Code, _time.GetUtcNow());
+        if (error?.Code == OperationErrors.DeadlineExceededCode) _metrics.DeadlineExceeded(run.Operation.Kind);
+        AttemptEnded(run, status.ToWire());
+    }
+
+    private void AttemptEnded(RunningOperation run, string outcome)
+    {
+        run.Outcome = outcome;
+        _metrics.AttemptEnded(run.Operation.Kind, outcome, run.RunTime);
+    }
+
+    /// <summary>Logs and counts, once, an attempt still running when the warning fraction of its timeout has passed.</summary>
+    private void WarnBeforeDeadline(RunningOperation run, DateTimeOffset deadline)
+    {
+        if (_options.DeadlineWarningFraction >= 1) return;
+        var op = run.Operation;
+        var warnAt = op.CreatedAt + ((deadline - op.CreatedAt) * _options.DeadlineWarningFraction);
+        run.WarnAt(warnAt, () =>
+        {
+            _metrics.DeadlineApproaching(op.Kind);
+            LogDeadlineApproaching(op.Id, op.Kind, (deadline - _time.GetUtcNow()).TotalSeconds);
+            _ = run.WarnDeadlineApproachingAsync(deadline, _options.DeadlineWarningFraction).ContinueWith(
+                t => LogWarningFailed(t.Exception!, op.Id), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        });
     }
 
     private static OperationError DeadlineError(Operation op) => new()
@@ -320,6 +365,12 @@ internal sealed partial class OperationEngine : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: lease epoch {Epoch} lost; another worker owns it, this attempt's writes are discarded")]
     private partial void LogLeaseLost(string operationId, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} ({Kind}) is approaching its deadline: {SecondsLeft:F1} s left")]
+    private partial void LogDeadlineApproaching(string operationId, string kind, double secondsLeft);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: writing the deadline warning event failed")]
+    private partial void LogWarningFailed(Exception ex, string operationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} handed back on shutdown")]
     private partial void LogHandedBack(string operationId);

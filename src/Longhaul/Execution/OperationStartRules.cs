@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.Execution;
@@ -59,7 +60,7 @@ internal sealed class OperationStartRules(OperationHandlerRegistry registry, Kin
     {
         var settings = kinds.For(kind);
         return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, callbackUrl, priority ?? 0,
-            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds);
+            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds, LonghaulTracing.CurrentTraceParent());
     }
 
     /// <summary>The store's claim on <paramref name="key"/> for a request fingerprinted by <paramref name="requestHash"/>.</summary>

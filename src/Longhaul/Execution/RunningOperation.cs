@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Longhaul.Contracts;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 
 namespace Longhaul.Execution;
 
@@ -15,6 +18,7 @@ internal sealed class RunningOperation : IDisposable
     private int _reason;
     private readonly Lock _timerGate = new();
     private ITimer? _deadline;
+    private ITimer? _warning;
     private DateTimeOffset _deadlineAt;
     private bool _disposed;
 
@@ -42,6 +46,34 @@ internal sealed class RunningOperation : IDisposable
     public OperationStopReason Reason => (OperationStopReason)Volatile.Read(ref _reason);
 
     public Task? Execution { get; set; }
+
+    /// <summary>How the attempt ended (a final status, <c>retry</c>, <c>handed_back</c>); null until then.</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>The error code of the final state this attempt stored, if any.</summary>
+    public string? ErrorCode { get; set; }
+
+    /// <summary>Time since this attempt was claimed here.</summary>
+    public TimeSpan RunTime => _time.GetUtcNow() - _attemptStartedAt;
+
+    /// <summary>Calls <paramref name="warn"/> once at <paramref name="at"/> if the attempt is still running then (not at all when that has passed).</summary>
+    public void WarnAt(DateTimeOffset at, Action warn)
+    {
+        var left = at - _time.GetUtcNow();
+        if (left <= TimeSpan.Zero) return;
+        lock (_timerGate)
+        {
+            if (_disposed) return;
+            _warning = _time.CreateTimer(_ =>
+            {
+                lock (_timerGate)
+                {
+                    if (_disposed || Reason != OperationStopReason.None) return;
+                }
+                warn();
+            }, null, left, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <summary>Cancels the handler for <paramref name="reason"/>; the first reason wins.</summary>
     public void Stop(OperationStopReason reason)
@@ -94,12 +126,26 @@ internal sealed class RunningOperation : IDisposable
         if (progress is not null) progress = Normalize(progress);
         var ok = await _store.RecordAsync(new RecordParams(Lease, progress, Estimate(progress), checkpoint), cancellationToken).ConfigureAwait(false);
         if (!ok) Fenced();
+        LonghaulTracing.Event(checkpoint is null ? "progress" : "checkpoint");
         if (checkpoint is not null) Checkpoint = checkpoint;
     }
 
     public async Task WriteOutputAsync(JsonElement chunk, CancellationToken cancellationToken)
     {
         if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
+        LonghaulTracing.Event("output");
+    }
+
+    /// <summary>Appends the SSE <c>warning</c> event <c>deadline_approaching</c>; a stale lease writes nothing (the heartbeat stops the handler).</summary>
+    public Task WarnDeadlineApproachingAsync(DateTimeOffset deadline, double fraction)
+    {
+        var data = new JsonObject
+        {
+            ["code"] = "deadline_approaching",
+            ["message"] = string.Create(CultureInfo.InvariantCulture, $"The operation has used {fraction * 100:0.#} % of its timeout of {Operation.TimeoutSeconds} seconds."),
+            ["deadline_at"] = deadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        };
+        return _store.AppendWarningAsync(new WarningParams(Lease, JsonSerializer.SerializeToElement(data, LonghaulJsonDefaults.Options)), CancellationToken.None);
     }
 
     public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -118,6 +164,7 @@ internal sealed class RunningOperation : IDisposable
         {
             _disposed = true;
             _deadline?.Dispose();
+            _warning?.Dispose();
         }
         _cts.Dispose();
     }

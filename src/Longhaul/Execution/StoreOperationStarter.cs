@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Longhaul.Input;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Longhaul.Webhooks;
 
 namespace Longhaul.Execution;
@@ -12,7 +13,7 @@ namespace Longhaul.Execution;
 /// (before defaults), so a repeat with the same values replays and any other value is a reuse of the key. It is not
 /// the HTTP API's fingerprint (the request body's bytes): one key used both ways counts as two requests.
 /// </summary>
-internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules, CallbackUrlRules callbacks) : IOperationStarter
+internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules, CallbackUrlRules callbacks, LonghaulMetrics metrics) : IOperationStarter
 {
     /// <summary>The store it starts on (Longhaul.Postgres starts in a caller's transaction on it).</summary>
     internal IOperationStore Store => store;
@@ -21,7 +22,9 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
     public async Task<OperationStartResult> StartAsync(string kind, object? input, OperationStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         var p = await PrepareAsync(kind, input, options, cancellationToken).ConfigureAwait(false);
-        return Finish(await store.StartAsync(p, cancellationToken).ConfigureAwait(false));
+        var result = Finish(await store.StartAsync(p, cancellationToken).ConfigureAwait(false));
+        if (!result.Replayed) metrics.Created(kind);
+        return result;
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Longhaul.Maintenance;
 /// <see cref="IMaintenanceLeadership"/> elects (every node for a single-node store).
 /// </summary>
 internal sealed partial class MaintenanceService(
-    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<MaintenanceService> logger) : BackgroundService
+    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulEngineOptions> options, LonghaulMetrics metrics, ILogger<MaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private const int PruneBatch = 1000;
@@ -26,7 +27,11 @@ internal sealed partial class MaintenanceService(
                 await Task.Delay(o.ReaperInterval, time, stoppingToken).ConfigureAwait(false);
                 if (!await leadership.IsLeaderAsync(stoppingToken).ConfigureAwait(false)) continue;
                 var reaped = await store.ReapAsync(new ReapParams(), stoppingToken).ConfigureAwait(false);
-                if (reaped.Requeued + reaped.Failed > 0) LogReaped(reaped.Requeued, reaped.Failed);
+                if (reaped.Requeued + reaped.Failed > 0)
+                {
+                    LogReaped(reaped.Requeued, reaped.Failed);
+                    metrics.Reaped(reaped.Requeued, reaped.Failed);
+                }
                 if (time.GetUtcNow() - lastPrune >= PruneEvery)
                 {
                     lastPrune = time.GetUtcNow();

@@ -50,6 +50,19 @@ public interface IOperationStore
     Task<bool> PingAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Appends a <c>warning</c> event to a running operation's log under its lease (fenced like output: false, and
+    /// nothing written, when the epoch is stale or the operation is not running) and publishes <c>OperationChanged</c>.
+    /// </summary>
+    Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts unfinished operations by kind and status (pending, running), with the earliest <c>run_after</c> of the
+    /// pending ones: the queue gauges on <c>/metrics</c>, read at most every few seconds. Changes nothing. A store that
+    /// does not implement it reports no queue (the default).
+    /// </summary>
+    Task<IReadOnlyList<QueueCount>> CountQueueAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<QueueCount>>([]);
+
+    /// <summary>
     /// Starts an operation: stores it as pending, runnable at once, its timestamps and deadline (now plus
     /// <see cref="OperationToStart.TimeoutSeconds"/>) from the store's clock, and publishes
     /// <see cref="StoreNotificationKind.WorkAvailable"/>. With an <see cref="IdempotencyClaim"/>, the check of the key and

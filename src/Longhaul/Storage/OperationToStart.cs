@@ -13,6 +13,7 @@ namespace Longhaul.Storage;
 /// <param name="Priority">Higher is claimed first.</param>
 /// <param name="MaxAttempts">Attempts before it fails.</param>
 /// <param name="TimeoutSeconds">The overall deadline from now (store clock), when set.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the trace that started it, when one was recorded; each attempt's trace links to it.</param>
 public sealed record OperationToStart(
     string Id, string Tenant, string Kind, JsonElement Input, JsonElement? Metadata, string? CallbackUrl,
-    int Priority, int MaxAttempts, double? TimeoutSeconds);
+    int Priority, int MaxAttempts, double? TimeoutSeconds, string? TraceParent = null);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Longhaul.Telemetry;
 using System.Globalization;
 using Longhaul.Storage;
 
@@ -16,7 +17,8 @@ internal sealed class WebhookMetrics : IDisposable
     public WebhookMetrics()
     {
         _duration = _meter.CreateHistogram<double>("longhaul.webhooks.attempt.duration", "s",
-            "Duration of webhook delivery attempts, by outcome: the receiver's status code, timeout, egress_refused or error.");
+            "Duration of webhook delivery attempts, by outcome: the receiver's status code, timeout, egress_refused or error.",
+            tags: null, advice: LonghaulMetrics.SecondsAdvice);
         _deferred = _meter.CreateCounter<long>("longhaul.webhooks.deferred", null,
             "Claimed deliveries given back without an attempt (their destination was at this node's limit, or the node was stopping).");
     }

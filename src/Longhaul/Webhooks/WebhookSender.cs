@@ -5,6 +5,7 @@ using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Egress;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.Webhooks;
@@ -42,6 +43,7 @@ internal sealed class WebhookSender : IDisposable
     {
         var op = await _store.GetAsync(new GetParams(delivery.Tenant, delivery.OperationId), stopping).ConfigureAwait(false);
         if (op is null) return Record(delivery, _time.GetUtcNow(), 0, null, "the operation no longer exists", WebhookDeliveryStatus.Failed, TimeSpan.Zero);
+        using var span = LonghaulTracing.StartDelivery(delivery.Id, op);
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new WebhookPayload { Type = delivery.EventType, Timestamp = op.FinishedAt ?? op.UpdatedAt, Data = op.ToResource() },
             LonghaulJson.Default.WebhookPayload);

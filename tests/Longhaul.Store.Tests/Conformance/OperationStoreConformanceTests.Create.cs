@@ -18,6 +18,41 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task StartAsync_WithTraceParent_ReadAndClaimReturnIt()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var input = NewOp() with { TraceParent = traceParent };
+
+        var created = await StartOperationAsync(input);
+
+        Assert.Equal(traceParent, created.TraceParent);
+        Assert.Equal(traceParent, (await GetAsync(input.Id)).TraceParent);
+        Assert.Equal(traceParent, (await ClaimOneAsync(input.Id)).TraceParent);
+        var plain = await StartOperationAsync();
+        Assert.Null((await GetAsync(plain.Id)).TraceParent);
+    }
+
+    [Fact]
+    public async Task CountQueueAsync_PendingRunningAndFinished_CountsUnfinishedByKindAndStatus()
+    {
+        var first = await StartOperationAsync();
+        var readyAt = Clock.GetUtcNow();
+        await StartOperationAsync();
+        await StartOperationAsync();
+        await ClaimOneAsync(first.Id);
+
+        var counts = await Store.CountQueueAsync(Ct);
+
+        var pending = Assert.Single(counts, c => c.Kind == Kind && c.Status == OperationStatus.Pending);
+        Assert.Equal(2, pending.Count);
+        Assert.Equal(readyAt, pending.OldestReadyAt);
+        var running = Assert.Single(counts, c => c.Kind == Kind && c.Status == OperationStatus.Running);
+        Assert.Equal(1, running.Count);
+        Assert.Null(running.OldestReadyAt);
+        Assert.DoesNotContain(counts, c => c.Status is not (OperationStatus.Pending or OperationStatus.Running));
+    }
+
+    [Fact]
     public async Task StartAsync_NewOperation_StoresPendingOperationStampedWithStoreClock()
     {
         var now = Clock.GetUtcNow();

@@ -26,6 +26,7 @@ public abstract partial class OperationStoreConformanceTests
     [Theory]
     [InlineData("record")]
     [InlineData("output")]
+    [InlineData("warning")]
     [InlineData("complete_succeeded")]
     [InlineData("complete_failed")]
     [InlineData("complete_cancelled")]
@@ -42,6 +43,7 @@ public abstract partial class OperationStoreConformanceTests
         {
             "record" => await Store.RecordAsync(new RecordParams(lease, new ProgressInfo { Percent = 99 }, Clock.GetUtcNow(), Json("""{"step":99}""")), Ct),
             "output" => await Store.AppendOutputAsync(new OutputParams(lease, Json("""{"token":"zombie"}""")), Ct),
+            "warning" => await Store.AppendWarningAsync(new WarningParams(lease, Json("""{"code":"deadline_approaching"}""")), Ct),
             "complete_succeeded" => await Store.CompleteAsync(new CompleteParams(lease, OperationStatus.Succeeded, Json("""{"zombie":true}"""), null), Ct),
             "complete_failed" => await Store.CompleteAsync(new CompleteParams(lease, OperationStatus.Failed, null, TransientError), Ct),
             "complete_cancelled" => await Store.CompleteAsync(new CompleteParams(lease, OperationStatus.Cancelled, null, TransientError), Ct),

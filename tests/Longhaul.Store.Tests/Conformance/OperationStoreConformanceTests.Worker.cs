@@ -156,6 +156,21 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task AppendWarningAsync_Running_IsStoredAsWarningEventAfterEarlierEvents()
+    {
+        var running = await CreateRunningAsync();
+        Assert.True(await Store.AppendOutputAsync(new OutputParams(LeaseOf(running), Json("1")), Ct));
+
+        Assert.True(await Store.AppendWarningAsync(new WarningParams(LeaseOf(running), Json("""{"code":"deadline_approaching"}""")), Ct));
+
+        var events = await EventsAsync(running.Id);
+        Assert.Equal(EventTypes.Warning, events[^1].Type);
+        Assert.Equal(EventTypes.Output, events[^2].Type);
+        Assert.Equal(events[^2].Seq + 1, events[^1].Seq);
+        Assert.True(events[^1].Data is { } data && JsonElement.DeepEquals(Json("""{"code":"deadline_approaching"}"""), data));
+    }
+
+    [Fact]
     public async Task AppendOutputAsync_Chunk_IsStoredAsOutputEvent()
     {
         var running = await CreateRunningAsync();

@@ -40,10 +40,10 @@ public sealed class UpstreamMetricsTests
         var text = await response.Content.ReadAsStringAsync(Http.Ct);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         Assert.Contains("# TYPE longhaul_http_upstream_duration_seconds histogram", text, StringComparison.Ordinal);
-        Assert.Contains($"longhaul_http_upstream_duration_seconds_count{{outcome=\"200\",upstream=\"{ok}\"}} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains($"longhaul_http_upstream_duration_seconds_bucket{{outcome=\"200\",upstream=\"{ok}\",le=\"+Inf\"}} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains($"longhaul_http_upstream_retries_total{{reason=\"503\",upstream=\"{ok}\"}} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains($"longhaul_http_upstream_timeouts_total{{upstream=\"{slow}\"}} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains($"longhaul_http_upstream_duration_seconds_count{{outcome=\"timeout\",upstream=\"{slow}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"longhaul_http_upstream_duration_seconds_count{{otel_scope_name=\"Longhaul.Http\",outcome=\"200\",upstream=\"{ok}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"longhaul_http_upstream_duration_seconds_bucket{{otel_scope_name=\"Longhaul.Http\",outcome=\"200\",upstream=\"{ok}\",le=\"+Inf\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"longhaul_http_upstream_retries_total{{otel_scope_name=\"Longhaul.Http\",reason=\"503\",upstream=\"{ok}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"longhaul_http_upstream_timeouts_total{{otel_scope_name=\"Longhaul.Http\",upstream=\"{slow}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"longhaul_http_upstream_duration_seconds_count{{otel_scope_name=\"Longhaul.Http\",outcome=\"timeout\",upstream=\"{slow}\"}} 1\n", text, StringComparison.Ordinal);
     }
 }

@@ -41,7 +41,7 @@ public sealed class WebhookDeliveryTests
         var delivery = await host.Client.DeliveryWhenAsync(id, 1, "delivered");
         Assert.Equal(200, delivery.GetProperty("attempts")[0].GetProperty("status_code").GetInt32());
         var metrics = await (await host.Client.GetAsync("/metrics", Http.Ct)).Content.ReadAsStringAsync(Http.Ct);
-        Assert.Contains("longhaul_webhooks_attempt_duration_seconds_count{outcome=\"200\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("longhaul_webhooks_attempt_duration_seconds_count{otel_scope_name=\"Longhaul.Webhooks\",outcome=\"200\"}", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

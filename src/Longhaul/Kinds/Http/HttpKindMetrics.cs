@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Longhaul.Telemetry;
 
 namespace Longhaul.Kinds.Http;
 
@@ -12,7 +13,8 @@ internal sealed class HttpKindMetrics : IDisposable
     public HttpKindMetrics()
     {
         Duration = _meter.CreateHistogram<double>("longhaul.http.upstream.duration", "s",
-            "Duration of upstream calls (all attempts, until the answer is read), by upstream and outcome.");
+            "Duration of upstream calls (all attempts, until the answer is read), by upstream and outcome.",
+            tags: null, advice: LonghaulMetrics.SecondsAdvice);
         Timeouts = _meter.CreateCounter<long>("longhaul.http.upstream.timeouts", null, "Upstream calls ended by their RequestTimeout.");
         Retries = _meter.CreateCounter<long>("longhaul.http.upstream.retries", null, "Retries of upstream requests, by upstream and reason.");
     }

@@ -1,0 +1,11 @@
+using Longhaul.Contracts;
+using Longhaul.Storage;
+
+namespace Longhaul.Sqlite;
+
+public sealed partial class SqliteOperationStore
+{
+    /// <inheritdoc/>
+    public Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
+        => AppendFencedEventAsync(p.Lease, EventTypes.Warning, p.Data.GetRawText(), cancellationToken);
+}

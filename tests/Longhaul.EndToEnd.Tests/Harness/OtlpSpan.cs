@@ -1,0 +1,86 @@
+using System.Text;
+
+namespace Longhaul.EndToEnd.Tests.Harness;
+
+/// <summary>One span of an OTLP trace export: ids in lowercase hex (empty parent for a root), name, links' trace and span ids, string attributes.</summary>
+internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, string ParentSpanId, string Name,
+    IReadOnlyList<(string TraceId, string SpanId)> Links, IReadOnlyDictionary<string, string> Attributes)
+{
+    public override string ToString() => $"{Scope}:{Name} {TraceId}/{SpanId}<-{ParentSpanId}";
+
+    /// <summary>Decodes an <c>ExportTraceServiceRequest</c>: resource_spans(1) → scope_spans(2) → scope(1).name(1), spans(2).</summary>
+    public static IEnumerable<OtlpSpan> Decode(byte[] request)
+    {
+        foreach (var resourceSpans in Fields(request).Where(f => f.Number == 1).Select(f => f.Bytes!))
+        foreach (var scopeSpans in Fields(resourceSpans).Where(f => f.Number == 2).Select(f => f.Bytes!))
+        {
+            var scope = Fields(scopeSpans).Where(f => f.Number == 1).Select(f => Text(Fields(f.Bytes!), 1)).FirstOrDefault() ?? "";
+            foreach (var span in Fields(scopeSpans).Where(f => f.Number == 2).Select(f => Fields(f.Bytes!).ToList()))
+            {
+                var links = span.Where(f => f.Number == 13).Select(f => Fields(f.Bytes!).ToList())
+                    .Select(l => (Hex(l, 1), Hex(l, 2))).ToList();
+                var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var kv in span.Where(f => f.Number == 9).Select(f => Fields(f.Bytes!).ToList()))
+                {
+                    var value = kv.FirstOrDefault(f => f.Number == 2).Bytes is { } any ? Fields(any).FirstOrDefault() : default;
+                    attributes[Text(kv, 1) ?? ""] = value.Number switch
+                    {
+                        1 => Encoding.UTF8.GetString(value.Bytes!),
+                        3 => value.Varint.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        _ => "",
+                    };
+                }
+                yield return new OtlpSpan(scope, Hex(span, 1), Hex(span, 2), Hex(span, 4), Text(span, 5) ?? "", links, attributes);
+            }
+        }
+    }
+
+    private static string Hex(IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> fields, int number)
+        => fields.FirstOrDefault(f => f.Number == number).Bytes is { } bytes ? Convert.ToHexStringLower(bytes) : "";
+
+    private static string? Text(IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> fields, int number)
+        => fields.FirstOrDefault(f => f.Number == number).Bytes is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>The fields of one protobuf message: length-delimited ones with their bytes, varints with their value.</summary>
+    private static IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> Fields(byte[] message)
+    {
+        var position = 0;
+        var result = new List<(int, byte[]?, ulong)>();
+        while (position < message.Length)
+        {
+            var tag = Varint(message, ref position);
+            var number = (int)(tag >> 3);
+            switch (tag & 7)
+            {
+                case 0:
+                    result.Add((number, null, Varint(message, ref position)));
+                    break;
+                case 1:
+                    position += 8;
+                    break;
+                case 2:
+                    var length = (int)Varint(message, ref position);
+                    result.Add((number, message[position..(position + length)], 0));
+                    position += length;
+                    break;
+                case 5:
+                    position += 4;
+                    break;
+                default:
+                    throw new FormatException($"Unsupported protobuf wire type {tag & 7}.");
+            }
+        }
+        return result;
+    }
+
+    private static ulong Varint(byte[] data, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = data[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return value;
+        }
+    }
+}
