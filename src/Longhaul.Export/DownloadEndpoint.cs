@@ -25,7 +25,7 @@ internal static class DownloadEndpoint
             await ProblemResults.WriteAsync(context, ProblemCodes.Forbidden, "The download link is not valid.").ConfigureAwait(false);
             return;
         }
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
+        var now = context.RequestServices.GetRequiredService<ExportClock>().Time.GetUtcNow().ToUnixTimeSeconds();
         if (now >= expires)
         {
             await ProblemResults.WriteAsync(context, ProblemCatalog.Get(ProblemCodes.HttpError) with { Status = StatusCodes.Status410Gone },
