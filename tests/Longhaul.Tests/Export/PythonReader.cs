@@ -46,15 +46,15 @@ internal static class PythonReader
     {
         var script = Path.Combine(Path.GetTempPath(), "longhaul-tests", "export-check.py");
         Directory.CreateDirectory(Path.GetDirectoryName(script)!);
-        await File.WriteAllTextAsync(script + ".tmp" + Environment.ProcessId, Script, Infrastructure.Http.Ct);
+        await File.WriteAllTextAsync(script + ".tmp" + Environment.ProcessId, Script, TestContext.Current.CancellationToken);
         File.Move(script + ".tmp" + Environment.ProcessId, script, overwrite: true);
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { script, path, format, rows.ToString(System.Globalization.CultureInfo.InvariantCulture), gzip ? "1" : "0", firstId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Infrastructure.Http.Ct);
-        var error = process.StandardError.ReadToEndAsync(Infrastructure.Http.Ct);
-        await process.WaitForExitAsync(Infrastructure.Http.Ct);
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         return ((await output) + (await error)).Trim();
     }
 }
