@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Longhaul.AspNetCore;
 using Longhaul.Storage;
 
 namespace Longhaul.Export;
@@ -18,8 +19,7 @@ internal sealed class DownloadLinks(IOperationStore store)
     public const string PathPrefix = "/downloads";
     private const int SignatureBytes = 32;
 
-    private readonly Lock _lock = new();
-    private Task<byte[]>? _key;
+    private readonly StoreSecret _secret = new(store, SecretName);
 
     public async Task<string> CreateAsync(string tenant, string operationId, string name, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
@@ -49,16 +49,5 @@ internal sealed class DownloadLinks(IOperationStore store)
         return HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(message));
     }
 
-    private Task<byte[]> KeyAsync(CancellationToken cancellationToken)
-    {
-        Task<byte[]> key;
-        lock (_lock)
-        {
-            // As PageTokens: loaded once for every caller; a failed load is retried by the next call.
-            if (_key is null || _key.IsFaulted || _key.IsCanceled)
-                _key = store.GetOrAddSecretAsync(new SecretParams(SecretName, RandomNumberGenerator.GetBytes(32)), CancellationToken.None);
-            key = _key;
-        }
-        return key.WaitAsync(cancellationToken);
-    }
+    private Task<byte[]> KeyAsync(CancellationToken cancellationToken) => _secret.GetAsync(cancellationToken);
 }
