@@ -115,4 +115,20 @@ public sealed class DownloadLinkTests
         using var response = await anonymous.GetAsync(url, Http.Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Usage_CountsTheExportFileForItsTenantUntilDeleted()
+    {
+        var (host, _) = await StartAsync();
+        await using var _host = host;
+        var result = await ExportAsync(host, new { source = "main", table = "items" });
+        var usage = await host.Client.GetJsonAsync("/v1/usage");
+        Assert.Equal("acme", usage.GetProperty("tenant").GetString());
+        Assert.Equal(1, usage.GetProperty("files").GetInt64());
+        Assert.Equal(result.GetProperty("bytes").GetInt64(), usage.GetProperty("file_bytes").GetInt64());
+
+        var id = result.GetProperty("download_url").GetString()!.Split('/')[2];
+        using (var deleted = await host.Client.DeleteAsync($"/v1/operations/{id}", Http.Ct)) Assert.True(deleted.IsSuccessStatusCode);
+        Assert.Equal(0, (await host.Client.GetJsonAsync("/v1/usage")).GetProperty("file_bytes").GetInt64());
+    }
 }
