@@ -63,7 +63,7 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
             await using var select = connection.CreateCommand();
             select.Transaction = transaction;
             ExportSql.Select(select, input.Table, columns, key, filters, checkpoint.After);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var reader = await select.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             checkpoint = await WritePartsAsync(reader, input, columns, key.Count, checkpoint, context, cancellationToken).ConfigureAwait(false);
         }
         return await JoinAsync(input, checkpoint, context, cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,7 @@ internal sealed class ExportRowWriter : IDisposable
     private readonly StreamWriter? _text;
     private readonly Utf8JsonWriter? _json;
     private readonly Stream _sink;
+    private readonly char[] _digits = new char[20];
 
     public ExportRowWriter(Stream sink, string format, bool escapeFormulas, IReadOnlyList<string> columns)
     {
@@ -66,7 +67,15 @@ internal sealed class ExportRowWriter : IDisposable
         {
             if (i > 0) _text!.Write(',');
             if (reader.IsDBNull(i)) continue;
-            var value = reader.GetValue(i);
+            var type = reader.GetFieldType(i);
+            if (type == typeof(long))
+            {
+                // The common key and count column, formatted without boxing.
+                reader.GetInt64(i).TryFormat(_digits, out var written, default, CultureInfo.InvariantCulture);
+                _text!.Write(_digits, 0, written);
+                continue;
+            }
+            var value = type == typeof(string) ? reader.GetString(i) : reader.GetValue(i);
             if (value is string s)
             {
                 if (_escapeFormulas && s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r') s = "'" + s;
