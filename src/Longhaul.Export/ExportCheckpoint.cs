@@ -22,4 +22,7 @@ internal sealed record ExportCheckpoint
 
     /// <summary>Rows the export expects in all (from a COUNT at the first attempt).</summary>
     public long? Total { get; init; }
+
+    /// <summary>Parts an earlier attempt of a <c>restart</c> export stored, emptied at the end whether or not rewritten.</summary>
+    public int StaleParts { get; init; }
 }

@@ -45,6 +45,8 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
         var columns = input.Columns ?? _catalog.Columns(input.Source, input.Table);
         var filters = input.Filter ?? [];
         var checkpoint = context.GetCheckpoint<ExportCheckpoint>() ?? new ExportCheckpoint();
+        // Restart: the parts are written again from part 0; the old count is kept so that the join empties them all.
+        if (input.Resume == "restart" && checkpoint.Parts > 0) checkpoint = new ExportCheckpoint { StaleParts = Math.Max(checkpoint.Parts, checkpoint.StaleParts) };
 
         if (!checkpoint.Done)
         {
@@ -147,7 +149,7 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
         }
         await file.FinishAsync(cancellationToken).ConfigureAwait(false);
         // An empty file of the same name replaces a part's chunks: the storage is given back before the operation ends.
-        for (var i = 0; i < checkpoint.Parts; i++)
+        for (var i = 0; i < Math.Max(checkpoint.Parts, checkpoint.StaleParts); i++)
             await context.CreateFile(PartName(i), "application/octet-stream").FinishAsync(cancellationToken).ConfigureAwait(false);
 
         var lifetime = input.ExpiresInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : _catalog.Options.LinkLifetime;

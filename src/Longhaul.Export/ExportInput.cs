@@ -37,4 +37,12 @@ public sealed record ExportInput
     /// <summary>Lifetime of the download link in seconds, within the server's bounds. Defaults to the server's <c>LinkLifetime</c>.</summary>
     [Description("Download link lifetime in seconds, within the server's bounds."), Range(1, 31_536_000)]
     public int? ExpiresInSeconds { get; init; }
+
+    /// <summary>
+    /// After a crash: <c>checkpoint</c> continues after the last stored part (each attempt reads its own snapshot);
+    /// <c>restart</c> starts the file again from the first row, so the whole file comes from one snapshot. Defaults to
+    /// <c>checkpoint</c>.
+    /// </summary>
+    [Description("After a crash: checkpoint (continue) or restart (one snapshot)."), RegularExpression("^(checkpoint|restart)$")]
+    public string Resume { get; init; } = "checkpoint";
 }

@@ -18,6 +18,26 @@ public sealed class ExportCrashTests : IAsyncDisposable
     [Fact]
     public async Task Serve_SigkillMidExportThenRestart_ResumesFromCheckpointAndTheFileEqualsTheSource()
     {
+        var (progress, killedAfter) = await KillMidExportAndFinishAsync("checkpoint");
+
+        // Attempt 2 started from a checkpoint: its progress goes on from where attempt 1 stood, never back to the start.
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second > p.First), string.Join(",", progress));
+        Assert.Contains(progress, p => p > killedAfter);
+    }
+
+    [Fact]
+    public async Task Serve_SigkillMidRestartModeExport_StartsAgainFromTheFirstRowAndTheFileEqualsTheSource()
+    {
+        var (progress, killedAfter) = await KillMidExportAndFinishAsync("restart");
+
+        // Attempt 2 wrote every part again: its first progress is below where attempt 1 was killed.
+        var back = progress.Zip(progress.Skip(1)).Count(p => p.Second < p.First);
+        Assert.True(back == 1 && progress[^1] == Rows, string.Join(",", progress));
+        Assert.Contains(progress, p => p < killedAfter);
+    }
+
+    private async Task<(List<long> Progress, long KilledAfter)> KillMidExportAndFinishAsync(string resume)
+    {
         var ct = EndToEndEnvironment.Ct;
         var source = ExportRows.CreateSqlite(Rows);
         var environment = new Dictionary<string, string>
@@ -31,7 +51,7 @@ public sealed class ExportCrashTests : IAsyncDisposable
         var first = await _env.StartServerAsync(environment);
         string id;
         using (var response = await first.Http.PostAsync("/v1/operations",
-            new StringContent("""{"kind":"export","input":{"source":"main","table":"items","format":"csv"}}""", Encoding.UTF8, "application/json"), ct))
+            new StringContent($$$"""{"kind":"export","input":{"source":"main","table":"items","format":"csv","resume":"{{{resume}}}"}}""", Encoding.UTF8, "application/json"), ct))
         {
             var body = await response.Content.ReadAsStringAsync(ct);
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
@@ -55,11 +75,7 @@ public sealed class ExportCrashTests : IAsyncDisposable
         var result = op["result"]!;
         Assert.True(result["row_count"]!.GetValue<long>() == Rows, message);
 
-        // Attempt 2 started from a checkpoint: its progress goes on from where attempt 1 stood, never back to the start.
         var progress = (await _env.ReadFullLogAsync(second, id)).Where(e => e.Type == "progress").Select(e => e.ProgressCurrent!.Value).ToList();
-        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second > p.First), string.Join(",", progress));
-        Assert.Contains(progress, p => p > killedAfter);
-
         var path = Path.Combine(_env.Root, "export.csv");
         using (var anonymous = new HttpClient { BaseAddress = second.BaseAddress })
         {
@@ -67,5 +83,6 @@ public sealed class ExportCrashTests : IAsyncDisposable
         }
         Assert.Equal(result["bytes"]!.GetValue<long>(), new FileInfo(path).Length);
         Assert.Equal($"OK {Rows}", await PythonReader.CheckAsync(path, "csv", Rows, gzip: false));
+        return (progress, killedAfter);
     }
 }

@@ -25,6 +25,7 @@ public sealed class ExportInputTests
         { """{"source":"main","table":"items","filter":[{"column":"id","op":"= 1 OR 1 =","value":3}]}""", "input.filter[0].op" },
         { """{"source":"main","table":"items","filter":[{"column":"id","op":"=","value":[1]}]}""", "input.filter[0].value" },
         { """{"source":"main","table":"items","format":"xlsx"}""", "input.format" },
+        { """{"source":"main","table":"items","resume":"never"}""", "input.resume" },
         { """{"source":"main","table":"items","expires_in_seconds":5}""", "input.expires_in_seconds" },
         { """{"source":"main","table":"items","expires_in_seconds":31000000}""", "input.expires_in_seconds" },
     };
