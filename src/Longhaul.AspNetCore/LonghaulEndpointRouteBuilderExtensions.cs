@@ -81,6 +81,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync);
         v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
+        v1.MapGet("/usage", UsageEndpoint.GetAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         return v1;

@@ -21,8 +21,7 @@ internal sealed class PageTokens(IOperationStore store)
     private const int TokenBytes = NonceBytes + CursorBytes + TagBytes;
     private const int TokenChars = TokenBytes / 3 * 4;
 
-    private readonly Lock _lock = new();
-    private Task<byte[]>? _key;
+    private readonly StoreSecret _secret = new(store, SecretName);
 
     /// <summary>The token that continues the list after <paramref name="cursor"/>, for this tenant and these filters only.</summary>
     public async Task<string> EncodeAsync(long cursor, PageTokenScope scope, CancellationToken cancellationToken)
@@ -64,19 +63,5 @@ internal sealed class PageTokens(IOperationStore store)
         return cursor > 0 ? cursor : null;
     }
 
-    private Task<byte[]> KeyAsync(CancellationToken cancellationToken)
-    {
-        Task<byte[]> key;
-        lock (_lock)
-        {
-            // Loaded once, for every caller (so not with one caller's token); a failed load (store unreachable) is not
-            // remembered: the next list call tries again.
-            if (_key is null || _key.IsFaulted || _key.IsCanceled)
-            {
-                _key = store.GetOrAddSecretAsync(new SecretParams(SecretName, RandomNumberGenerator.GetBytes(32)), CancellationToken.None);
-            }
-            key = _key;
-        }
-        return key.WaitAsync(cancellationToken);
-    }
+    private Task<byte[]> KeyAsync(CancellationToken cancellationToken) => _secret.GetAsync(cancellationToken);
 }

@@ -13,6 +13,7 @@ namespace Longhaul.Contracts;
 [JsonSerializable(typeof(StartOperationRequest))]
 [JsonSerializable(typeof(OperationList))]
 [JsonSerializable(typeof(KindList))]
+[JsonSerializable(typeof(StorageUsageResource))]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(ProgressInfo))]
 [JsonSerializable(typeof(OperationError))]

@@ -1,4 +1,5 @@
 using Longhaul.AspNetCore;
+using Longhaul.Export;
 using Longhaul.Postgres;
 using Longhaul.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -73,6 +74,7 @@ public static partial class LonghaulServer
                 o.MigrateOnStart = store.Postgres?.MigrateOnStart ?? true;
             })
             .AddHttpKind()
+            .AddExportKind()
             .AddApi();
         if (store.Postgres is { } postgres)
         {
@@ -109,6 +111,7 @@ public static partial class LonghaulServer
         {
             app.UseLonghaul();
             app.MapLonghaul();
+            app.MapLonghaulDownloads();
         }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
         var shutdownLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");

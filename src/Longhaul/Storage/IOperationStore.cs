@@ -196,6 +196,12 @@ public interface IOperationStore
     Task<byte[]?> ReadFileChunkAsync(ReadFileChunkParams p, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The tenant's finished operation files and their bytes, read from the file table (the figure a storage limit
+    /// would check); files go with their operation (delete, prune).
+    /// </summary>
+    Task<StorageUsage> GetStorageUsageAsync(StorageUsageParams p, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Fenced: after a failed attempt, back to pending with the error, runnable again at now plus
     /// <see cref="RetryParams.Delay"/> (store clock), the lease released and the attempt counted; appends a <c>status</c>
     /// event (reason <c>retry</c>, <c>retry_at</c>) and publishes OperationChanged (not WorkAvailable: the operation is

@@ -50,8 +50,8 @@ public sealed class TestHost : IAsyncDisposable
         => StartCoreAsync(null, null, settings, tenants);
 
     /// <summary>A host with extra services (e.g. handlers) and configuration keys, read as if from appsettings.json.</summary>
-    public static Task<TestHost> StartWithServicesAsync(Action<IServiceCollection> services, IReadOnlyDictionary<string, string?>? settings = null)
-        => StartCoreAsync(null, null, settings, [], services);
+    public static Task<TestHost> StartWithServicesAsync(Action<IServiceCollection> services, IReadOnlyDictionary<string, string?>? settings = null, params string[] tenants)
+        => StartCoreAsync(null, null, settings, tenants, services);
 
     /// <summary>A host with extra configuration keys whose store fails on demand (see <see cref="FaultyStore"/>).</summary>
     public static async Task<(TestHost Host, FaultyStore Faults)> StartWithFaultyStoreAsync(IReadOnlyDictionary<string, string?> settings)

@@ -1,0 +1,22 @@
+using Longhaul.Storage;
+using NpgsqlTypes;
+
+namespace Longhaul.Postgres;
+
+public sealed partial class PostgresOperationStore
+{
+    private const string SelectStorageUsage = """
+        SELECT COUNT(*), COALESCE(SUM(f.length), 0)::bigint FROM operation_files f
+        JOIN operations o ON o.seq = f.operation_seq
+        WHERE o.tenant = @tenant AND f.length > 0
+        """;
+
+    /// <inheritdoc/>
+    public async Task<StorageUsage> GetStorageUsageAsync(StorageUsageParams p, CancellationToken cancellationToken)
+    {
+        await using var command = ReadCommand(SelectStorageUsage).P("tenant", p.Tenant, NpgsqlDbType.Text);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new StorageUsage(reader.GetInt64(0), reader.GetInt64(1));
+    }
+}

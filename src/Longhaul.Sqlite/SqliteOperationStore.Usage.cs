@@ -1,0 +1,24 @@
+using Longhaul.Storage;
+
+namespace Longhaul.Sqlite;
+
+public sealed partial class SqliteOperationStore
+{
+    private const string SelectStorageUsage = """
+        SELECT COUNT(*), COALESCE(SUM(f.length), 0) FROM operation_files f
+        JOIN operations o ON o.seq = f.operation_seq
+        WHERE o.tenant = $tenant AND f.length > 0
+        """;
+
+    /// <inheritdoc/>
+    public async Task<StorageUsage> GetStorageUsageAsync(StorageUsageParams p, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectStorageUsage;
+        command.P("$tenant", p.Tenant);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new StorageUsage(reader.GetInt64(0), reader.GetInt64(1));
+    }
+}
