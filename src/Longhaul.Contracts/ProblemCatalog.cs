@@ -15,6 +15,7 @@ public static class ProblemCatalog
         new(ProblemCodes.OperationNotFound, 404, "Operation not found"),
         new(ProblemCodes.FileNotFound, 404, "File not found"),
         new(ProblemCodes.DeliveryNotFound, 404, "Delivery not found"),
+        new(ProblemCodes.LinkExpired, 410, "Download link expired"),
         new(ProblemCodes.RangeNotSatisfiable, 416, "Range not satisfiable"),
         new(ProblemCodes.ValidationFailed, 422, "Validation failed"),
         new(ProblemCodes.MalformedJson, 400, "Malformed JSON"),

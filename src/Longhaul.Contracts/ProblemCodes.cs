@@ -9,6 +9,8 @@ public static class ProblemCodes
     public const string FileNotFound = "file_not_found";
     /// <summary>404: the operation exists but has no webhook delivery with this id.</summary>
     public const string DeliveryNotFound = "delivery_not_found";
+    /// <summary>410: a signed download link (an export's <c>download_url</c>) is past its <c>expires_at</c>.</summary>
+    public const string LinkExpired = "link_expired";
     /// <summary>416: a file download's <c>Range</c> starts past the end of the file.</summary>
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     /// <summary>422: valid JSON that breaks the rules (unknown kind, a bad field); <c>errors</c> names every bad field.</summary>

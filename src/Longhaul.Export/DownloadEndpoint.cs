@@ -28,7 +28,7 @@ internal static class DownloadEndpoint
         var now = context.RequestServices.GetRequiredService<ExportClock>().Time.GetUtcNow().ToUnixTimeSeconds();
         if (now >= expires)
         {
-            await ProblemResults.WriteAsync(context, ProblemCatalog.Get(ProblemCodes.HttpError) with { Status = StatusCodes.Status410Gone },
+            await ProblemResults.WriteAsync(context, ProblemCodes.LinkExpired,
                 "The download link has expired; fetch the file with an API key or run the export again.").ConfigureAwait(false);
             return;
         }

@@ -73,6 +73,7 @@ public sealed class DownloadLinkTests
         using var after = await anonymous.GetAsync(url, Http.Ct);
         Assert.Equal(HttpStatusCode.Gone, after.StatusCode);
         Assert.Equal("application/problem+json", after.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("\"code\":\"link_expired\"", await after.Content.ReadAsStringAsync(Http.Ct), StringComparison.Ordinal);
     }
 
     [Fact]
