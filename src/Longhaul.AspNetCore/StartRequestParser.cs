@@ -96,7 +96,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             }
         }
         if (kind is null && !errors.ContainsKey("kind")) errors["kind"] = ["is required"];
-        if (!hasInput) input = JsonDocument.Parse("{}").RootElement.Clone();
+        if (!hasInput) input = LonghaulJsonDefaults.EmptyObject;
         if (kind is not null) rules.CheckKindAndInput(kind, input, errors);
         return errors.Count == 0
             ? new StartOperationRequest

@@ -14,4 +14,7 @@ public static class LonghaulJsonDefaults
         TypeInfoResolver = JsonTypeInfoResolver.Combine(LonghaulJson.Default, new DefaultJsonTypeInfoResolver()),
         Converters = { new UtcTimestampConverter() },
     };
+
+    /// <summary><c>{}</c>, the input of a start that gives none: parsed once (a cloned <see cref="JsonElement"/> is immutable and safe to share).</summary>
+    internal static JsonElement EmptyObject { get; } = JsonDocument.Parse("{}").RootElement.Clone();
 }

@@ -43,7 +43,7 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
         ArgumentNullException.ThrowIfNull(kind);
         options ??= new OperationStartOptions();
         var errors = new Dictionary<string, string[]>();
-        var inputElement = ToElement(input) is { ValueKind: not JsonValueKind.Null } given ? given : EmptyObject();
+        var inputElement = ToElement(input) is { ValueKind: not JsonValueKind.Null } given ? given : LonghaulJsonDefaults.EmptyObject;
         JsonElement? metadata = ToElement(options.Metadata) is { ValueKind: not JsonValueKind.Null } m ? m : null;
         if (metadata is { ValueKind: not JsonValueKind.Object }) errors["metadata"] = ["must be an object"];
         if (string.IsNullOrEmpty(options.Tenant)) errors["tenant"] = ["is required"];
@@ -77,12 +77,6 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
         JsonDocument document => document.RootElement.Clone(),
         _ => JsonSerializer.SerializeToElement(value, value.GetType(), TypedInputJson.Options),
     };
-
-    private static JsonElement EmptyObject()
-    {
-        using var document = JsonDocument.Parse("{}");
-        return document.RootElement.Clone();
-    }
 
     private static string Fingerprint(string kind, JsonElement input, JsonElement? metadata, OperationStartOptions options)
     {
