@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """A local OTLP/HTTP sink for bench/run.sh: answers every POST (/v1/traces, /v1/metrics, /v1/logs) with 200 and an
-empty protobuf body after reading the request; counts requests and bytes. Usage: otlp-sink.py PORT"""
+empty protobuf body after reading the request; counts requests and bytes. Usage: otlp-sink.py PORT
+bench/run.sh prefers bench/otlp-sink-nginx.sh (nginx, far less CPU on the measured machine) when nginx is installed."""
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Sink(BaseHTTPRequestHandler):
+    # Keep-alive, as a real collector: HTTP/1.0 would make the exporter open a connection per export.
+    protocol_version = "HTTP/1.1"
     requests = 0
     received = 0
 

@@ -25,7 +25,7 @@
 #   BENCH_SKIP_BUILD [0]      BENCH_SKIP_SERVER [0]   BENCH_KEEP [0] (keep temp data dirs and logs)
 #   BENCH_OUT []              also append the machine-readable summary lines to this file
 #   BENCH_SERVER_BIN [src/Longhaul.Server/bin/Release/net10.0/longhaul]  server executable to benchmark
-#   BENCH_TELEMETRY [1]       also run create and drain with OTLP export on (to bench/otlp-sink.py) and report on/off ratios
+#   BENCH_TELEMETRY [1]       also run create and drain with OTLP export on (to bench/otlp-sink-nginx.sh, or bench/otlp-sink.py without nginx) and report on/off ratios
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -186,7 +186,11 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
   if [[ $BENCH_TELEMETRY == 1 ]]; then
     free_port
     SINK_URL=http://127.0.0.1:$PORT
-    start otlp-sink "$WORK/otlp-sink.log" python3 bench/otlp-sink.py "$PORT"
+    if command -v nginx >/dev/null; then
+      start otlp-sink "$WORK/otlp-sink.log" bench/otlp-sink-nginx.sh "$PORT" "$WORK/otlp-sink"
+    else
+      start otlp-sink "$WORK/otlp-sink.log" python3 bench/otlp-sink.py "$PORT"
+    fi
     SINK_PID=$LAST_PID
     wait_healthy "$SINK_URL" "$SINK_PID" "$WORK/otlp-sink.log"
     export OTEL_EXPORTER_OTLP_ENDPOINT=$SINK_URL OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -208,7 +212,11 @@ if [[ $BENCH_SKIP_SERVER != 1 ]]; then
     DRAIN_OTEL_LINE=$LINE
     stop "$SERVER_PID"
     unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL
-    log "otlp sink received: $(curl -fsS "$SINK_URL/" || echo unknown)"
+    if [[ -f $WORK/otlp-sink/access.log ]]; then
+      log "otlp sink received: $(grep -c '^POST /v1/traces 200' "$WORK/otlp-sink/access.log" || true) trace exports, $(grep -c '^POST /v1/metrics 200' "$WORK/otlp-sink/access.log" || true) metric exports"
+    else
+      log "otlp sink received: $(curl -fsS "$SINK_URL/" || echo unknown)"
+    fi
     stop "$SINK_PID"
   fi
 

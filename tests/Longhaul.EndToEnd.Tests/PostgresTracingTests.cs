@@ -66,6 +66,11 @@ public sealed class PostgresTracingTests : PostgresNodesTest
         var message = $"{string.Join("\n", spans)}\n{Env.Logs}";
         var server = Assert.Single(spans, s => s.Scope == "Microsoft.AspNetCore" && s.TraceId == clientTrace);
         Assert.True(server.ParentSpanId == clientSpan, message);
+        Assert.True(server.Name == "POST /v1/operations", message);
+        Assert.Equal("POST", server.Attributes.GetValueOrDefault("http.request.method"));
+        Assert.Equal("/v1/operations", server.Attributes.GetValueOrDefault("http.route"));
+        Assert.Equal("/v1/operations", server.Attributes.GetValueOrDefault("url.path"));
+        Assert.Equal("202", server.Attributes.GetValueOrDefault("http.response.status_code"));
         var store = Assert.Single(spans, s => s.Name == "longhaul.store.start" && s.TraceId == clientTrace);
         Assert.True(store.ParentSpanId == server.SpanId, message);
         var attempt = Attempt(collector, id)!;

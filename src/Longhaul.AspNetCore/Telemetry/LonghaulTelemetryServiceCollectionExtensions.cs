@@ -1,4 +1,5 @@
 using Longhaul.Telemetry;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -40,14 +41,18 @@ public static class LonghaulTelemetryServiceCollectionExtensions
             });
         if (otlp.Traces)
         {
+            services.AddSingleton<IStartupFilter, HttpServerSpanTags>();
             builder.WithTracing(tracing => tracing
                 .AddSource(LonghaulTracing.SourceName)
-                .AddAspNetCoreInstrumentation()
+                .AddSource(AspNetCoreSourceName)
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter());
         }
         return services;
     }
+
+    /// <summary>ASP.NET Core's own activity source: its request span, tagged by <see cref="HttpServerSpanTags"/>.</summary>
+    private const string AspNetCoreSourceName = "Microsoft.AspNetCore";
 
     private static (bool Traces, bool Metrics) OtlpConfigured(IConfiguration? configuration)
     {
