@@ -17,9 +17,10 @@ public sealed partial class LonghaulClient
     /// Sends a request made by <paramref name="create"/> (a request message is sent only once, so each try makes a new
     /// one) and returns a success answer. A connection failure, a timeout and a transient status are retried up to
     /// <see cref="LonghaulClientOptions.MaxRetries"/> times (or <paramref name="maxRetries"/>), after the server's <c>Retry-After</c> or a backoff; any
-    /// other error answer throws <see cref="LonghaulApiException"/>.
+    /// other error answer throws <see cref="LonghaulApiException"/>. With <paramref name="goneAfterRetryIsDone"/>, a 404
+    /// answer to a retry is returned as it is (a delete whose earlier try was carried out but whose answer was lost).
     /// </summary>
-    internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, HttpCompletionOption completion, CancellationToken cancellationToken, int? maxRetries = null)
+    internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, HttpCompletionOption completion, CancellationToken cancellationToken, int? maxRetries = null, bool goneAfterRetryIsDone = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -40,6 +41,7 @@ public sealed partial class LonghaulClient
                 }
             }
             if ((int)response.StatusCode < 400) return response;
+            if (goneAfterRetryIsDone && attempt > 0 && response.StatusCode == System.Net.HttpStatusCode.NotFound) return response;
             if (retry && RetryDelays.IsTransient(response.StatusCode))
             {
                 var delay = _delays.RetryAfter(response) ?? _delays.Backoff(attempt);

@@ -62,10 +62,14 @@ public sealed partial class LonghaulClient
     public Task<OperationResource> CancelAsync(string id, CancellationToken cancellationToken = default)
         => SendForResourceAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{OperationPath(id)}/cancel"), cancellationToken);
 
-    /// <summary>Forgets a finished operation with its events and files; 409 <c>operation_not_terminal</c> while it is not done.</summary>
+    /// <summary>
+    /// Forgets a finished operation with its events and files; 409 <c>operation_not_terminal</c> while it is not done,
+    /// 404 <c>not_found</c> when there is no such operation. When a try got no answer (or a transient one) and the retry
+    /// finds the operation gone, the earlier try deleted it: that counts as done, not as 404.
+    /// </summary>
     public async Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, OperationPath(id)), HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, OperationPath(id)), HttpCompletionOption.ResponseContentRead, cancellationToken, goneAfterRetryIsDone: true).ConfigureAwait(false);
     }
 
     /// <summary>One page of this tenant's operations, newest first, optionally filtered; pass <see cref="OperationList.NextPageToken"/> with the same filters for the next.</summary>

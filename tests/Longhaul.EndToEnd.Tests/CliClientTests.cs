@@ -41,6 +41,8 @@ public sealed partial class CliClientTests : IAsyncDisposable
         var lines = end.Split('\n').Select(l => l.TrimEnd()).ToList();
         var bar = lines.FindIndex(l => BarPercent().IsMatch(l));
         Assert.True(bar > 0 && lines.IndexOf("{\"step\":10,\"of\":10}") is var last && last >= 0 && last < bar, terminal.History);
+        // The percent is shown once, by the bar's column, not again in the description.
+        Assert.True(lines[bar].Count(c => c == '%') == 1, lines[bar]);
     }
 
     [Fact]

@@ -56,11 +56,12 @@ internal static class OperationPrinter
         AnsiConsole.Write(table);
     }
 
-    public static string? Percent(ProgressInfo? progress)
+    /// <summary>Progress as text: percent (unless <paramref name="withPercent"/> is false: a bar shows it), current/total with the unit, message.</summary>
+    public static string? Percent(ProgressInfo? progress, bool withPercent = true)
     {
         if (progress is null) return null;
         var parts = new List<string>();
-        if (progress.Percent is { } percent) parts.Add(percent.ToString("0.#", CultureInfo.InvariantCulture) + "%");
+        if (withPercent && progress.Percent is { } percent) parts.Add(percent.ToString("0.#", CultureInfo.InvariantCulture) + "%");
         if (progress.Current is { } current)
             parts.Add(progress.Total is { } total ? $"{current}/{total}" : current.ToString(CultureInfo.InvariantCulture));
         if (progress.Unit is { } unit && progress.Current is not null) parts[^1] += " " + unit;

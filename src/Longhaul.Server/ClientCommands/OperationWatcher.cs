@@ -92,7 +92,8 @@ internal static class OperationWatcher
     {
         var name = task.Description.Split(" · ")[0];
         var parts = new List<string> { name, status.ToWire() };
-        if (OperationPrinter.Percent(progress) is { } text) parts.Add(text);
+        // The bar's percentage column shows the percent: the description leaves it out.
+        if (OperationPrinter.Percent(progress, withPercent: false) is { } text) parts.Add(text);
         if (rate.Length > 0) parts.Add(rate);
         task.Description = Markup.Escape(string.Join(" · ", parts.Select(Markup.Remove)));
         if (progress?.Percent is { } percent)

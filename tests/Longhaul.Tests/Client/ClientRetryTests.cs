@@ -92,6 +92,43 @@ public sealed class ClientRetryTests
     }
 
     [Fact]
+    public async Task DeleteAsync_FirstAnswerLostThenRetryFindsItGone_CountsAsDeleted()
+    {
+        // The fake deletes on the first request and answers 503 (as if the answer were lost), then 404 to the retry.
+        var deleted = 0;
+        await using var fake = await FakeUpstream.StartAsync((context, request) =>
+        {
+            if (request.Number == 1)
+            {
+                Interlocked.Increment(ref deleted);
+                return FakeResponses.ProblemAsync(context, 503, ProblemCodes.StoreUnavailable, retryAfter: 1);
+            }
+            return FakeResponses.ProblemAsync(context, 404, ProblemCodes.OperationNotFound);
+        });
+        var (client, http, clock) = ClientFor(fake);
+        using var _ = http;
+
+        await client.DeleteAsync("op_1", Http.Ct);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.All(fake.Requests, r => Assert.Equal("DELETE", r.Method));
+    }
+
+    [Fact]
+    public async Task DeleteAsync_404OnTheFirstTry_Throws()
+    {
+        await using var fake = await FakeUpstream.StartAsync((context, _) => FakeResponses.ProblemAsync(context, 404, ProblemCodes.OperationNotFound));
+        var (client, http, _) = ClientFor(fake);
+        using var __ = http;
+
+        var error = await Assert.ThrowsAsync<LonghaulApiException>(() => client.DeleteAsync("op_1", Http.Ct));
+
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Single(fake.Requests);
+    }
+
+    [Fact]
     public async Task GetAsync_404_IsNotRetried()
     {
         await using var fake = await FakeUpstream.StartAsync((context, _) => FakeResponses.ProblemAsync(context, 404, ProblemCodes.OperationNotFound));
