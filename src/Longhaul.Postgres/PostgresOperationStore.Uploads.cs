@@ -30,7 +30,8 @@ public sealed partial class PostgresOperationStore
     private const string DeleteUploadChunksFrom = "DELETE FROM upload_chunks WHERE upload_id = @id AND start >= @from";
 
     private const string SelectUploadChunk = """
-        SELECT c.data FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id WHERE c.upload_id = @id AND c.start = @start AND c.start < u.received
+        SELECT c.start, c.data FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
+        WHERE c.upload_id = @id AND c.start <= @at AND @at < u.received ORDER BY c.start DESC LIMIT 1
         """;
 
     private const string PruneUploads = $"""
@@ -96,10 +97,11 @@ public sealed partial class PostgresOperationStore
     }, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<byte[]?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken)
+    public async Task<UploadChunk?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken)
     {
-        await using var command = ReadCommand(SelectUploadChunk).P("id", p.Id, NpgsqlDbType.Text).P("start", p.Start, NpgsqlDbType.Bigint);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        await using var command = ReadCommand(SelectUploadChunk).P("id", p.Id, NpgsqlDbType.Text).P("at", p.At, NpgsqlDbType.Bigint);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new UploadChunk(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
     }
 
     private static async Task<(long Length, long Received)?> LiveUploadAsync(PostgresWriteScope scope, string tenant, string id, CancellationToken cancellationToken)

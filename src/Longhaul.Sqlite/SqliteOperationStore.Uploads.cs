@@ -25,7 +25,8 @@ public sealed partial class SqliteOperationStore
     private const string DeleteUploadChunksFrom = "DELETE FROM upload_chunks WHERE upload_id = $id AND start >= $from";
 
     private const string SelectUploadChunk = """
-        SELECT c.data FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id WHERE c.upload_id = $id AND c.start = $start AND c.start < u.received
+        SELECT c.start, c.data FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
+        WHERE c.upload_id = $id AND c.start <= $at AND $at < u.received ORDER BY c.start DESC LIMIT 1
         """;
 
     private const string PruneUploadChunks = "DELETE FROM upload_chunks WHERE upload_id IN (SELECT id FROM uploads WHERE expires_at <= $now)";
@@ -97,12 +98,13 @@ public sealed partial class SqliteOperationStore
     }, cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<byte[]?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken)
+    public async Task<UploadChunk?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = SelectUploadChunk;
-        command.P("$id", p.Id).P("$start", p.Start);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        command.P("$id", p.Id).P("$at", p.At);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new UploadChunk(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
     }
 }

@@ -24,6 +24,6 @@ public partial interface IOperationStore
     /// <summary>Deletes the upload and its chunks; false when unknown or another tenant's.</summary>
     Task<bool> DeleteUploadAsync(DeleteUploadParams p, CancellationToken cancellationToken);
 
-    /// <summary>The chunk starting at <see cref="ReadUploadChunkParams.Start"/> when it lies below the upload's offset; null otherwise (also once the upload is gone).</summary>
-    Task<byte[]?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken);
+    /// <summary>The chunk that holds the byte at <see cref="ReadUploadChunkParams.At"/> when that lies below the upload's offset; null otherwise (also once the upload is gone).</summary>
+    Task<UploadChunk?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken);
 }

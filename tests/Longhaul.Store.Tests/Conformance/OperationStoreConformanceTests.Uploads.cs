@@ -16,7 +16,7 @@ public abstract partial class OperationStoreConformanceTests
     private async Task<byte[]> ReadUploadAsync(string id)
     {
         var all = new List<byte>();
-        for (long start = 0; await Store.ReadUploadChunkAsync(new ReadUploadChunkParams(id, start), Ct) is { } chunk; start += chunk.Length) all.AddRange(chunk);
+        for (long at = 0; await Store.ReadUploadChunkAsync(new ReadUploadChunkParams(id, at), Ct) is { } chunk; at = chunk.Start + chunk.Data.Length) all.AddRange(chunk.Data);
         return [.. all];
     }
 
@@ -70,6 +70,9 @@ public abstract partial class OperationStoreConformanceTests
         Assert.True(await Store.CommitUploadAsync(new CommitUploadParams(Tenant, "up_c", 4, 4, UploadRetention), Ct));
         Assert.Equal(6, await AppendAsync("up_c", 4, [5, 6]));
         Assert.Equal([1, 2, 3, 4, 5, 6], await ReadUploadAsync("up_c"));
+        var middle = await Store.ReadUploadChunkAsync(new ReadUploadChunkParams("up_c", 3), Ct);
+        Assert.Equal(2, middle!.Start);
+        Assert.Equal([3, 4], middle.Data);
     }
 
     [Fact]
