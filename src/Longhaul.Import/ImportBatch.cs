@@ -8,6 +8,12 @@ internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> colu
     public int Rows { get; private set; }
     public List<ImportError> Errors { get; } = [];
 
+    /// <summary>The upload offset after the chunk these rows came from.</summary>
+    public long EndOffset { get; set; }
+
+    /// <summary>The line the record after that chunk starts on.</summary>
+    public long EndLine { get; set; }
+
     public Span<ImportValue> Row(int index) => Values.AsSpan(index * Columns.Count, Columns.Count);
 
     /// <summary>The next row's cells, cleared to null; <see cref="Commit"/> keeps it, a bad row just is not committed.</summary>

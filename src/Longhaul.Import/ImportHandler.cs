@@ -20,6 +20,9 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
     /// <summary>The operation file of skipped rows (CSV: line, column, reason).</summary>
     public const string ErrorReportName = "errors.csv";
 
+    /// <summary>Converted cells (40 bytes each) held per chunk: 10 MiB.</summary>
+    private const int CellsPerChunk = 256 * 1024;
+
     private readonly ImportCatalog _catalog;
     private readonly IOperationStore _store;
 
@@ -56,7 +59,8 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         var start = await DataStartAsync(upload, cancellationToken).ConfigureAwait(false);
         if (start >= upload.Length) throw new ImportFileException("empty_file", 1, "the file is empty.");
         var (plan, first, firstLine) = await PlanAsync(input, upload, start, cancellationToken).ConfigureAwait(false);
-        var rows = Math.Min(input.ChunkRows, options.MaxChunkBytes);
+        // Memory per chunk is bounded by cells, whatever chunk_rows asks: two batches of at most CellsPerChunk cells.
+        var rows = Math.Max(1, Math.Min(input.ChunkRows, CellsPerChunk / Math.Max(plan.Columns.Count, 1)));
         var batch = new ImportBatch(rows, plan.Columns);
         var chunk = new ScannedChunk(rows);
 
@@ -78,23 +82,37 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         var options = _catalog.Options;
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, state.Offset);
         var scanner = new RecordScanner(stream, state.Offset, state.Line, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
+        var maxRows = batch.Values.Length / Math.Max(plan.Columns.Count, 1);
+        // Two batches: the next chunk is read and converted while the current one is written (the database and this
+        // process work at the same time), as psql's \copy overlaps its reading with the server's parsing.
+        ImportBatch[] batches = [batch, new ImportBatch(maxRows, plan.Columns)];
+        async Task<bool> PrepareAsync(ImportBatch into)
+        {
+            if (!await scanner.NextAsync(chunk, maxRows, cancellationToken).ConfigureAwait(false)) return false;
+            RowParser.Parse(chunk, plan, into);
+            into.EndOffset = chunk.EndOffset;
+            into.EndLine = chunk.EndLine;
+            return true;
+        }
+        var next = PrepareAsync(batches[0]);
         try
         {
-            while (await scanner.NextAsync(chunk, batch.Values.Length / Math.Max(plan.Columns.Count, 1), cancellationToken).ConfigureAwait(false))
+            for (var turn = 0; await next.ConfigureAwait(false); turn ^= 1)
             {
-                RowParser.Parse(chunk, plan, batch);
-                var skipped = state.Skipped + batch.Errors.Count;
-                if (batch.Errors.Count > 0 && (input.OnError == "fail" || skipped > input.MaxErrors))
+                var current = batches[turn];
+                var skipped = state.Skipped + current.Errors.Count;
+                if (current.Errors.Count > 0 && (input.OnError == "fail" || skipped > input.MaxErrors))
                 {
-                    var e = batch.Errors[0];
+                    var e = current.Errors[0];
                     throw new PermanentFailureException(input.OnError == "fail" ? "invalid_row" : "too_many_errors",
                         input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
                         Details(e.Line, e.Column, e.Reason));
                 }
-                var reported = batch.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
-                var after = new ImportState(chunk.EndOffset, chunk.EndLine, state.Inserted + batch.Rows, skipped, state.Reported + reported.Count, false);
+                next = Task.Run(() => PrepareAsync(batches[turn ^ 1]), CancellationToken.None);
+                var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
+                var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
-                if (!await db.CommitAsync(context.OperationId, state, after, batch, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
+                if (!await db.CommitAsync(context.OperationId, state, after, current, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
                 state = after;
                 await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -104,6 +122,18 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         {
             await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            // The read-ahead may still run (or have failed) when a chunk failed: it ends before the stream goes.
+            try
+            {
+                await next.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Its failure is not this attempt's: the chunk before it failed first.
+            }
         }
         if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
         return state with { Done = true };

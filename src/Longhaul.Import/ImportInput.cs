@@ -44,9 +44,9 @@ public sealed record ImportInput
     [Description("With skip: fail after this many bad rows."), Range(0, int.MaxValue)]
     public long MaxErrors { get; init; } = 1000;
 
-    /// <summary>Rows per chunk (1 to 100000; a chunk also ends at <c>MaxChunkBytes</c>): each chunk commits with its checkpoint in one transaction of the target. Defaults to 10000.</summary>
+    /// <summary>Rows per chunk (1 to 100000; a chunk also ends at <c>MaxChunkBytes</c>): each chunk commits with its checkpoint in one transaction of the target. Defaults to 50000.</summary>
     [Description("Rows per chunk (one transaction with its checkpoint), 1 to 100000."), Range(1, 100_000)]
-    public int ChunkRows { get; init; } = 10_000;
+    public int ChunkRows { get; init; } = 50_000;
 
     /// <summary>Load into a staging table and add its rows to the table in one transaction at the end, so a cancel or failure leaves the table as it was. Defaults to false.</summary>
     [Description("Stage the rows and add them all in one transaction at the end.")]

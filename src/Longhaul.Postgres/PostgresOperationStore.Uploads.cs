@@ -100,8 +100,15 @@ public sealed partial class PostgresOperationStore
     public async Task<UploadChunk?> ReadUploadChunkAsync(ReadUploadChunkParams p, CancellationToken cancellationToken)
     {
         await using var command = ReadCommand(SelectUploadChunk).P("id", p.Id, NpgsqlDbType.Text).P("at", p.At, NpgsqlDbType.Bigint);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new UploadChunk(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
+        // Sequential: the bytes go from the socket into the caller's buffer, not into a row buffer first.
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        var start = reader.GetInt64(0);
+        var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+        var data = p.Into is { } into && into.Length >= length ? into : new byte[length];
+        var read = 0;
+        while (read < length) read += (int)reader.GetBytes(1, read, data, read, length - read);
+        return new UploadChunk(start, data, length);
     }
 
     private static async Task<(long Length, long Received)?> LiveUploadAsync(PostgresWriteScope scope, string tenant, string id, CancellationToken cancellationToken)

@@ -104,7 +104,12 @@ public sealed partial class SqliteOperationStore
         await using var command = connection.CreateCommand();
         command.CommandText = SelectUploadChunk;
         command.P("$id", p.Id).P("$at", p.At);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new UploadChunk(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        var start = reader.GetInt64(0);
+        var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+        var data = p.Into is { } into && into.Length >= length ? into : new byte[length];
+        reader.GetBytes(1, 0, data, 0, length);
+        return new UploadChunk(start, data, length);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Longhaul.Storage;
 
 namespace Longhaul;
@@ -12,6 +13,7 @@ public sealed class UploadStream : Stream
     private readonly string _id;
     private readonly long _length;
     private UploadChunk? _chunk;
+    private byte[]? _buffer;
     private long _position;
 
     /// <summary>A reader of upload <paramref name="id"/> (<paramref name="length"/> bytes) starting at byte <paramref name="start"/>.</summary>
@@ -51,13 +53,15 @@ public sealed class UploadStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= _length || buffer.IsEmpty) return 0;
-        if (_chunk is null || _position >= _chunk.Start + _chunk.Data.Length)
+        if (_chunk is null || _position >= _chunk.Start + _chunk.Length)
         {
-            _chunk = await _store.ReadUploadChunkAsync(new ReadUploadChunkParams(_id, _position), cancellationToken).ConfigureAwait(false)
+            // One pooled buffer for every chunk: a long read allocates no large arrays (they would pile up until a full GC).
+            _buffer ??= ArrayPool<byte>.Shared.Rent(OperationFileWriter.ChunkBytes);
+            _chunk = await _store.ReadUploadChunkAsync(new ReadUploadChunkParams(_id, _position, _buffer), cancellationToken).ConfigureAwait(false)
                 ?? throw new IOException($"Upload {_id} has no stored byte at offset {_position}: it was deleted or expired.");
         }
         var from = (int)(_position - _chunk.Start);
-        var take = Math.Min(buffer.Length, _chunk.Data.Length - from);
+        var take = Math.Min(buffer.Length, _chunk.Length - from);
         _chunk.Data.AsSpan(from, take).CopyTo(buffer.Span);
         _position += take;
         return take;
@@ -69,6 +73,18 @@ public sealed class UploadStream : Stream
 
     /// <inheritdoc/>
     public override void Flush() { }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+            _chunk = null;
+        }
+        base.Dispose(disposing);
+    }
 
     /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
