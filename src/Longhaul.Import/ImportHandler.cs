@@ -117,8 +117,10 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                 await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
+            // With all_or_nothing this also adds the staged rows to the table, in the same transaction.
+            if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
         }
-        catch (Exception e) when (input.AllOrNothing && e is OperationCanceledException or PermanentFailureException or ImportFileException && context.StopReason != OperationStopReason.ShuttingDown)
+        catch (Exception e) when (input.AllOrNothing && Abandons(e, context))
         {
             await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
             throw;
@@ -135,9 +137,17 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                 // Its failure is not this attempt's: the chunk before it failed first.
             }
         }
-        if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
         return state with { Done = true };
     }
+
+    /// <summary>
+    /// An all-or-nothing import drops its staging table when it ends for good here: a bad file, a cancel, a deadline, or
+    /// any error of the last attempt. Not when this node stops or lost the lease: another attempt goes on with it.
+    /// </summary>
+    private static bool Abandons(Exception e, OperationContext context)
+        => e is not LeaseLostException
+            && context.StopReason is OperationStopReason.None or OperationStopReason.Cancelled or OperationStopReason.DeadlineExceeded
+            && (e is OperationCanceledException or PermanentFailureException or ImportFileException || context.Attempt >= context.MaxAttempts);
 
     /// <summary><c>on_error: fail</c>: every row is read and converted before any is written, so a bad row loads nothing.</summary>
     private async Task CheckAsync(UploadRecord upload, ImportPlan plan, long first, long firstLine, ScannedChunk chunk, ImportBatch batch, OperationContext context, CancellationToken cancellationToken)

@@ -74,6 +74,21 @@ public sealed class ImportCancelTests
         Assert.Equal(0, await ScalarAsync(host, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
     }
 
+    [Fact]
+    public async Task AllOrNothing_RefusedByTheTableAtTheEnd_FailsAddsNothingAndDropsTheStagingTable()
+    {
+        await using var host = await ImportHost.StartAsync();
+        var upload = await host.UploadAsync(Encoding.UTF8.GetBytes("id,name,qty\n1,a,1\n,b,2\n"));
+
+        // The second row has no id: the staging table takes it, the table's NOT NULL refuses it at the end.
+        var op = await host.Host.Client.StartOperationOkAsync("import", new { upload, target = "main", table = "items", all_or_nothing = true });
+        var done = await host.Host.Client.WaitDoneAsync(op.Id());
+
+        Assert.True(done.Status() == "failed", done.ToString());
+        Assert.Equal(0, await host.CountAsync());
+        Assert.Equal(0, await ScalarAsync(host, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
+    }
+
     private static async Task<long> ScalarAsync(ImportHost host, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={host.Database}");
