@@ -17,6 +17,10 @@ public static class LonghaulApiServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.AddSingleton<IValidateOptions<LonghaulApiOptions>, Validator>();
         options.ValidateOnStart();
+        var uploads = services.AddOptions<Uploads.UploadOptions>();
+        if (configuration is not null) uploads.Bind(configuration.GetSection(Uploads.UploadOptions.SectionName));
+        services.AddSingleton<IValidateOptions<Uploads.UploadOptions>, UploadValidator>();
+        uploads.ValidateOnStart();
         services.AddSingleton<TenantResolver>();
         services.TryAddSingleton<LonghaulApiMounts>();
         services.AddSingleton<RetryAfterPolicy>();
@@ -26,6 +30,15 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<PageTokens>();
         services.AddSingleton<KestrelRejectionProblems>();
         return services;
+    }
+
+    private sealed class UploadValidator : IValidateOptions<Uploads.UploadOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, Uploads.UploadOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 
     private sealed class Validator : IValidateOptions<LonghaulApiOptions>

@@ -80,6 +80,14 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapPost("/operations/{id}/deliveries/{deliveryId}/redeliver", WebhookEndpoints.RedeliverAsync);
         v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync);
         v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync);
+        v1.MapMethods("/uploads", [HttpMethods.Options], Uploads.UploadEndpoints.OptionsAsync);
+        v1.MapPost("/uploads", Uploads.UploadEndpoints.CreateAsync);
+        v1.MapPut("/uploads", Uploads.UploadEndpoints.PutAsync);
+        v1.MapMethods("/uploads/{id}", [HttpMethods.Head], Uploads.UploadEndpoints.HeadAsync);
+        v1.MapGet("/uploads/{id}", Uploads.UploadEndpoints.GetAsync);
+        v1.MapGet("/uploads/{id}/content", Uploads.UploadEndpoints.ContentAsync);
+        v1.MapPatch("/uploads/{id}", Uploads.UploadEndpoints.PatchAsync);
+        v1.MapDelete("/uploads/{id}", Uploads.UploadEndpoints.DeleteAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
         v1.MapGet("/usage", UsageEndpoint.GetAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);

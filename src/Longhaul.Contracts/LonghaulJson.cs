@@ -14,6 +14,7 @@ namespace Longhaul.Contracts;
 [JsonSerializable(typeof(OperationList))]
 [JsonSerializable(typeof(KindList))]
 [JsonSerializable(typeof(StorageUsageResource))]
+[JsonSerializable(typeof(UploadResource))]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(ProgressInfo))]
 [JsonSerializable(typeof(OperationError))]

@@ -11,6 +11,18 @@ public static class ProblemCodes
     public const string DeliveryNotFound = "delivery_not_found";
     /// <summary>410: a signed download link (an export's <c>download_url</c>) is past its <c>expires_at</c>.</summary>
     public const string LinkExpired = "link_expired";
+    /// <summary>404: no upload with this id for this tenant (never created, deleted, or pruned after its expiry).</summary>
+    public const string UploadNotFound = "upload_not_found";
+    /// <summary>410: the upload is past its <c>Upload-Expires</c> (unfinished too long, or a finished one past its retention).</summary>
+    public const string UploadExpired = "upload_expired";
+    /// <summary>409: a tus <c>PATCH</c> whose <c>Upload-Offset</c> is not the upload's current offset.</summary>
+    public const string UploadOffsetMismatch = "upload_offset_mismatch";
+    /// <summary>413: an upload's length is above the server's <c>Longhaul:Uploads:MaxBytes</c>, or a request would write past it.</summary>
+    public const string UploadTooLarge = "upload_too_large";
+    /// <summary>460 (tus checksum extension): the body does not match its <c>Upload-Checksum</c>; nothing of it was stored.</summary>
+    public const string ChecksumMismatch = "checksum_mismatch";
+    /// <summary>412: a tus request whose <c>Tus-Resumable</c> is missing or a version the server does not speak (it answers <c>Tus-Version</c>).</summary>
+    public const string TusVersionUnsupported = "tus_version_unsupported";
     /// <summary>416: a file download's <c>Range</c> starts past the end of the file.</summary>
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     /// <summary>422: valid JSON that breaks the rules (unknown kind, a bad field); <c>errors</c> names every bad field.</summary>

@@ -1,3 +1,4 @@
+using Longhaul.Databases;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ internal sealed class ExportCatalog(IOptions<ExportOptions> options)
             using var command = connection.CreateCommand();
             command.CommandText = ExportSql.Columns(table);
             using var reader = command.ExecuteReader();
-            return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).Where(ExportSql.IsIdentifier).ToArray();
+            return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).Where(SqlNames.IsIdentifier).ToArray();
         });
     }
 }

@@ -1,3 +1,4 @@
+using Longhaul.Databases;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.Export;
@@ -23,7 +24,7 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
         foreach (var (sourceName, source) in options.Sources)
         {
             var at = $"{Section}:Sources:{sourceName}";
-            if (!ExportSql.IsProvider(source.Provider))
+            if (!DatabaseProviders.IsProvider(source.Provider))
                 errors.Add($"{at}:Provider must be 'postgres' or 'sqlite' (is '{source.Provider}').");
             if (string.IsNullOrWhiteSpace(source.ConnectionString))
                 errors.Add($"{at}:ConnectionString is required.");
@@ -31,11 +32,11 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
                 errors.Add($"{at}:Tables must list at least one table or view.");
             foreach (var (tableName, table) in source.Tables)
             {
-                if (!ExportSql.IsTableName(tableName))
+                if (!SqlNames.IsTableName(tableName))
                     errors.Add($"{at}:Tables:{tableName}: a table name is one or two identifiers (schema.table) of letters, digits and '_'.");
                 if (table.Key.Count == 0)
                     errors.Add($"{at}:Tables:{tableName}:Key must name the unique key column(s) used to page and resume.");
-                foreach (var column in table.Key.Concat(table.Columns).Where(c => !ExportSql.IsIdentifier(c)))
+                foreach (var column in table.Key.Concat(table.Columns).Where(c => !SqlNames.IsIdentifier(c)))
                     errors.Add($"{at}:Tables:{tableName}: column '{column}' is not an identifier of letters, digits and '_'.");
                 if (table.Columns.Count > 0 && table.Key.Except(table.Columns, StringComparer.Ordinal).Any())
                     errors.Add($"{at}:Tables:{tableName}:Columns must include the key column(s) {string.Join(", ", table.Key)}.");

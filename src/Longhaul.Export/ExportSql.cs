@@ -1,9 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Longhaul.Databases;
 
 namespace Longhaul.Export;
 
@@ -11,24 +9,13 @@ namespace Longhaul.Export;
 /// The only SQL an export runs, built from allow-listed identifiers (each quoted) and parameters: a client's values
 /// never become SQL text.
 /// </summary>
-internal static partial class ExportSql
+internal static class ExportSql
 {
-    public const string Postgres = "postgres";
-    public const string Sqlite = "sqlite";
+    private static string Quote(string identifier) => SqlNames.Quote(identifier);
 
-    public static bool IsProvider(string provider) => provider is Postgres or Sqlite;
+    private static string QuoteTable(string table) => SqlNames.QuoteTable(table);
 
-    public static bool IsIdentifier(string name) => IdentifierPattern().IsMatch(name);
-
-    public static bool IsTableName(string name) => name.Split('.') is { Length: 1 or 2 } parts && parts.All(IsIdentifier);
-
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    public static string QuoteTable(string table) => string.Join('.', table.Split('.').Select(Quote));
-
-    public static DbConnection Connect(ExportSourceOptions source) => source.Provider == Postgres
-        ? new NpgsqlConnection(source.ConnectionString)
-        : new SqliteConnection(source.ConnectionString);
+    public static DbConnection Connect(ExportSourceOptions source) => DatabaseProviders.Connect(source.Provider, source.ConnectionString);
 
     /// <summary>
     /// <c>SELECT columns, keys FROM table WHERE filters AND (keys) &gt; (after) ORDER BY keys</c>; the key columns come
@@ -88,7 +75,4 @@ internal static partial class ExportSql
         command.Parameters.Add(parameter);
         return parameter.ParameterName;
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
-    private static partial Regex IdentifierPattern();
 }

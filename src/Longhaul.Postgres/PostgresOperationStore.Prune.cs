@@ -33,6 +33,7 @@ public sealed partial class PostgresOperationStore
         var pruned = await ExecuteAsync(scope.Command(PruneOperations)
             .P("retention", p.Retention, NpgsqlDbType.Interval).P("n", p.BatchSize, NpgsqlDbType.Integer), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(PruneIdempotencyKeys), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(PruneUploads), cancellationToken).ConfigureAwait(false);
         return pruned;
     }, cancellationToken);
 }

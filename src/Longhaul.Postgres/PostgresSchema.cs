@@ -157,6 +157,27 @@ internal static class PostgresSchema
             """),
         // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
         (6, "ALTER TABLE operations ADD COLUMN trace_parent text;"),
+        // Resumable uploads (issue 14, tus): the upload and its bytes in chunks keyed by the offset of their first byte;
+        // chunks at or past `received` are staged by a request whose checksum is not verified yet.
+        (8, """
+            CREATE TABLE uploads (
+                id text PRIMARY KEY,
+                tenant text NOT NULL,
+                length bigint NOT NULL,
+                received bigint NOT NULL DEFAULT 0,
+                metadata text,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX ix_uploads_expires ON uploads (expires_at);
+
+            CREATE TABLE upload_chunks (
+                upload_id text NOT NULL,
+                start bigint NOT NULL,
+                data bytea NOT NULL,
+                PRIMARY KEY (upload_id, start)
+            );
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

@@ -1,5 +1,6 @@
 using Longhaul.AspNetCore;
 using Longhaul.Export;
+using Longhaul.Import;
 using Longhaul.Postgres;
 using Longhaul.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -75,6 +76,7 @@ public static partial class LonghaulServer
             })
             .AddHttpKind()
             .AddExportKind()
+            .AddImportKind()
             .AddApi();
         if (store.Postgres is { } postgres)
         {

@@ -16,6 +16,8 @@ public sealed partial class SqliteOperationStore
         }
         foreach (var (seq, id) in victims) DeleteOperation(scope, seq, id);
         scope.Command("DELETE FROM idempotency_keys WHERE expires_at <= $now").P("$now", now).ExecuteNonQuery();
+        scope.Command(PruneUploadChunks).P("$now", now).ExecuteNonQuery();
+        scope.Command("DELETE FROM uploads WHERE expires_at <= $now").P("$now", now).ExecuteNonQuery();
         return victims.Count;
     }, cancellationToken);
 }

@@ -146,6 +146,27 @@ internal static class SqliteSchema
             """),
         // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
         (5, "ALTER TABLE operations ADD COLUMN trace_parent TEXT;"),
+        // Resumable uploads (issue 14, tus): the upload and its bytes in chunks keyed by the offset of their first byte;
+        // chunks at or past `received` are staged by a request whose checksum is not verified yet.
+        (7, """
+            CREATE TABLE uploads (
+                id TEXT PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                length INTEGER NOT NULL,
+                received INTEGER NOT NULL DEFAULT 0,
+                metadata TEXT,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE INDEX ix_uploads_expires ON uploads (expires_at);
+
+            CREATE TABLE upload_chunks (
+                upload_id TEXT NOT NULL,
+                start INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (upload_id, start)
+            );
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

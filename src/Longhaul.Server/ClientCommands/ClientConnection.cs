@@ -63,7 +63,11 @@ internal sealed class ClientConnection
     };
 
     /// <summary>Runs <paramref name="body"/> with a client; API errors and unreachable servers become a message on stderr and an exit code.</summary>
-    public async Task<int> RunAsync(ParseResult result, Func<LonghaulClient, OutputMode, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    public Task<int> RunAsync(ParseResult result, Func<LonghaulClient, OutputMode, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+        => RunAsync(result, (client, _, mode, ct) => body(client, mode, ct), cancellationToken);
+
+    /// <summary>As above, with a <see cref="TusUploader"/> on the same connection (for <c>upload</c> and <c>import</c>).</summary>
+    public async Task<int> RunAsync(ParseResult result, Func<LonghaulClient, TusUploader, OutputMode, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var url = result.GetValue(_url)!;
         if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
@@ -75,7 +79,7 @@ internal sealed class ClientConnection
         var options = new LonghaulClientOptions { ApiKey = result.GetValue(_apiKey) ?? (Environment.GetEnvironmentVariable("LONGHAUL_API_KEY") is { Length: > 0 } key ? key : null), ApiPath = result.GetValue(_apiPath)!, MaxRetries = MaxRetries };
         try
         {
-            return await body(new LonghaulClient(http, options), Output(result), cancellationToken).ConfigureAwait(false);
+            return await body(new LonghaulClient(http, options), new TusUploader(http, options), Output(result), cancellationToken).ConfigureAwait(false);
         }
         catch (LonghaulApiException ex)
         {

@@ -28,7 +28,7 @@ namespace Longhaul.Storage;
 /// serialization failure.
 /// </para>
 /// </remarks>
-public interface IOperationStore
+public partial interface IOperationStore
 {
     /// <summary>
     /// True when one process owns the store, so at start-up every running lease is from its previous life (SQLite, which
@@ -233,8 +233,8 @@ public interface IOperationStore
 
     /// <summary>
     /// Deletes up to <see cref="PruneParams.BatchSize"/> operations finished longer than
-    /// <see cref="PruneParams.Retention"/> ago (store clock), with their events, idempotency keys and files, and every
-    /// idempotency key past its retention, in one transaction. PostgreSQL takes the longest-finished first and skips rows
+    /// <see cref="PruneParams.Retention"/> ago (store clock), with their events, idempotency keys and files, every
+    /// idempotency key past its retention, and every upload past its expiry (with its chunks), in one transaction. PostgreSQL takes the longest-finished first and skips rows
     /// another transaction holds. Publishes nothing.
     /// </summary>
     /// <returns>How many operations were deleted (at most the batch size).</returns>

@@ -1,0 +1,197 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Longhaul.Contracts;
+using Longhaul.Storage;
+
+namespace Longhaul.Import;
+
+/// <summary>
+/// The built-in kind <c>import</c>: reads a finished upload as a stream, in chunks of rows; each chunk commits its rows,
+/// its errors and the import's position (byte offset, line, rows) in one transaction of the target database, so a crash
+/// anywhere resumes after the last committed chunk with no row twice and none missing.
+/// </summary>
+[Description("Loads a CSV or NDJSON upload into an allowed table of a configured database, exactly once.")]
+public sealed partial class ImportHandler : OperationHandler<ImportInput, ImportResult>, IOperationHandler
+{
+    /// <summary>The kind's name: <c>import</c>.</summary>
+    public const string KindName = "import";
+
+    /// <summary>The operation file of skipped rows (CSV: line, column, reason).</summary>
+    public const string ErrorReportName = "errors.csv";
+
+    /// <summary>Converted cells (40 bytes each) held per chunk: 10 MiB.</summary>
+    private const int CellsPerChunk = 256 * 1024;
+
+    private readonly ImportCatalog _catalog;
+    private readonly IOperationStore _store;
+
+    internal ImportHandler(ImportCatalog catalog, IOperationStore store)
+    {
+        _catalog = catalog;
+        _store = store;
+    }
+
+    /// <inheritdoc/>
+    public override string Kind => KindName;
+
+    /// <inheritdoc/>
+    protected override async Task<ImportResult> ExecuteAsync(ImportInput input, OperationContext context, CancellationToken cancellationToken)
+    {
+        var target = _catalog.Target(input.Target) ?? throw new PermanentFailureException("import_target_removed", $"Import target '{input.Target}' is no longer configured.");
+        if (!target.Tables.Contains(input.Table, StringComparer.Ordinal)) throw new PermanentFailureException("import_table_removed", $"Table '{input.Table}' is no longer allowed.");
+        var upload = await _store.GetUploadAsync(new GetUploadParams(context.Tenant, input.Upload), cancellationToken).ConfigureAwait(false);
+        if (upload is null || upload.Expired) throw new PermanentFailureException("upload_not_found", $"No upload '{input.Upload}' exists for this tenant (or it expired).");
+        if (!upload.IsComplete) throw new PermanentFailureException("upload_incomplete", $"Upload '{input.Upload}' has {upload.Offset} of its {upload.Length} bytes; finish it first.");
+        try
+        {
+            return await ImportAsync(input, target, upload, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImportFileException e)
+        {
+            throw new PermanentFailureException(e.Code, e.Message, Details(e.Line, null, null));
+        }
+    }
+
+    private async Task<ImportResult> ImportAsync(ImportInput input, ImportTargetOptions target, UploadRecord upload, OperationContext context, CancellationToken cancellationToken)
+    {
+        var options = _catalog.Options;
+        var start = await DataStartAsync(upload, cancellationToken).ConfigureAwait(false);
+        if (start >= upload.Length) throw new ImportFileException("empty_file", 1, "the file is empty.");
+        var (plan, first, firstLine) = await PlanAsync(input, upload, start, cancellationToken).ConfigureAwait(false);
+        // Memory per chunk is bounded by cells, whatever chunk_rows asks: two batches of at most CellsPerChunk cells.
+        var rows = Math.Max(1, Math.Min(input.ChunkRows, CellsPerChunk / Math.Max(plan.Columns.Count, 1)));
+        var batch = new ImportBatch(rows, plan.Columns);
+        var chunk = new ScannedChunk(rows);
+
+        var checkpoint = context.GetCheckpoint<ImportCheckpoint>() ?? new ImportCheckpoint();
+        await using var db = await _catalog.OpenAsync(target, input.Table, plan.Columns, input.AllOrNothing, cancellationToken).ConfigureAwait(false);
+        var state = await db.BeginAsync(context.OperationId, new ImportState(first, firstLine, 0, 0, 0, false), cancellationToken).ConfigureAwait(false);
+        if (!state.Done && input.OnError == "fail" && !checkpoint.Checked && state.Offset == first)
+        {
+            await CheckAsync(upload, plan, first, firstLine, chunk, batch, context, cancellationToken).ConfigureAwait(false);
+            await context.SaveCheckpointAsync(checkpoint with { Checked = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        if (!state.Done) state = await LoadAsync(input, upload, plan, state, chunk, batch, db, context, cancellationToken).ConfigureAwait(false);
+        return await ResultAsync(input, upload, state, db, context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImportState> LoadAsync(ImportInput input, UploadRecord upload, ImportPlan plan, ImportState state, ScannedChunk chunk, ImportBatch batch,
+        IImportTarget db, OperationContext context, CancellationToken cancellationToken)
+    {
+        var options = _catalog.Options;
+        await using var stream = new UploadStream(_store, upload.Id, upload.Length, state.Offset);
+        var scanner = new RecordScanner(stream, state.Offset, state.Line, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
+        var maxRows = batch.Values.Length / Math.Max(plan.Columns.Count, 1);
+        // Two batches: the next chunk is read and converted while the current one is written (the database and this
+        // process work at the same time), as psql's \copy overlaps its reading with the server's parsing.
+        ImportBatch[] batches = [batch, new ImportBatch(maxRows, plan.Columns)];
+        async Task<bool> PrepareAsync(ImportBatch into)
+        {
+            if (!await scanner.NextAsync(chunk, maxRows, cancellationToken).ConfigureAwait(false)) return false;
+            RowParser.Parse(chunk, plan, into);
+            into.EndOffset = chunk.EndOffset;
+            into.EndLine = chunk.EndLine;
+            return true;
+        }
+        var next = PrepareAsync(batches[0]);
+        try
+        {
+            for (var turn = 0; await next.ConfigureAwait(false); turn ^= 1)
+            {
+                var current = batches[turn];
+                var skipped = state.Skipped + current.Errors.Count;
+                if (current.Errors.Count > 0 && (input.OnError == "fail" || skipped > input.MaxErrors))
+                {
+                    var e = current.Errors[0];
+                    throw new PermanentFailureException(input.OnError == "fail" ? "invalid_row" : "too_many_errors",
+                        input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
+                        Details(e.Line, e.Column, e.Reason));
+                }
+                next = Task.Run(() => PrepareAsync(batches[turn ^ 1]), CancellationToken.None);
+                var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
+                var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
+                // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
+                if (!await db.CommitAsync(context.OperationId, state, after, current, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
+                state = after;
+                await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            // With all_or_nothing this also adds the staged rows to the table, in the same transaction.
+            if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
+        }
+        catch (Exception e) when (input.AllOrNothing && Abandons(e, context))
+        {
+            await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            // The read-ahead may still run (or have failed) when a chunk failed: it ends before the stream goes.
+            try
+            {
+                await next.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Its failure is not this attempt's: the chunk before it failed first.
+            }
+        }
+        return state with { Done = true };
+    }
+
+    /// <summary>
+    /// An all-or-nothing import drops its staging table when it ends for good here: a bad file, a cancel, a deadline, or
+    /// any error of the last attempt. Not when this node stops or lost the lease: another attempt goes on with it.
+    /// </summary>
+    private static bool Abandons(Exception e, OperationContext context)
+        => e is not LeaseLostException
+            && context.StopReason is OperationStopReason.None or OperationStopReason.Cancelled or OperationStopReason.DeadlineExceeded
+            && (e is OperationCanceledException or PermanentFailureException or ImportFileException || context.Attempt >= context.MaxAttempts);
+
+    /// <summary><c>on_error: fail</c>: every row is read and converted before any is written, so a bad row loads nothing.</summary>
+    private async Task CheckAsync(UploadRecord upload, ImportPlan plan, long first, long firstLine, ScannedChunk chunk, ImportBatch batch, OperationContext context, CancellationToken cancellationToken)
+    {
+        var options = _catalog.Options;
+        await using var stream = new UploadStream(_store, upload.Id, upload.Length, first);
+        var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
+        while (await scanner.NextAsync(chunk, batch.Values.Length / Math.Max(plan.Columns.Count, 1), cancellationToken).ConfigureAwait(false))
+        {
+            RowParser.Parse(chunk, plan, batch);
+            if (batch.Errors.Count == 0) continue;
+            var e = batch.Errors[0];
+            throw new PermanentFailureException("invalid_row", $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}. Nothing was imported.", Details(e.Line, e.Column, e.Reason));
+        }
+        await context.ReportProgressAsync(new ProgressInfo { Current = 0, Total = upload.Length, Unit = "bytes", Message = "file checked; loading" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ImportResult> ResultAsync(ImportInput input, UploadRecord upload, ImportState state, IImportTarget db, OperationContext context, CancellationToken cancellationToken)
+    {
+        string? url = null;
+        if (state.Reported > 0)
+        {
+            var errors = await db.ErrorsAsync(context.OperationId, cancellationToken).ConfigureAwait(false);
+            var file = context.CreateFile(ErrorReportName, "text/csv; charset=utf-8; header=present");
+            var text = new System.Text.StringBuilder("line,column,reason\r\n");
+            foreach (var e in errors) text.Append(CultureInfo.InvariantCulture, $"{e.Line},{Csv(e.Column ?? "")},{Csv(e.Reason)}\r\n");
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
+            await file.FinishAsync(cancellationToken).ConfigureAwait(false);
+            url = file.Url;
+        }
+        await context.ReportProgressAsync(Progress(state, upload), cancellationToken).ConfigureAwait(false);
+        return new ImportResult(state.Inserted, state.Skipped, upload.Length, input.Table, url, state.Reported);
+    }
+
+    private static ProgressInfo Progress(ImportState state, UploadRecord upload) => new()
+    {
+        Current = state.Offset,
+        Total = upload.Length,
+        Unit = "bytes",
+        Message = string.Create(CultureInfo.InvariantCulture, $"{state.Inserted} rows imported, {state.Skipped} skipped"),
+    };
+
+    private static string Csv(string value) => value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static JsonElement Details(long line, string? column, string? reason)
+        => JsonSerializer.SerializeToElement(new Dictionary<string, object?> { ["line"] = line, ["column"] = column, ["reason"] = reason }, LonghaulJsonDefaults.Options);
+}

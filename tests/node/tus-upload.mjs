@@ -1,0 +1,38 @@
+// Uploads a file with the real tus client (npm tus-js-client 4.3.1, run by Node 20), independently of Longhaul's code.
+// Usage: node tus-upload.mjs <endpoint> <file> <url-file> [api-key]
+// Resumes the upload whose URL <url-file> holds when it exists; otherwise creates one and writes its URL there as soon
+// as the server answered. Prints "url <url>" once, "progress <sent> <total>" as bytes go out, "done <url>" at the end.
+import fs from "node:fs";
+import { Upload } from "tus-js-client";
+
+const [endpoint, file, urlFile, apiKey] = process.argv.slice(2);
+const size = fs.statSync(file).size;
+const previous = fs.existsSync(urlFile) ? fs.readFileSync(urlFile, "utf8").trim() : null;
+let announced = false;
+
+const upload = new Upload(fs.createReadStream(file), {
+  endpoint,
+  uploadUrl: previous,
+  uploadSize: size,
+  chunkSize: 8 * 1024 * 1024,
+  retryDelays: [0, 500, 1000],
+  headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
+  metadata: { filename: file.split("/").pop() },
+  onUploadUrlAvailable() {
+    if (announced) return;
+    announced = true;
+    if (!previous) fs.writeFileSync(urlFile, upload.url);
+    console.log(`url ${upload.url}`);
+  },
+  onProgress(sent, total) {
+    console.log(`progress ${sent} ${total}`);
+  },
+  onSuccess() {
+    console.log(`done ${upload.url}`);
+  },
+  onError(error) {
+    console.error(`error ${error}`);
+    process.exit(1);
+  },
+});
+upload.start();
