@@ -80,6 +80,8 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapPost("/operations/{id}/deliveries/{deliveryId}/redeliver", WebhookEndpoints.RedeliverAsync);
         v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync);
         v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync);
+        v1.MapGet("/events", ChangeStreamEndpoint.StreamAsync);
+        v1.MapGet("/overview", OverviewEndpoint.GetAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
         v1.MapGet("/usage", UsageEndpoint.GetAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
