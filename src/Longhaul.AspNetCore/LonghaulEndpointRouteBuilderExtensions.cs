@@ -72,6 +72,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/operations", OperationEndpoints.ListAsync);
         v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
         v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);
+        v1.MapGet("/operations/{id}/request", StartRequestEndpoint.GetAsync);
         v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync);
         v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync);
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);

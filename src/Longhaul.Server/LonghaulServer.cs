@@ -1,4 +1,5 @@
 using Longhaul.AspNetCore;
+using Longhaul.Dashboard;
 using Longhaul.Export;
 using Longhaul.Postgres;
 using Longhaul.Sqlite;
@@ -76,6 +77,7 @@ public static partial class LonghaulServer
             .AddHttpKind()
             .AddExportKind()
             .AddApi();
+        builder.Services.AddLonghaulDashboard();
         if (store.Postgres is { } postgres)
         {
             // Each role listens only to what it acts on: workers to new work and cancels, the API to changes.
@@ -112,6 +114,7 @@ public static partial class LonghaulServer
             app.UseLonghaul();
             app.MapLonghaul();
             app.MapLonghaulDownloads();
+            app.MapLonghaulDashboard();
         }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
         var shutdownLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");
