@@ -26,9 +26,9 @@ public static class LonghaulDashboardExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         string[] methods = [HttpMethods.Get, HttpMethods.Head];
-        endpoints.MapMethods(path, methods, DashboardEndpoint.RedirectAsync);
-        endpoints.MapMethods(path + "/", methods, (HttpContext context) => DashboardEndpoint.ServeAsync(context, null));
-        endpoints.MapMethods(path + "/{file}", methods, (HttpContext context, string file) => DashboardEndpoint.ServeAsync(context, file));
+        // One route for /ui, /ui/ and /ui/{file}: routing treats the first two as the same path.
+        endpoints.MapMethods(path + "/{file?}", methods, (HttpContext context, string? file) =>
+            file is null && context.Request.Path.Value?.EndsWith('/') != true ? DashboardEndpoint.RedirectAsync(context) : DashboardEndpoint.ServeAsync(context, file));
         return endpoints;
     }
 }

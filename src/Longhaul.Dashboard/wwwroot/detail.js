@@ -16,6 +16,8 @@ function chunkText(data) {
   if (typeof data === 'string') return data;
   if (data && typeof data === 'object') {
     for (const key of ['text', 'token', 'delta', 'content']) if (typeof data[key] === 'string') return data[key];
+    // An http-kind event without a text delta (message_start, [DONE]…): listed in the events, not in the text.
+    if ('event' in data || 'response' in data) return '';
   }
   return JSON.stringify(data) + '\n';
 }

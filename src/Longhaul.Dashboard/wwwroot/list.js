@@ -55,6 +55,11 @@ export function renderList(main) {
   const prevBtn = h('button', { type: 'button', id: 'prev-page', onclick: () => { pager.index--; load(); } }, '← Newer');
   const nextBtn = h('button', { type: 'button', id: 'next-page', onclick: () => { pager.tokens[pager.index + 1] = pager.next; pager.index++; load(); } }, 'Older →');
   let stream = null;
+  let total = null; // { count, exact } of the last load, kept current as live rows arrive
+
+  function showCount() {
+    count.textContent = total === null ? '' : `(${total.count}${total.exact ? '' : '+'} matching)`;
+  }
 
   main.append(filtersForm(), searchForm());
   disposers.push(renderBulk(main, () => {
@@ -172,6 +177,7 @@ export function renderList(main) {
       if (newer.length) newer[newer.length - 1].after(r); else tbody.prepend(r);
       const empty = tbody.querySelector('tr.empty');
       if (empty) empty.remove();
+      if (total !== null) { total.count++; showCount(); }
       status.textContent = '';
       return;
     }
@@ -198,7 +204,8 @@ export function renderList(main) {
       pager.next = page.next_page_token;
       prevBtn.disabled = pager.index === 0;
       nextBtn.disabled = !page.next_page_token;
-      count.textContent = page.total_count === undefined ? '' : `(${page.total_count}${page.total_count_exact ? '' : '+'} matching)`;
+      total = page.total_count === undefined ? null : { count: page.total_count, exact: page.total_count_exact };
+      showCount();
       status.textContent = '';
       if (page.operations.length === 0) {
         const filtered = query(true).toString() !== '';

@@ -16,7 +16,7 @@ export function renderOverview(container) {
       container.append(
         h('h2', {}, 'Overview'),
         h('div', { class: 'cards' },
-          ...STATUSES.map((s) => h('div', { class: 'card status-' + s, 'data-status': s },
+          ...STATUSES.map((s) => h('div', { class: 'card card-' + s, 'data-status': s },
             h('span', { class: 'card-n' }, String(o.by_status[s] ?? 0)), h('span', {}, s))),
           h('div', { class: 'card' }, h('span', { class: 'card-n', id: 'queue-depth' }, String(o.queue_depth)), h('span', {}, 'queue depth')),
           h('div', { class: 'card' }, h('span', { class: 'card-n' }, number(o.throughput_per_minute, 2)), h('span', {}, 'finished / min (1 h)')),
