@@ -56,6 +56,7 @@ export function renderList(main) {
   const nextBtn = h('button', { type: 'button', id: 'next-page', onclick: () => { pager.tokens[pager.index + 1] = pager.next; pager.index++; load(); } }, 'Older →');
   let stream = null;
   let total = null; // { count, exact } of the last load, kept current as live rows arrive
+  let newest = null; // created_at of the newest operation when the first page loaded: older ones belong to other pages
 
   function showCount() {
     count.textContent = total === null ? '' : `(${total.count}${total.exact ? '' : '+'} matching)`;
@@ -168,7 +169,7 @@ export function renderList(main) {
     const existing = tbody.querySelector(`tr[data-id="${CSS.escape(op.id)}"]`);
     if (existing) {
       existing.replaceWith(row(op));
-    } else if (pager.index === 0 && matches(op)) {
+    } else if (pager.index === 0 && matches(op) && (newest === null || op.created_at > newest)) {
       // A new operation: insert it by creation time (newest first).
       const rows = [...tbody.querySelectorAll('tr[data-id]')];
       const newer = rows.filter((r) => r.dataset.created > op.created_at);
@@ -196,6 +197,7 @@ export function renderList(main) {
     try {
       const page = await get('/v1/operations?' + q.toString());
       clear(tbody);
+      newest = page.operations.length ? page.operations[0].created_at : null;
       for (const op of page.operations) {
         const r = row(op);
         r.dataset.created = op.created_at;
