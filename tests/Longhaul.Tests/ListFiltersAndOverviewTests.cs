@@ -151,4 +151,38 @@ public sealed class ListFiltersAndOverviewTests
         Assert.Equal(mine, replayed!.Data.Id());
         Assert.Equal("cancelled", replayed.Data.Status());
     }
+
+    [Fact]
+    public async Task Request_OfAnOperation_StartsTheSameOperationAgain()
+    {
+        await using var host = await TestHost.StartAsync(engine: o => o.RunWorkers = false, tenants: ["alpha", "beta"]);
+        var alpha = host.ClientFor("alpha");
+        var body = """{"kind":"sleep","input":{"seconds":1.5,"steps":3},"metadata":{"customer":"acme"},"options":{"timeout_seconds":60,"max_attempts":2,"priority":7}}""";
+        var first = await ReadJsonAsync(await alpha.PostAsync("/v1/operations", Json(body), Ct));
+
+        var request = await alpha.GetJsonAsync($"/v1/operations/{first.Id()}/request");
+        var again = await ReadJsonAsync(await alpha.PostAsync("/v1/operations", Json(request.GetRawText()), Ct));
+
+        Assert.Equal("sleep", request.GetProperty("kind").GetString());
+        Assert.Equal("""{"seconds":1.5,"steps":3}""", request.GetProperty("input").GetRawText());
+        Assert.Equal(7, request.GetProperty("options").GetProperty("priority").GetInt32());
+        Assert.Equal(60, request.GetProperty("options").GetProperty("timeout_seconds").GetDouble());
+        Assert.NotEqual(first.Id(), again.Id());
+        Assert.Equal("acme", again.GetProperty("metadata").GetProperty("customer").GetString());
+        Assert.Equal(2, again.GetProperty("max_attempts").GetInt32());
+        await AssertProblemAsync(await host.ClientFor("beta").GetAsync($"/v1/operations/{first.Id()}/request", Ct), 404, "operation_not_found");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("99999999999999999999")]
+    public async Task Events_BadLastEventId_Answers400(string lastEventId)
+    {
+        await using var host = await TestHost.StartAsync(engine: o => o.RunWorkers = false);
+
+        var response = await SseClient.SendAsync(host.Client, "/v1/events", lastEventId);
+
+        await AssertProblemAsync(response, 400, "invalid_parameter", "Last-Event-ID");
+    }
 }
