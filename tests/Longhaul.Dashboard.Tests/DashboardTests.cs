@@ -161,10 +161,11 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await Expect(page.Locator("#metadata")).ToContainTextAsync("<img src=x");
         Assert.Equal(0, await page.Locator("#output img, #output script, #metadata img, #result img").CountAsync());
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
+        await DashboardServer.ScreenshotAsync(page, "detail-streamed-output-xss-as-text");
         await page.GotoAsync(new Uri(server.Server.BaseAddress, "/ui/#/").ToString());
         await Expect(page.Locator($"tr[data-id='{id}']")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__xss ?? null"));
-        await DashboardServer.ScreenshotAsync(page, "xss-as-text");
+        await DashboardServer.ScreenshotAsync(page, "list-after-xss");
     }
 
     [Fact]
