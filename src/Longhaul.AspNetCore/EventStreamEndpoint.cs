@@ -109,9 +109,9 @@ internal static class EventStreamEndpoint
 
     private static string Serialize(Operation op) => JsonSerializer.Serialize(op.ToResource(), LonghaulJson.Default.OperationResource);
 
-    private static Task WriteEventAsync(Stream body, long id, string type, string data, CancellationToken ct)
+    internal static Task WriteEventAsync(Stream body, long id, string type, string data, CancellationToken ct)
         => WriteAsync(body, $"id: {id.ToString(CultureInfo.InvariantCulture)}\nevent: {type}\ndata: {data}\n\n", ct);
 
-    private static async Task WriteAsync(Stream body, string text, CancellationToken ct)
+    internal static async Task WriteAsync(Stream body, string text, CancellationToken ct)
         => await body.WriteAsync(Encoding.UTF8.GetBytes(text), ct).ConfigureAwait(false);
 }

@@ -72,6 +72,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/operations", OperationEndpoints.ListAsync);
         v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
         v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);
+        v1.MapGet("/operations/{id}/request", StartRequestEndpoint.GetAsync);
         v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync);
         v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync);
         v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
@@ -88,6 +89,8 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/uploads/{id}/content", Uploads.UploadEndpoints.ContentAsync);
         v1.MapPatch("/uploads/{id}", Uploads.UploadEndpoints.PatchAsync);
         v1.MapDelete("/uploads/{id}", Uploads.UploadEndpoints.DeleteAsync);
+        v1.MapGet("/events", ChangeStreamEndpoint.StreamAsync);
+        v1.MapGet("/overview", OverviewEndpoint.GetAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
         v1.MapGet("/usage", UsageEndpoint.GetAsync);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);

@@ -108,26 +108,6 @@ internal static class OperationEndpoints
     {
         var query = context.Request.Query;
         var maxPage = context.RequestServices.GetRequiredService<IOptions<LonghaulApiOptions>>().Value.MaxPageSize;
-        OperationStatus? status = null;
-        if (query.TryGetValue("status", out var s))
-        {
-            if (s.Count != 1 || !OperationStatusNames.TryParse(s[0], out var parsed))
-            {
-                await ProblemResults.BadParameterAsync(context, "status", "must be one of pending, running, succeeded, failed, cancelled").ConfigureAwait(false);
-                return;
-            }
-            status = parsed;
-        }
-        string? kind = null;
-        if (query.TryGetValue("kind", out var k))
-        {
-            if (k.Count != 1 || string.IsNullOrEmpty(k[0]) || k[0]!.Length > 100)
-            {
-                await ProblemResults.BadParameterAsync(context, "kind", "must be one kind name").ConfigureAwait(false);
-                return;
-            }
-            kind = k[0];
-        }
         var pageSize = Math.Min(20, maxPage);
         if (query.TryGetValue("page_size", out var ps))
         {
@@ -137,23 +117,32 @@ internal static class OperationEndpoints
                 return;
             }
         }
+        var withCount = false;
+        if (query.TryGetValue("count", out var c) && (c.Count != 1 || !bool.TryParse(c[0], out withCount) || c[0] is not ("true" or "false")))
+        {
+            await ProblemResults.BadParameterAsync(context, "count", "must be true or false").ConfigureAwait(false);
+            return;
+        }
+        if (await ListQuery.ReadFilterAsync(context, pageSize).ConfigureAwait(false) is not { } filter) return;
         var tokens = context.RequestServices.GetRequiredService<PageTokens>();
-        var scope = new PageTokenScope(Tenant(context), status, kind);
-        long? before = null;
+        var scope = new PageTokenScope(filter);
         if (query.TryGetValue("page_token", out var pt) && !string.IsNullOrEmpty(pt))
         {
             if (pt.Count != 1 || await tokens.DecodeAsync(pt[0]!, scope, context.RequestAborted).ConfigureAwait(false) is not { } cursor)
             {
-                await ProblemResults.BadParameterAsync(context, "page_token", "is not a token this server issued for this list (same API key, status and kind)").ConfigureAwait(false);
+                await ProblemResults.BadParameterAsync(context, "page_token", "is not a token this server issued for this list (same API key and filters)").ConfigureAwait(false);
                 return;
             }
-            before = cursor;
+            filter = filter with { BeforeCursor = cursor };
         }
-        var page = await Store(context).ListAsync(new ListParams(Tenant(context), status, kind, pageSize, before), context.RequestAborted).ConfigureAwait(false);
+        var page = await Store(context).ListAsync(filter, context.RequestAborted).ConfigureAwait(false);
+        var total = withCount ? await Store(context).CountAsync(filter, context.RequestAborted).ConfigureAwait(false) : null;
         var list = new OperationList
         {
             Operations = [.. page.Operations.Select(o => o.ToResource())],
             NextPageToken = page.NextCursor is { } next ? await tokens.EncodeAsync(next, scope, context.RequestAborted).ConfigureAwait(false) : null,
+            TotalCount = total?.Count,
+            TotalCountExact = total?.Exact,
         };
         await JsonResponses.WriteAsync(context, list, LonghaulJson.Default.OperationList).ConfigureAwait(false);
     }

@@ -13,6 +13,7 @@ namespace Longhaul.Contracts;
 [JsonSerializable(typeof(StartOperationRequest))]
 [JsonSerializable(typeof(OperationList))]
 [JsonSerializable(typeof(KindList))]
+[JsonSerializable(typeof(OverviewResource))]
 [JsonSerializable(typeof(StorageUsageResource))]
 [JsonSerializable(typeof(UploadResource))]
 [JsonSerializable(typeof(Problem))]

@@ -8,13 +8,6 @@ public sealed partial class PostgresOperationStore
 {
     private const string SelectOperation = $"SELECT {Columns} FROM operations WHERE id = @id AND (@tenant IS NULL OR tenant = @tenant)";
 
-    private const string ListOperations = $"""
-        SELECT {Columns} FROM operations
-        WHERE tenant = @tenant AND (@status IS NULL OR status = @status) AND (@kind IS NULL OR kind = @kind)
-          AND (@before IS NULL OR seq < @before)
-        ORDER BY seq DESC LIMIT @limit
-        """;
-
     private const string SelectEvents = """
         SELECT e.seq, e.type, e.data, e.created_at FROM operation_events e
         WHERE e.operation_seq = (SELECT seq FROM operations WHERE id = @id) AND e.seq > @after
@@ -28,30 +21,6 @@ public sealed partial class PostgresOperationStore
             .P("id", p.Id, NpgsqlDbType.Text).P("tenant", p.Tenant, NpgsqlDbType.Text);
         var found = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
-    }
-
-    /// <inheritdoc/>
-    public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
-    {
-        await using var command = ReadCommand(ListOperations)
-            .P("tenant", p.Tenant, NpgsqlDbType.Text).P("status", p.Status is { } s ? (int)s : null, NpgsqlDbType.Integer)
-            .P("kind", p.Kind, NpgsqlDbType.Text).P("before", p.BeforeCursor, NpgsqlDbType.Bigint)
-            .P("limit", p.PageSize + 1, NpgsqlDbType.Integer);
-        var operations = new List<Operation>(p.PageSize + 1);
-        long? lastSeq = null;
-        long? next = null;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (operations.Count == p.PageSize)
-            {
-                next = lastSeq;
-                break;
-            }
-            operations.Add(ReadOperation(reader));
-            lastSeq = reader.GetInt64(0);
-        }
-        return new ListResult(operations, next);
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,5 @@
 using Longhaul.AspNetCore;
+using Longhaul.Dashboard;
 using Longhaul.Export;
 using Longhaul.Import;
 using Longhaul.Postgres;
@@ -78,6 +79,7 @@ public static partial class LonghaulServer
             .AddExportKind()
             .AddImportKind()
             .AddApi();
+        builder.Services.AddLonghaulDashboard();
         if (store.Postgres is { } postgres)
         {
             // Each role listens only to what it acts on: workers to new work and cancels, the API to changes.
@@ -114,6 +116,7 @@ public static partial class LonghaulServer
             app.UseLonghaul();
             app.MapLonghaul();
             app.MapLonghaulDownloads();
+            app.MapLonghaulDashboard();
         }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
         var shutdownLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");

@@ -16,37 +16,6 @@ public sealed partial class SqliteOperationStore
     }
 
     /// <inheritdoc/>
-    public async Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {Columns} FROM operations
-            WHERE tenant = $tenant {(p.Status is null ? "" : "AND status = $status")} AND ($kind IS NULL OR kind = $kind)
-              AND ($before IS NULL OR seq < $before)
-            ORDER BY seq DESC LIMIT $limit
-            """;
-        command.P("$tenant", p.Tenant).P("$kind", p.Kind)
-            .P("$before", p.BeforeCursor).P("$limit", p.PageSize + 1);
-        if (p.Status is { } status) command.P("$status", (int)status);
-        var operations = new List<Operation>(p.PageSize + 1);
-        long? lastSeq = null;
-        long? next = null;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (operations.Count == p.PageSize)
-            {
-                next = lastSeq;
-                break;
-            }
-            operations.Add(ReadOperation(reader));
-            lastSeq = reader.GetInt64(0);
-        }
-        return new ListResult(operations, next);
-    }
-
-    /// <inheritdoc/>
     public async Task<IReadOnlyList<OperationEvent>> ReadEventsAsync(ReadEventsParams p, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<StoreWarnings>();
         services.TryAddSingleton<LonghaulMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, Kinds.Bulk.BulkHandler>());
 
         // Order matters: the schema and lease recovery come before workers start claiming.
         services.AddHostedService<StoreInitializer>();

@@ -11,6 +11,7 @@ public sealed class OperationSignals : IDisposable
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private readonly IDisposable _subscription;
+    private TaskCompletionSource _any = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Subscribes to <paramref name="notifier"/>'s change notifications.</summary>
     public OperationSignals(IStoreNotifier notifier)
@@ -21,12 +22,19 @@ public sealed class OperationSignals : IDisposable
             {
                 tcs.TrySetResult();
             }
+            if (kind is StoreNotificationKind.OperationChanged or StoreNotificationKind.WorkAvailable)
+            {
+                Interlocked.Exchange(ref _any, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
         });
     }
 
     /// <summary>A task that completes at the next change of <paramref name="operationId"/>.</summary>
     public Task Watch(string operationId)
         => _waiters.GetOrAdd(operationId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>A task that completes at the next change or start of any operation (the tenant-wide event stream filters after waking).</summary>
+    public Task WatchAny() => Volatile.Read(ref _any).Task;
 
     /// <summary>Unsubscribes from the notifier: no change completes a watch after this.</summary>
     public void Dispose() => _subscription.Dispose();

@@ -98,6 +98,26 @@ public partial interface IOperationStore
     Task<ListResult> ListAsync(ListParams p, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Counts the operations matching <paramref name="p"/>'s filters (its page size and cursor are ignored), examining
+    /// at most <see cref="ListParams.ScanLimit"/> of the tenant's operations that match status and kind: when more
+    /// match those, the count is a lower bound (<see cref="ListCount.Exact"/> false).
+    /// </summary>
+    Task<ListCount> CountAsync(ListParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tenant's pending and running operations by kind and status, those finished within the window by kind and
+    /// final status, and the queue depth (pending and ready), read through the status and finished-time indexes only.
+    /// </summary>
+    Task<StoreOverview> OverviewAsync(OverviewParams p, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The operations matching the filter that changed at or after <see cref="ChangesParams.Since"/>, oldest change
+    /// first: unfinished ones updated since then and those that finished since then. Finished operations do not change
+    /// again, so this reads the unfinished rows (status index) and the recently finished ones (finished-time index) only.
+    /// </summary>
+    Task<IReadOnlyList<Operation>> ListChangesAsync(ChangesParams p, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The operation's events with a sequence number above <see cref="ReadEventsParams.AfterSeq"/>, oldest first, at
     /// most <see cref="ReadEventsParams.Limit"/>. The sequence is gap-free and a finished operation's log ends with its
     /// final <c>status</c> event and then <c>done</c>. Empty when the id is unknown. Not scoped by tenant: check the
