@@ -10,10 +10,10 @@ public sealed class ExportOptions
     public Dictionary<string, ExportSourceOptions> Sources { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Bytes (after gzip) written before a part is stored and a checkpoint saved: what a crash can lose and redo.
-    /// Defaults to 8 MiB; 4 KiB to 1 GiB.
+    /// Bytes of the file (after compression) between checkpoints: about what a crash can lose and redo. Defaults to
+    /// 8 MiB; 4 KiB to 1 GiB.
     /// </summary>
-    public long PartBytes { get; set; } = 8L * 1024 * 1024;
+    public long CheckpointBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>How long a download link works when the start request does not say. Defaults to 1 hour.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(1);

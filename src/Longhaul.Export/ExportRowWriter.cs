@@ -83,7 +83,7 @@ internal sealed class ExportRowWriter : IDisposable
             }
             else
             {
-                WriteCsvField(Text(value));
+                WriteCsvField(ExportValues.Text(value));
             }
         }
         _text!.Write("\r\n");
@@ -123,7 +123,7 @@ internal sealed class ExportRowWriter : IDisposable
                 case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
                 case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
                 case bool b: json.WriteBooleanValue(b); break;
-                case var other: json.WriteStringValue(Text(other)); break;
+                case var other: json.WriteStringValue(ExportValues.Text(other)); break;
             }
         }
         json.WriteEndObject();
@@ -131,15 +131,4 @@ internal sealed class ExportRowWriter : IDisposable
         json.Reset();
         _sink.WriteByte((byte)'\n');
     }
-
-    /// <summary>A non-string value as text: invariant numbers (round-trip), ISO 8601 times, base64 bytes.</summary>
-    private static string Text(object value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
-        byte[] bytes => Convert.ToBase64String(bytes),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

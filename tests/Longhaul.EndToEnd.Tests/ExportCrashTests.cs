@@ -45,8 +45,8 @@ public sealed class ExportCrashTests : IAsyncDisposable
             ["Longhaul__Export__Sources__main__Provider"] = "sqlite",
             ["Longhaul__Export__Sources__main__ConnectionString"] = $"Data Source={source}",
             ["Longhaul__Export__Sources__main__Tables__items__Key__0"] = "id",
-            // About 35 parts of 1 MiB: many checkpoints to crash between.
-            ["Longhaul__Export__PartBytes"] = "1048576",
+            // A checkpoint about every 1 MiB: many to crash between.
+            ["Longhaul__Export__CheckpointBytes"] = "1048576",
         };
         var first = await _env.StartServerAsync(environment);
         string id;

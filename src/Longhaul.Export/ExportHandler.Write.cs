@@ -1,0 +1,73 @@
+using System.Data;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Longhaul.Export.Formats;
+
+namespace Longhaul.Export;
+
+public sealed partial class ExportHandler
+{
+    /// <summary>
+    /// Streams the rows after <paramref name="checkpoint"/> into <paramref name="file"/>, saving a checkpoint whenever a
+    /// segment's bytes are stored; returns the finished file's checkpoint.
+    /// </summary>
+    private async Task<ExportCheckpoint> WriteAsync(DbCommand select, ExportInput input, IReadOnlyList<string> columns, int keyColumns,
+        OperationFileWriter file, ExportCheckpoint checkpoint, OperationContext context, CancellationToken cancellationToken)
+    {
+        var resumed = checkpoint.Bytes > 0;
+        // A new file is hashed as it is written; a resumed one is read back at the end (its first bytes are not here).
+        using var hash = resumed ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var sink = new ExportSink(file, hash);
+        var parquet = input.Format == "parquet" ? new ExportParquetEncoder(sink, columns, checkpoint.ParquetTypes, checkpoint.ParquetFooter) : null;
+        await using IExportEncoder encoder = parquet ?? (IExportEncoder)new ExportTextEncoder(sink, input.Format, input.Gzip, input.EscapeFormulas, columns);
+        if (!resumed) encoder.WriteStart();
+
+        var segmentBytes = _catalog.Options.CheckpointBytes;
+        var segmentStart = sink.Position;
+        var rows = checkpoint.Rows;
+        ExportCheckpoint? pending = null;
+        await using (var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                encoder.WriteRow(reader);
+                if (++rows % RowsBetweenFlushes != 0) continue;
+                await encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
+                if (pending is not null && file.StoredLength >= pending.Bytes)
+                {
+                    // The segment's bytes are stored: a crash from here on keeps them.
+                    checkpoint = pending;
+                    pending = null;
+                    await context.SaveCheckpointAsync(checkpoint, Progress(checkpoint.Rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
+                }
+                if (pending is null && sink.Position - segmentStart >= segmentBytes)
+                {
+                    var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
+                    segmentStart = sink.Position;
+                    pending = checkpoint with
+                    {
+                        Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
+                        ParquetTypes = parquet?.Types, ParquetFooter = footer,
+                    };
+                }
+            }
+        }
+        await encoder.FinishAsync(cancellationToken).ConfigureAwait(false);
+        await sink.DrainAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await file.FinishAsync(cancellationToken).ConfigureAwait(false);
+        var sha256 = hash is not null ? Convert.ToHexStringLower(hash.GetHashAndReset()) : await HashStoredAsync(context, file.Name, cancellationToken).ConfigureAwait(false);
+        var done = new ExportCheckpoint { Done = true, Bytes = file.Length, Rows = rows, Total = rows, Sha256 = sha256 };
+        // The total is exact now; a crash after this only issues the link again.
+        await context.SaveCheckpointAsync(done, Progress(rows, rows), cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+
+    private static JsonElement[] KeyOf(DbDataReader reader, int first, int count)
+    {
+        var key = new JsonElement[count];
+        for (var i = 0; i < count; i++) key[i] = JsonSerializer.SerializeToElement(reader.GetValue(first + i));
+        return key;
+    }
+}
