@@ -37,10 +37,10 @@ public sealed partial class ExportHandler
                 await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
                 if (pending is not null && file.StoredLength >= pending.Bytes)
                 {
-                    // The segment's bytes are stored: a crash from here on keeps them.
+                    // The segment's bytes are stored: a crash from here on keeps them (progress was reported at the segment's end).
                     checkpoint = pending;
                     pending = null;
-                    await context.SaveCheckpointAsync(checkpoint, Progress(checkpoint.Rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
+                    await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 if (pending is null && sink.Position - segmentStart >= segmentBytes)
                 {
@@ -51,6 +51,8 @@ public sealed partial class ExportHandler
                         Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
                         ParquetTypes = parquet?.Types, ParquetFooter = footer,
                     };
+                    // Progress (and so the engine's ETA) moves at every segment, before its bytes fill a stored chunk.
+                    await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
                 }
             }
         }
