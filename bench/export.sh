@@ -16,7 +16,7 @@ export PGHOST=${PGHOST:-localhost} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postg
 [ -x "$bin" ] || { echo "no executable at $bin (run scripts/publish.sh)" >&2; exit 1; }
 schema=bench_export_$$
 dir=$(mktemp -d)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; psql -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; rm -rf "$dir"; }
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; psql -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; [ -n "${EXPORT_KEEP_LOG:-}" ] && cp "$dir/server.log" "$EXPORT_KEEP_LOG"; rm -rf "$dir"; }
 trap cleanup EXIT
 
 psql -q -v ON_ERROR_STOP=1 <<SQL >/dev/null

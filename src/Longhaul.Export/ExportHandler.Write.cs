@@ -18,7 +18,7 @@ public sealed partial class ExportHandler
         var resumed = checkpoint.Bytes > 0;
         // A new file is hashed as it is written; a resumed one is read back at the end (its first bytes are not here).
         using var hash = resumed ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var sink = new ExportSink(file, hash);
+        await using var sink = new ExportSink(file, hash, cancellationToken);
         var parquet = input.Format == "parquet" ? new ExportParquetEncoder(sink, columns, checkpoint.ParquetTypes, checkpoint.ParquetFooter) : null;
         await using IExportEncoder encoder = parquet ?? (IExportEncoder)new ExportTextEncoder(sink, input.Format, input.Gzip, input.EscapeFormulas, columns);
         if (!resumed) encoder.WriteStart();
@@ -35,29 +35,29 @@ public sealed partial class ExportHandler
                 if (++rows % RowsBetweenFlushes != 0) continue;
                 await encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
-                if (pending is not null && file.StoredLength >= pending.Bytes)
+                if (pending is not null && sink.StoredLength >= pending.Bytes)
                 {
                     // The segment's bytes are stored: a crash from here on keeps them (progress was reported at the segment's end).
                     checkpoint = pending;
                     pending = null;
                     await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
-                if (pending is null && sink.Position - segmentStart >= segmentBytes)
+                // A new segment only once the last one's checkpoint is saved (its bytes may still wait for a chunk to fill).
+                if (pending is not null || sink.Position - segmentStart < segmentBytes) continue;
+                var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
+                segmentStart = sink.Position;
+                pending = checkpoint with
                 {
-                    var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
-                    segmentStart = sink.Position;
-                    pending = checkpoint with
-                    {
-                        Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
-                        ParquetTypes = parquet?.Types, ParquetFooter = footer,
-                    };
-                    // Progress (and so the engine's ETA) moves at every segment, before its bytes fill a stored chunk.
-                    await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
-                }
+                    Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
+                    ParquetTypes = parquet?.Types, ParquetFooter = footer,
+                };
+                // Progress (and so the engine's ETA) moves at every segment's end, before its bytes fill a stored chunk. A
+                // resumed attempt ends its first segment at the same row again, so progress never goes back.
+                await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
             }
         }
         await encoder.FinishAsync(cancellationToken).ConfigureAwait(false);
-        await sink.DrainAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         await file.FinishAsync(cancellationToken).ConfigureAwait(false);
         var sha256 = hash is not null ? Convert.ToHexStringLower(hash.GetHashAndReset()) : await HashStoredAsync(context, file.Name, cancellationToken).ConfigureAwait(false);
         var done = new ExportCheckpoint { Done = true, Bytes = file.Length, Rows = rows, Total = rows, Sha256 = sha256 };

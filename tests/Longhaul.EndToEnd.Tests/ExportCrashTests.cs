@@ -20,8 +20,9 @@ public sealed class ExportCrashTests : IAsyncDisposable
     {
         var (progress, killedAfter) = await KillMidExportAndFinishAsync("checkpoint");
 
-        // Attempt 2 started from a checkpoint: its progress goes on from where attempt 1 stood, never back to the start.
-        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second > p.First), string.Join(",", progress));
+        // Attempt 2 started from a checkpoint: its progress goes on from where attempt 1 stood, never back (it may report
+        // the segment attempt 1 reported but had not stored yet once more).
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second >= p.First), string.Join(",", progress));
         Assert.Contains(progress, p => p > killedAfter);
     }
 

@@ -7,7 +7,7 @@ namespace Longhaul.Tests.Export;
 /// <summary>Progress in rows with an estimated total first and the exact one at the end, the ETA the engine derives from it, and the completion callback.</summary>
 public sealed class ExportProgressTests
 {
-    private const int Rows = 30_000;
+    private const int Rows = 300_000;
 
     [Fact]
     public async Task Progress_RowsWithTotalAndEstimatedCompletion_DuringTheExport_ExactAtTheEnd()
