@@ -26,7 +26,8 @@ public sealed partial class ExportHandler
         var segmentBytes = _catalog.Options.CheckpointBytes;
         var segmentStart = sink.Position;
         var rows = checkpoint.Rows;
-        ExportCheckpoint? pending = null;
+        // Segments ended whose bytes may not all be stored yet, oldest first.
+        var pending = new Queue<ExportCheckpoint>();
         await using (var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -35,24 +36,25 @@ public sealed partial class ExportHandler
                 if (++rows % RowsBetweenFlushes != 0) continue;
                 await encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
-                if (pending is not null && sink.StoredLength >= pending.Bytes)
+                ExportCheckpoint? stored = null;
+                while (pending.TryPeek(out var next) && sink.StoredLength >= next.Bytes) stored = pending.Dequeue();
+                if (stored is not null)
                 {
-                    // The segment's bytes are stored: a crash from here on keeps them (progress was reported at the segment's end).
-                    checkpoint = pending;
-                    pending = null;
+                    // The segment's bytes are stored: a crash from here on keeps them.
+                    checkpoint = stored;
                     await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
-                // A new segment only once the last one's checkpoint is saved (its bytes may still wait for a chunk to fill).
-                if (pending is not null || sink.Position - segmentStart < segmentBytes) continue;
+                // Segment ends depend only on the bytes since the checkpoint, so a resumed attempt ends the same segments.
+                if (sink.Position - segmentStart < segmentBytes) continue;
                 var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
                 segmentStart = sink.Position;
-                pending = checkpoint with
+                pending.Enqueue(checkpoint with
                 {
                     Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
                     ParquetTypes = parquet?.Types, ParquetFooter = footer,
-                };
-                // Progress (and so the engine's ETA) moves at every segment's end, before its bytes fill a stored chunk. A
-                // resumed attempt ends its first segment at the same row again, so progress never goes back.
+                });
+                // Progress (and so the engine's ETA) moves at every segment's end, before its bytes fill a stored chunk:
+                // after a crash it goes back to the last stored checkpoint.
                 await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
             }
         }
