@@ -12,7 +12,7 @@ public sealed partial class ExportHandler
     /// Streams the rows after <paramref name="checkpoint"/> into <paramref name="file"/>, saving a checkpoint whenever a
     /// segment's bytes are stored; returns the finished file's checkpoint.
     /// </summary>
-    private async Task<ExportCheckpoint> WriteAsync(DbCommand select, ExportInput input, IReadOnlyList<string> columns, int keyColumns,
+    private async Task<ExportCheckpoint> WriteAsync(DbCommand select, string? copy, int[] copyKeyFields, ExportInput input, IReadOnlyList<string> columns, int keyColumns,
         OperationFileWriter file, ExportCheckpoint checkpoint, OperationContext context, CancellationToken cancellationToken)
     {
         var resumed = checkpoint.Bytes > 0;
@@ -28,34 +28,79 @@ public sealed partial class ExportHandler
         var rows = checkpoint.Rows;
         // Segments ended whose bytes may not all be stored yet, oldest first.
         var pending = new Queue<ExportCheckpoint>();
-        await using (var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+        // After every RowsBetweenFlushes rows (at a row's end): save the newest stored checkpoint, end a segment when due.
+        async Task StepAsync(Func<JsonElement[]> lastKey)
         {
+            await encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
+            ExportCheckpoint? stored = null;
+            while (pending.TryPeek(out var next) && sink.StoredLength >= next.Bytes) stored = pending.Dequeue();
+            if (stored is not null)
+            {
+                // The segment's bytes are stored: a crash from here on keeps them.
+                checkpoint = stored;
+                await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            // Segment ends depend only on the bytes since the checkpoint, so a resumed attempt ends the same segments.
+            if (sink.Position - segmentStart < segmentBytes) return;
+            var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
+            segmentStart = sink.Position;
+            pending.Enqueue(checkpoint with
+            {
+                Bytes = sink.Position, After = lastKey(), Rows = rows,
+                ParquetTypes = parquet?.Types, ParquetFooter = footer,
+            });
+            // Progress (and so the engine's ETA) moves at every segment's end, before its bytes fill a stored chunk:
+            // after a crash it goes back to the last stored checkpoint.
+            await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (copy is not null)
+        {
+            var text = (StreamReader)await ((Npgsql.NpgsqlConnection)select.Connection!).BeginTextExportAsync(copy, cancellationToken).ConfigureAwait(false);
+            using (text)
+            {
+                // The raw bytes under the reader: PostgreSQL's CSV as sent, never decoded here.
+                var raw = text.BaseStream;
+                var buffer = new byte[256 * 1024];
+                var length = 0;
+                while (true)
+                {
+                    if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                    var read = await raw.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0) break;
+                    length += read;
+                    var (rowStart, scan, quoted) = (0, 0, false);
+                    while (scan < length)
+                    {
+                        var at = buffer.AsSpan(scan, length - scan).IndexOfAny((byte)'"', (byte)'\n');
+                        if (at < 0) break;
+                        var i = scan + at;
+                        scan = i + 1;
+                        if (buffer[i] == (byte)'"') quoted = !quoted;
+                        if (quoted || buffer[i] != (byte)'\n') continue;
+                        // A row ends: RFC 4180's CRLF for COPY's LF.
+                        ((ExportTextEncoder)encoder).WriteRaw(buffer.AsSpan(rowStart, i - rowStart));
+                        ((ExportTextEncoder)encoder).WriteRaw("\r\n"u8);
+                        var (start, end) = (rowStart, i);
+                        rowStart = scan;
+                        if (++rows % RowsBetweenFlushes == 0)
+                            await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).ConfigureAwait(false);
+                    }
+                    // The unfinished row moves to the front; it is scanned again from its start.
+                    buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);
+                    length -= rowStart;
+                }
+                if (length > 0) throw new InvalidOperationException("PostgreSQL's COPY output ended inside a row.");
+            }
+        }
+        else
+        {
+            await using var reader = await select.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 encoder.WriteRow(reader);
-                if (++rows % RowsBetweenFlushes != 0) continue;
-                await encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
-                await sink.DrainAsync(force: false, cancellationToken).ConfigureAwait(false);
-                ExportCheckpoint? stored = null;
-                while (pending.TryPeek(out var next) && sink.StoredLength >= next.Bytes) stored = pending.Dequeue();
-                if (stored is not null)
-                {
-                    // The segment's bytes are stored: a crash from here on keeps them.
-                    checkpoint = stored;
-                    await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                // Segment ends depend only on the bytes since the checkpoint, so a resumed attempt ends the same segments.
-                if (sink.Position - segmentStart < segmentBytes) continue;
-                var footer = await encoder.EndSegmentAsync(cancellationToken).ConfigureAwait(false);
-                segmentStart = sink.Position;
-                pending.Enqueue(checkpoint with
-                {
-                    Bytes = sink.Position, After = KeyOf(reader, columns.Count, keyColumns), Rows = rows,
-                    ParquetTypes = parquet?.Types, ParquetFooter = footer,
-                });
-                // Progress (and so the engine's ETA) moves at every segment's end, before its bytes fill a stored chunk:
-                // after a crash it goes back to the last stored checkpoint.
-                await context.ReportProgressAsync(Progress(rows, checkpoint.Total), cancellationToken).ConfigureAwait(false);
+                if (++rows % RowsBetweenFlushes == 0) await StepAsync(() => KeyOf(reader, columns.Count, keyColumns)).ConfigureAwait(false);
             }
         }
         await encoder.FinishAsync(cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,13 @@ public sealed class ExportOptions
     /// </summary>
     public long CheckpointBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// CSV from a PostgreSQL table whose exported columns are all integers or text (key among them, filters on
+    /// integers) is formatted by PostgreSQL (<c>COPY … TO STDOUT (FORMAT csv)</c>), byte for byte what the general
+    /// path writes, at about the speed of <c>psql \copy</c>. Defaults to true; false always formats rows here.
+    /// </summary>
+    public bool PostgresCopy { get; set; } = true;
+
     /// <summary>How long a download link works when the start request does not say. Defaults to 1 hour.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(1);
 

@@ -22,6 +22,15 @@ internal sealed class ExportTextEncoder(ExportSink sink, string format, bool gzi
         }
     }
 
+    /// <summary>Appends bytes already in the format (PostgreSQL's COPY output): after whatever rows are buffered.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
+        var rows = Rows;
+        rows.Flush();
+        if (_gzip is not null) _gzip.Write(bytes);
+        else sink.Write(bytes);
+    }
+
     public void WriteStart() => Rows.WriteHeader();
 
     public void WriteRow(DbDataReader reader) => Rows.WriteRow(reader);
