@@ -59,18 +59,30 @@ public sealed partial class ExportHandler
         {
             var text = (StreamReader)await ((Npgsql.NpgsqlConnection)select.Connection!).BeginTextExportAsync(copy, cancellationToken).ConfigureAwait(false);
             using (text)
+            // Cancellation stops the COPY once, instead of a registration for each of a million small reads.
+            using (cancellationToken.Register(static t => ((Npgsql.NpgsqlCopyTextReader)t!).Cancel(), text))
             {
-                // The raw bytes under the reader: PostgreSQL's CSV as sent, never decoded here.
+                // The raw bytes under the reader: PostgreSQL's CSV as sent (one message per row), never decoded here.
                 var raw = text.BaseStream;
                 var buffer = new byte[256 * 1024];
-                var length = 0;
+                // The rows with CRLF, handed to the encoder every RowsBetweenFlushes rows.
+                var output = new byte[buffer.Length + 2 * RowsBetweenFlushes];
+                var (length, filled) = (0, 0);
+                var encoderText = (ExportTextEncoder)encoder;
                 while (true)
                 {
-                    if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                    var read = await raw.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (length == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                        Array.Resize(ref output, buffer.Length + 2 * RowsBetweenFlushes);
+                    }
+                    var read = await raw.ReadAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (read == 0) break;
+                    // From the front: an unfinished row kept from the last read is scanned again with its quotes.
+                    var scan = 0;
                     length += read;
-                    var (rowStart, scan, quoted) = (0, 0, false);
+                    var (rowStart, quoted) = (0, false);
                     while (scan < length)
                     {
                         var at = buffer.AsSpan(scan, length - scan).IndexOfAny((byte)'"', (byte)'\n');
@@ -80,17 +92,27 @@ public sealed partial class ExportHandler
                         if (buffer[i] == (byte)'"') quoted = !quoted;
                         if (quoted || buffer[i] != (byte)'\n') continue;
                         // A row ends: RFC 4180's CRLF for COPY's LF.
-                        ((ExportTextEncoder)encoder).WriteRaw(buffer.AsSpan(rowStart, i - rowStart));
-                        ((ExportTextEncoder)encoder).WriteRaw("\r\n"u8);
+                        if (filled + (i - rowStart) + 2 > output.Length)
+                        {
+                            encoderText.WriteRaw(output.AsSpan(0, filled));
+                            filled = 0;
+                        }
+                        buffer.AsSpan(rowStart, i - rowStart).CopyTo(output.AsSpan(filled));
+                        filled += i - rowStart;
+                        output[filled++] = (byte)'\r';
+                        output[filled++] = (byte)'\n';
                         var (start, end) = (rowStart, i);
                         rowStart = scan;
-                        if (++rows % RowsBetweenFlushes == 0)
-                            await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).ConfigureAwait(false);
+                        if (++rows % RowsBetweenFlushes != 0) continue;
+                        encoderText.WriteRaw(output.AsSpan(0, filled));
+                        filled = 0;
+                        await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).ConfigureAwait(false);
                     }
                     // The unfinished row moves to the front; it is scanned again from its start.
-                    buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);
+                    if (rowStart > 0) buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);
                     length -= rowStart;
                 }
+                encoderText.WriteRaw(output.AsSpan(0, filled));
                 if (length > 0) throw new InvalidOperationException("PostgreSQL's COPY output ended inside a row.");
             }
         }

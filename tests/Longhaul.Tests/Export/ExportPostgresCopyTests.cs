@@ -43,7 +43,7 @@ public sealed class ExportPostgresCopyTests
             var input = new
             {
                 source = "main", table = $"{schema}.notes", format = "csv", escape_formulas = escapeFormulas,
-                filter = filtered ? new object[] { new { column = "s", op = "<", value = 150 }, new { column = "id", op = ">=", value = -100 } } : null,
+                filter = filtered ? new object[] { new { column = "s", op = "<", value = 150 }, new { column = "id", op = ">=", value = -8000 } } : null,
             };
             var copy = await ExportAsync(connectionString, schema, postgresCopy: true, input);
             var general = await ExportAsync(connectionString, schema, postgresCopy: false, input);
