@@ -43,22 +43,37 @@ public sealed class ExportCrashTests : IAsyncDisposable
         Assert.Contains(progress, p => p < killedAfter);
     }
 
-    private async Task<(List<long> Progress, long KilledAfter)> KillMidExportAndFinishAsync(string resume, string format, bool gzip)
+    [Fact]
+    public async Task Serve_SigkillMidPostgresCsvExport_ResumesThroughCopyFromTheCheckpointAndTheFileEqualsTheSource()
+    {
+        await using var schema = PostgresTestSchema.CreateOrSkip();
+        await ExportRows.CreatePostgresAsync(schema.ConnectionString, schema.Name, Rows, EndToEndEnvironment.Ct);
+        var (progress, killedAfter) = await KillMidExportAndFinishAsync("checkpoint", "csv", gzip: false, ("postgres", schema.ConnectionString, $"{schema.Name}.items"));
+
+        var back = Enumerable.Range(1, progress.Count - 1).Where(i => progress[i] < progress[i - 1]).ToList();
+        Assert.True(back.Count <= 1 && progress[^1] == Rows, string.Join(",", progress));
+        if (back.Count == 1) Assert.True(progress[back[0]] > progress[1], string.Join(",", progress));
+        Assert.Contains(progress, p => p > killedAfter);
+    }
+
+    private async Task<(List<long> Progress, long KilledAfter)> KillMidExportAndFinishAsync(string resume, string format, bool gzip,
+        (string Provider, string ConnectionString, string Table)? postgres = null)
     {
         var ct = EndToEndEnvironment.Ct;
-        var source = ExportRows.CreateSqlite(Rows);
+        var source = postgres is null ? ExportRows.CreateSqlite(Rows) : null;
+        var (provider, connectionString, table) = postgres ?? ("sqlite", $"Data Source={source}", "items");
         var environment = new Dictionary<string, string>
         {
-            ["Longhaul__Export__Sources__main__Provider"] = "sqlite",
-            ["Longhaul__Export__Sources__main__ConnectionString"] = $"Data Source={source}",
-            ["Longhaul__Export__Sources__main__Tables__items__Key__0"] = "id",
+            ["Longhaul__Export__Sources__main__Provider"] = provider,
+            ["Longhaul__Export__Sources__main__ConnectionString"] = connectionString,
+            [$"Longhaul__Export__Sources__main__Tables__{table}__Key__0"] = "id",
             // A checkpoint about every 1 MiB: many to crash between.
             ["Longhaul__Export__CheckpointBytes"] = "1048576",
         };
         var first = await _env.StartServerAsync(environment);
         string id;
         using (var response = await first.Http.PostAsync("/v1/operations",
-            new StringContent($$$"""{"kind":"export","input":{"source":"main","table":"items","format":"{{{format}}}","gzip":{{{(gzip ? "true" : "false")}}},"resume":"{{{resume}}}"}}""", Encoding.UTF8, "application/json"), ct))
+            new StringContent($$$"""{"kind":"export","input":{"source":"main","table":"{{{table}}}","format":"{{{format}}}","gzip":{{{(gzip ? "true" : "false")}}},"resume":"{{{resume}}}"}}""", Encoding.UTF8, "application/json"), ct))
         {
             var body = await response.Content.ReadAsStringAsync(ct);
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
@@ -92,7 +107,7 @@ public sealed class ExportCrashTests : IAsyncDisposable
         Assert.Equal(result["sha256"]!.GetValue<string>(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path, ct))));
         Assert.Equal($"OK {Rows}", format == "parquet" ? DuckDbReader.CheckItems(path, Rows) : await PythonReader.CheckAsync(path, format, Rows, gzip));
         File.Delete(path);
-        File.Delete(source);
+        if (source is not null) File.Delete(source);
         return (progress, killedAfter);
     }
 }
