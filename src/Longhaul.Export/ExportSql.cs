@@ -27,8 +27,19 @@ internal static partial class ExportSql
     public static string QuoteTable(string table) => string.Join('.', table.Split('.').Select(Quote));
 
     public static DbConnection Connect(ExportSourceOptions source) => source.Provider == Postgres
-        ? new NpgsqlConnection(source.ConnectionString)
+        ? new NpgsqlConnection(WithReadBuffer(source.ConnectionString))
         : new SqliteConnection(source.ConnectionString);
+
+    /// <summary>
+    /// An export reads one long stream: a 256 KiB read buffer (unless the operator set one) takes it from the socket in
+    /// 32 times fewer reads than Npgsql's default 8 KiB, each a system call and often a thread hop.
+    /// </summary>
+    private static string WithReadBuffer(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Read Buffer Size")) builder.ReadBufferSize = 256 * 1024;
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// <c>SELECT columns, keys FROM table WHERE filters AND (keys) &gt; (after) ORDER BY keys</c>; the key columns come
