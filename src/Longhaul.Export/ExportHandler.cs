@@ -46,6 +46,8 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
         var columns = input.Columns ?? _catalog.Columns(input);
         var (name, contentType) = FileOf(input);
         var checkpoint = context.GetCheckpoint<ExportCheckpoint>() ?? new ExportCheckpoint();
+        // A checkpoint of the first slice (parts, no hash) is not continued: the file is written again.
+        if (checkpoint.Done && checkpoint.Sha256 is null) checkpoint = new ExportCheckpoint();
         if (checkpoint.Done) return await LinkAsync(input, context, name, contentType, checkpoint, cancellationToken).ConfigureAwait(false);
         // Restart: the file is written again from its first byte (one snapshot for the whole file).
         if (input.Resume == "restart") checkpoint = new ExportCheckpoint { Total = checkpoint.Total };
