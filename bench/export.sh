@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Export throughput in one run: rows/s of a 1,000,000-row CSV export from PostgreSQL by the `export` kind (POST to
-# done: the COUNT, the streamed parts, the join into one file and its SHA-256), as a ratio to
+# done: the row estimate, the file streamed into the store with its checkpoints, and its SHA-256), as a ratio to
 # `psql \copy (SELECT … ORDER BY id) TO file WITH (FORMAT csv, HEADER)` of the same rows. Target ratio >= 0.7.
 # Also reports the server's peak RSS (VmHWM; API and worker in one process) and its RSS at the end.
 #
 #   bench/export.sh [path/to/longhaul]     (default artifacts/publish/linux-x64/longhaul: scripts/publish.sh)
 #
 # Environment: EXPORT_ROWS [1000000], EXPORT_RUNS [3] (median reported), EXPORT_PORT [5813], PGHOST [localhost],
-# PGPORT [5432], PGUSER [postgres], PGPASSWORD [longhaul], PGDATABASE [longhaul_test]. The server's store is SQLite.
+# PGPORT [5432], PGUSER [postgres], PGPASSWORD [longhaul], PGDATABASE [longhaul_test], EXPORT_KEEP_LOG [unset: a path
+# to copy the server's log to]. The server's store is SQLite.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin=${1:-$ROOT/artifacts/publish/linux-x64/longhaul}
@@ -16,7 +17,7 @@ export PGHOST=${PGHOST:-localhost} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postg
 [ -x "$bin" ] || { echo "no executable at $bin (run scripts/publish.sh)" >&2; exit 1; }
 schema=bench_export_$$
 dir=$(mktemp -d)
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; psql -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; rm -rf "$dir"; }
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; psql -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; [ -n "${EXPORT_KEEP_LOG:-}" ] && cp "$dir/server.log" "$EXPORT_KEEP_LOG"; rm -rf "$dir"; }
 trap cleanup EXIT
 
 psql -q -v ON_ERROR_STOP=1 <<SQL >/dev/null

@@ -2,27 +2,33 @@ using System.Text.Json;
 
 namespace Longhaul.Export;
 
-/// <summary>What a crashed export resumes from: the parts stored so far and the key of the last row they hold.</summary>
+/// <summary>
+/// What a crashed export resumes from: how many bytes of the file are stored and end at a row (and gzip member, or
+/// Parquet row group), the key of the last row in them, and for Parquet the footer those bytes still lack.
+/// </summary>
 internal sealed record ExportCheckpoint
 {
-    /// <summary>Parts stored (files <c>export.part-00000</c> …).</summary>
-    public int Parts { get; init; }
-
-    /// <summary>The key of the last row written, or null before the first part.</summary>
-    public IReadOnlyList<JsonElement>? After { get; init; }
-
-    /// <summary>Rows in the stored parts.</summary>
-    public long Rows { get; init; }
-
-    /// <summary>Bytes in the stored parts.</summary>
+    /// <summary>Bytes of the file stored at this checkpoint; a resumed attempt keeps them and writes on after them.</summary>
     public long Bytes { get; init; }
 
-    /// <summary>Every row is in a stored part: a resumed attempt only joins the parts.</summary>
-    public bool Done { get; init; }
+    /// <summary>The key of the last row in <see cref="Bytes"/>, or null before the first.</summary>
+    public IReadOnlyList<JsonElement>? After { get; init; }
 
-    /// <summary>Rows the export expects in all (from a COUNT at the first attempt).</summary>
+    /// <summary>Rows in <see cref="Bytes"/>.</summary>
+    public long Rows { get; init; }
+
+    /// <summary>The progress total: a fast estimate at first, exact once every row is written.</summary>
     public long? Total { get; init; }
 
-    /// <summary>Parts an earlier attempt of a <c>restart</c> export stored, emptied at the end whether or not rewritten.</summary>
-    public int StaleParts { get; init; }
+    /// <summary>Parquet: the columns' types, so a resumed file keeps its schema.</summary>
+    public IReadOnlyList<string>? ParquetTypes { get; init; }
+
+    /// <summary>Parquet: the footer describing the row groups in <see cref="Bytes"/> (not in the file until the end).</summary>
+    public byte[]? ParquetFooter { get; init; }
+
+    /// <summary>The file is finished: a resumed attempt only issues the link.</summary>
+    public bool Done { get; init; }
+
+    /// <summary>The finished file's SHA-256, lower-case hex.</summary>
+    public string? Sha256 { get; init; }
 }

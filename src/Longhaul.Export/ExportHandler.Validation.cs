@@ -18,19 +18,45 @@ public sealed partial class ExportHandler
             found["input.source"] = [$"No export source is named '{typed.Source}'."];
             return found;
         }
-        if (!source.Tables.ContainsKey(typed.Table))
+        if ((typed.Table is null) == (typed.Query is null))
         {
-            found["input.table"] = [$"Source '{typed.Source}' does not allow table '{typed.Table}'."];
+            found["input.table"] = ["Give either table or query."];
+            return found;
+        }
+        if (typed.Table is { } table && !source.Tables.ContainsKey(table))
+        {
+            found["input.table"] = [$"Source '{typed.Source}' does not allow table '{table}'."];
+            return found;
+        }
+        if (typed.Query is { } queryName)
+        {
+            if (!source.Queries.TryGetValue(queryName, out var query))
+            {
+                found["input.query"] = [$"Source '{typed.Source}' has no query '{queryName}'" + (source.Queries.Count == 0 ? "." : $"; it has: {string.Join(", ", source.Queries.Keys)}.")];
+                return found;
+            }
+            foreach (var (field, messages) in ExportParameters.Validate(query, typed.Parameters)) found[field] = messages;
+            if (found.Count > 0) return found;
+        }
+        else if (typed.Parameters is not null)
+        {
+            found["input.parameters"] = ["Only a named query takes parameters."];
+            return found;
+        }
+        if (typed.Gzip && typed.Format == "parquet")
+        {
+            found["input.gzip"] = ["Parquet is compressed inside (Snappy); gzip is for csv and ndjson."];
             return found;
         }
         IReadOnlyList<string> allowed;
         try
         {
-            allowed = _catalog.Columns(typed.Source, typed.Table);
+            allowed = _catalog.Columns(typed);
         }
         catch (DbException)
         {
-            found["input.table"] = [$"Table '{typed.Table}' of source '{typed.Source}' cannot be read now."];
+            var field = typed.Table is null ? "input.query" : "input.table";
+            found[field] = [$"'{typed.Table ?? typed.Query}' of source '{typed.Source}' cannot be read now."];
             return found;
         }
         for (var i = 0; i < (typed.Columns?.Count ?? 0); i++)

@@ -10,9 +10,17 @@ public sealed record ExportInput
     [Description("A source configured by the operator."), MinLength(1)]
     public required string Source { get; init; }
 
-    /// <summary>A table or view the source allows.</summary>
-    [Description("A table or view the source allows."), MinLength(1)]
-    public required string Table { get; init; }
+    /// <summary>A table or view the source allows; or give <see cref="Query"/>.</summary>
+    [Description("A table or view the source allows (or give query)."), MinLength(1)]
+    public string? Table { get; init; }
+
+    /// <summary>A named query the source defines; or give <see cref="Table"/>.</summary>
+    [Description("A named query the source defines (or give table)."), MinLength(1)]
+    public string? Query { get; init; }
+
+    /// <summary>Values of the named query's parameters, by name, each of the declared type.</summary>
+    [Description("Values of the named query's parameters, by name.")]
+    public System.Text.Json.JsonElement? Parameters { get; init; }
 
     /// <summary>The columns to export, in this order; a subset of the allowed ones. Defaults to every allowed column.</summary>
     [Description("Columns to export, in order; default every allowed column.")]
@@ -22,12 +30,12 @@ public sealed record ExportInput
     [Description("Comparisons every exported row satisfies (AND).")]
     public IReadOnlyList<ExportFilter>? Filter { get; init; }
 
-    /// <summary><c>csv</c> (RFC 4180 with a header) or <c>ndjson</c>. Defaults to <c>csv</c>.</summary>
-    [Description("csv (RFC 4180, header) or ndjson."), RegularExpression("^(csv|ndjson)$")]
+    /// <summary><c>csv</c> (RFC 4180 with a header), <c>ndjson</c> or <c>parquet</c>. Defaults to <c>csv</c>.</summary>
+    [Description("csv (RFC 4180, header), ndjson or parquet."), RegularExpression("^(csv|ndjson|parquet)$")]
     public string Format { get; init; } = "csv";
 
-    /// <summary>Compress the file with gzip. Defaults to false.</summary>
-    [Description("Compress the file with gzip.")]
+    /// <summary>Compress a CSV or NDJSON file with gzip (Parquet is compressed inside, with Snappy). Defaults to false.</summary>
+    [Description("Compress a csv or ndjson file with gzip.")]
     public bool Gzip { get; init; }
 
     /// <summary>CSV only: prefix cells starting with =, +, -, @, tab or CR with a quote ('). Defaults to true.</summary>

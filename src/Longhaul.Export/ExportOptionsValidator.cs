@@ -11,8 +11,8 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
     public ValidateOptionsResult Validate(string? name, ExportOptions options)
     {
         var errors = new List<string>();
-        if (options.PartBytes is < 4096 or > 1L << 30)
-            errors.Add($"{Section}:PartBytes must be 4096 to 1073741824 (is {options.PartBytes}).");
+        if (options.CheckpointBytes is < 4096 or > 1L << 30)
+            errors.Add($"{Section}:CheckpointBytes must be 4096 to 1073741824 (is {options.CheckpointBytes}).");
         if (options.MinLinkLifetime <= TimeSpan.Zero)
             errors.Add($"{Section}:MinLinkLifetime must be positive (is {options.MinLinkLifetime}).");
         if (options.MaxLinkLifetime < options.MinLinkLifetime)
@@ -28,8 +28,27 @@ internal sealed class ExportOptionsValidator : IValidateOptions<ExportOptions>
                 errors.Add($"{at}:Provider must be 'postgres' or 'sqlite' (is '{source.Provider}').");
             if (string.IsNullOrWhiteSpace(source.ConnectionString))
                 errors.Add($"{at}:ConnectionString is required.");
-            if (source.Tables.Count == 0)
-                errors.Add($"{at}:Tables must list at least one table or view.");
+            if (source.Tables.Count == 0 && source.Queries.Count == 0)
+                errors.Add($"{at}:Tables must list at least one table or view (or Queries one query).");
+            foreach (var (queryName, query) in source.Queries)
+            {
+                var q = $"{at}:Queries:{queryName}";
+                if (!ExportSql.IsIdentifier(queryName))
+                    errors.Add($"{q}: a query name is letters, digits and '_'.");
+                if (string.IsNullOrWhiteSpace(query.Sql) || query.Sql.TrimEnd().EndsWith(';'))
+                    errors.Add($"{q}:Sql must be one SELECT without a trailing ';'.");
+                if (query.Key.Count == 0)
+                    errors.Add($"{q}:Key must name the unique key column(s) of the query's rows, used to order, page and resume.");
+                foreach (var column in query.Key.Where(c => !ExportSql.IsIdentifier(c)))
+                    errors.Add($"{q}: key column '{column}' is not an identifier of letters, digits and '_'.");
+                foreach (var (parameterName, parameter) in query.Parameters)
+                {
+                    if (!ExportSql.IsIdentifier(parameterName) || parameterName.StartsWith("export_", StringComparison.Ordinal))
+                        errors.Add($"{q}:Parameters:{parameterName}: a parameter name is letters, digits and '_', not starting with 'export_'.");
+                    if (!ExportParameterOptions.Types.Contains(parameter.Type))
+                        errors.Add($"{q}:Parameters:{parameterName}:Type must be one of {string.Join(", ", ExportParameterOptions.Types)} (is '{parameter.Type}').");
+                }
+            }
             foreach (var (tableName, table) in source.Tables)
             {
                 if (!SqlNames.IsTableName(tableName))

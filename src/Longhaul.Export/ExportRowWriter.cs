@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -11,14 +12,16 @@ namespace Longhaul.Export;
 /// </summary>
 internal sealed class ExportRowWriter : IDisposable
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private const int BufferBytes = 64 * 1024;
+    private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
     private readonly bool _csv;
     private readonly bool _escapeFormulas;
     private readonly IReadOnlyList<string> _columns;
-    private readonly StreamWriter? _text;
     private readonly Utf8JsonWriter? _json;
     private readonly Stream _sink;
-    private readonly char[] _digits = new char[20];
+    // CSV is encoded straight into UTF-8 here (no char buffer and encoder pass), then handed to the sink in blocks.
+    private byte[] _buffer = [];
+    private int _length;
 
     public ExportRowWriter(Stream sink, string format, bool escapeFormulas, IReadOnlyList<string> columns)
     {
@@ -26,7 +29,7 @@ internal sealed class ExportRowWriter : IDisposable
         _csv = format == "csv";
         _escapeFormulas = escapeFormulas;
         _columns = columns;
-        if (_csv) _text = new StreamWriter(sink, Utf8, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        if (_csv) _buffer = new byte[BufferBytes];
         else _json = new Utf8JsonWriter(sink, new JsonWriterOptions { SkipValidation = true });
     }
 
@@ -35,10 +38,11 @@ internal sealed class ExportRowWriter : IDisposable
         if (!_csv) return;
         for (var i = 0; i < _columns.Count; i++)
         {
-            if (i > 0) _text!.Write(',');
-            WriteCsvField(_columns[i]);
+            if (i > 0) Byte((byte)',');
+            WriteCsvField(_columns[i], escape: false);
         }
-        _text!.Write("\r\n");
+        Byte((byte)'\r');
+        Byte((byte)'\n');
     }
 
     public void WriteRow(DbDataReader reader)
@@ -47,17 +51,20 @@ internal sealed class ExportRowWriter : IDisposable
         else WriteJsonRow(reader);
     }
 
-    /// <summary>Pushes buffered text to the sink.</summary>
+    /// <summary>Pushes buffered bytes to the sink.</summary>
     public void Flush()
     {
-        _text?.Flush();
+        if (_length > 0)
+        {
+            _sink.Write(_buffer, 0, _length);
+            _length = 0;
+        }
         _json?.Flush();
     }
 
     public void Dispose()
     {
         Flush();
-        _text?.Dispose();
         _json?.Dispose();
     }
 
@@ -65,40 +72,62 @@ internal sealed class ExportRowWriter : IDisposable
     {
         for (var i = 0; i < _columns.Count; i++)
         {
-            if (i > 0) _text!.Write(',');
+            if (i > 0) Byte((byte)',');
             if (reader.IsDBNull(i)) continue;
             var type = reader.GetFieldType(i);
             if (type == typeof(long))
             {
                 // The common key and count column, formatted without boxing.
-                reader.GetInt64(i).TryFormat(_digits, out var written, default, CultureInfo.InvariantCulture);
-                _text!.Write(_digits, 0, written);
-                continue;
+                Ensure(20);
+                Utf8Formatter.TryFormat(reader.GetInt64(i), _buffer.AsSpan(_length), out var written);
+                _length += written;
             }
-            var value = type == typeof(string) ? reader.GetString(i) : reader.GetValue(i);
-            if (value is string s)
+            else if (type == typeof(string))
             {
-                if (_escapeFormulas && s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r') s = "'" + s;
-                WriteCsvField(s);
+                WriteCsvField(reader.GetString(i), _escapeFormulas);
             }
             else
             {
-                WriteCsvField(Text(value));
+                WriteCsvField(ExportValues.Text(reader.GetValue(i)), escape: false);
             }
         }
-        _text!.Write("\r\n");
+        Byte((byte)'\r');
+        Byte((byte)'\n');
     }
 
-    private void WriteCsvField(string value)
+    private void WriteCsvField(string value, bool escape)
     {
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0)
+        var formula = escape && value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        var quoted = value.AsSpan().IndexOfAny(NeedsQuotes) >= 0;
+        // Worst case: every char 3 UTF-8 bytes, every one a quote doubled, plus the quotes and the '.
+        Ensure(value.Length * 3 + (quoted ? value.Length : 0) + 3);
+        if (quoted) _buffer[_length++] = (byte)'"';
+        if (formula) _buffer[_length++] = (byte)'\'';
+        var rest = value.AsSpan();
+        if (quoted)
         {
-            _text!.Write(value);
-            return;
+            for (var q = rest.IndexOf('"'); q >= 0; q = rest.IndexOf('"'))
+            {
+                _length += Encoding.UTF8.GetBytes(rest[..(q + 1)], _buffer.AsSpan(_length));
+                _buffer[_length++] = (byte)'"';
+                rest = rest[(q + 1)..];
+            }
         }
-        _text!.Write('"');
-        _text.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        _text.Write('"');
+        _length += Encoding.UTF8.GetBytes(rest, _buffer.AsSpan(_length));
+        if (quoted) _buffer[_length++] = (byte)'"';
+    }
+
+    private void Byte(byte value)
+    {
+        Ensure(1);
+        _buffer[_length++] = value;
+    }
+
+    private void Ensure(int bytes)
+    {
+        if (_length + bytes <= _buffer.Length) return;
+        Flush();
+        if (bytes > _buffer.Length) _buffer = new byte[bytes];
     }
 
     private void WriteJsonRow(DbDataReader reader)
@@ -123,7 +152,7 @@ internal sealed class ExportRowWriter : IDisposable
                 case double d when double.IsFinite(d): json.WriteNumberValue(d); break;
                 case float f when float.IsFinite(f): json.WriteNumberValue(f); break;
                 case bool b: json.WriteBooleanValue(b); break;
-                case var other: json.WriteStringValue(Text(other)); break;
+                case var other: json.WriteStringValue(ExportValues.Text(other)); break;
             }
         }
         json.WriteEndObject();
@@ -131,15 +160,4 @@ internal sealed class ExportRowWriter : IDisposable
         json.Reset();
         _sink.WriteByte((byte)'\n');
     }
-
-    /// <summary>A non-string value as text: invariant numbers (round-trip), ISO 8601 times, base64 bytes.</summary>
-    private static string Text(object value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        DateTime t => t.ToString("O", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
-        byte[] bytes => Convert.ToBase64String(bytes),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 }

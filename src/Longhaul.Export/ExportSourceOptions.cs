@@ -9,6 +9,9 @@ public sealed class ExportSourceOptions
     /// <summary>The ADO.NET connection string (Npgsql or Microsoft.Data.Sqlite). Required.</summary>
     public string ConnectionString { get; set; } = "";
 
-    /// <summary>The tables and views a client may export, by name (<c>schema.table</c> allowed). At least one.</summary>
+    /// <summary>The tables and views a client may export, by name (<c>schema.table</c> allowed). At least one table or query.</summary>
     public Dictionary<string, ExportTableOptions> Tables { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Named queries a client may export by name, with typed parameters. Defaults to none.</summary>
+    public Dictionary<string, ExportQueryOptions> Queries { get; set; } = new(StringComparer.Ordinal);
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Longhaul.Databases;
+using Npgsql;
 
 namespace Longhaul.Export;
 
@@ -11,37 +12,71 @@ namespace Longhaul.Export;
 /// </summary>
 internal static class ExportSql
 {
-    private static string Quote(string identifier) => SqlNames.Quote(identifier);
+    public static bool IsIdentifier(string name) => SqlNames.IsIdentifier(name);
 
-    private static string QuoteTable(string table) => SqlNames.QuoteTable(table);
+    public static string Quote(string identifier) => SqlNames.Quote(identifier);
 
-    public static DbConnection Connect(ExportSourceOptions source) => DatabaseProviders.Connect(source.Provider, source.ConnectionString);
+    public static string QuoteTable(string table) => SqlNames.QuoteTable(table);
+
+    public static DbConnection Connect(ExportSourceOptions source) => DatabaseProviders.Connect(source.Provider,
+        source.Provider == DatabaseProviders.Postgres ? WithReadBuffer(source.ConnectionString) : source.ConnectionString);
+
+    /// <summary>
+    /// An export reads one long stream: a 256 KiB read buffer (unless the operator set one) takes it from the socket in
+    /// 32 times fewer reads than Npgsql's default 8 KiB, each a system call and often a thread hop.
+    /// </summary>
+    private static string WithReadBuffer(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Read Buffer Size")) builder.ReadBufferSize = 256 * 1024;
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// <c>SELECT columns, keys FROM table WHERE filters AND (keys) &gt; (after) ORDER BY keys</c>; the key columns come
     /// last (again) so the reader knows each row's position whatever the client selected.
     /// </summary>
-    public static void Select(DbCommand command, string table, IReadOnlyList<string> columns, IReadOnlyList<string> key,
+    public static void Select(DbCommand command, ExportRelation relation, IReadOnlyList<string> columns,
         IReadOnlyList<ExportFilter> filters, IReadOnlyList<JsonElement>? after)
     {
+        var key = relation.Key;
         var sql = new StringBuilder("SELECT ");
         sql.AppendJoin(", ", columns.Concat(key).Select(Quote));
-        sql.Append(" FROM ").Append(QuoteTable(table));
+        sql.Append(" FROM ").Append(relation.Sql);
+        relation.Bind(command);
         Where(command, sql, key, filters, after);
         sql.Append(" ORDER BY ").AppendJoin(", ", key.Select(Quote));
         command.CommandText = sql.ToString();
     }
 
-    /// <summary><c>SELECT COUNT(*)</c> of the rows still to export: the progress total.</summary>
-    public static void Count(DbCommand command, string table, IReadOnlyList<string> key, IReadOnlyList<ExportFilter> filters, IReadOnlyList<JsonElement>? after)
+    /// <summary>
+    /// A fast estimate of the rows <paramref name="select"/> returns: PostgreSQL's planner estimate (<c>EXPLAIN</c>, from
+    /// <c>pg_class.reltuples</c> and the column statistics, no scan); on SQLite an exact <c>COUNT(*)</c>, which reads
+    /// the smallest index of an embedded file.
+    /// </summary>
+    public static async Task<(long Rows, bool Exact)> EstimateAsync(DbCommand select, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("SELECT COUNT(*) FROM ").Append(QuoteTable(table));
-        Where(command, sql, key, filters, after);
-        command.CommandText = sql.ToString();
+        var text = select.CommandText;
+        try
+        {
+            if (select is NpgsqlCommand)
+            {
+                select.CommandText = "EXPLAIN (FORMAT JSON) " + text;
+                var plan = (string)(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                using var document = JsonDocument.Parse(plan);
+                return ((long)document.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble(), false);
+            }
+            select.CommandText = $"SELECT COUNT(*) FROM ({text})";
+            return (Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture), true);
+        }
+        finally
+        {
+            select.CommandText = text;
+        }
     }
 
     /// <summary>A query that returns no rows but every column name: the discovered allow-list.</summary>
-    public static string Columns(string table) => $"SELECT * FROM {QuoteTable(table)} WHERE 1 = 0";
+    public static string Columns(string relation) => $"SELECT * FROM {relation} WHERE 1 = 0";
 
     private static void Where(DbCommand command, StringBuilder sql, IReadOnlyList<string> key, IReadOnlyList<ExportFilter> filters, IReadOnlyList<JsonElement>? after)
     {
@@ -62,7 +97,7 @@ internal static class ExportSql
     private static string Parameter(DbCommand command, JsonElement value)
     {
         var parameter = command.CreateParameter();
-        parameter.ParameterName = "@p" + command.Parameters.Count;
+        parameter.ParameterName = "@export_p" + command.Parameters.Count;
         parameter.Value = value.ValueKind switch
         {
             JsonValueKind.Number when value.TryGetInt64(out var l) => l,

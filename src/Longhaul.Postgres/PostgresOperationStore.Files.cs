@@ -82,6 +82,30 @@ public sealed partial class PostgresOperationStore
         return true;
     }, cancellationToken);
 
+    private const string DeleteFileChunksFrom = "DELETE FROM operation_file_chunks WHERE operation_seq = @seq AND name = @name AND idx >= @chunks";
+    private const string AdoptFileChunks = "UPDATE operation_file_chunks SET epoch = @epoch WHERE operation_seq = @seq AND name = @name AND idx < @chunks AND epoch <> @epoch";
+    private const string CountKeptFileChunks = "SELECT COUNT(*) FROM operation_file_chunks WHERE operation_seq = @seq AND name = @name AND idx < @chunks";
+
+    /// <inheritdoc/>
+    public Task<int?> KeepFileChunksAsync(KeepFileChunksParams p, CancellationToken cancellationToken)
+    {
+        // As a chunk write: from here on the completion of this attempt deletes the chunks of unfinished files.
+        _chunkWriters[p.Lease.Id] = 0;
+        return WriteAsync(async scope =>
+        {
+            if (await RunningSeqAsync(scope, p.Lease, cancellationToken).ConfigureAwait(false) is not { } seq) return (int?)null;
+            await ExecuteAsync(scope.Command(DeleteFileEntry).P("seq", seq, NpgsqlDbType.Bigint).P("name", p.Name, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(scope.Command(DeleteFileChunksFrom).P("seq", seq, NpgsqlDbType.Bigint).P("name", p.Name, NpgsqlDbType.Text)
+                .P("chunks", p.Chunks, NpgsqlDbType.Integer), cancellationToken).ConfigureAwait(false);
+            // The data column is not changed: PostgreSQL keeps the TOASTed bytes and writes only the new row versions.
+            await ExecuteAsync(scope.Command(AdoptFileChunks).P("seq", seq, NpgsqlDbType.Bigint).P("name", p.Name, NpgsqlDbType.Text)
+                .P("chunks", p.Chunks, NpgsqlDbType.Integer).P("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint), cancellationToken).ConfigureAwait(false);
+            await using var count = scope.Command(CountKeptFileChunks).P("seq", seq, NpgsqlDbType.Bigint).P("name", p.Name, NpgsqlDbType.Text)
+                .P("chunks", p.Chunks, NpgsqlDbType.Integer);
+            return (int?)(int)(long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }, cancellationToken);
+    }
+
     /// <inheritdoc/>
     public async Task<StoredFile?> GetFileAsync(GetFileParams p, CancellationToken cancellationToken)
     {

@@ -69,6 +69,21 @@ public sealed partial class SqliteOperationStore
         return true;
     }, cancellationToken);
 
+    private const string DeleteFileChunksFrom = "DELETE FROM operation_file_chunks WHERE operation_seq = $seq AND name = $name AND idx >= $chunks";
+    private const string AdoptFileChunks = "UPDATE operation_file_chunks SET epoch = $epoch WHERE operation_seq = $seq AND name = $name AND idx < $chunks AND epoch <> $epoch";
+    private const string CountKeptFileChunks = "SELECT COUNT(*) FROM operation_file_chunks WHERE operation_seq = $seq AND name = $name AND idx < $chunks";
+
+    /// <inheritdoc/>
+    public Task<int?> KeepFileChunksAsync(KeepFileChunksParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    {
+        if (scope.Command(SelectRunningSeq).P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch).ExecuteScalar() is not long seq) return (int?)null;
+        scope.Command(DeleteFileEntry).P("$seq", seq).P("$name", p.Name).ExecuteNonQuery();
+        scope.Command(DeleteFileChunksFrom).P("$seq", seq).P("$name", p.Name).P("$chunks", p.Chunks).ExecuteNonQuery();
+        // Only on a resume: SQLite rewrites each moved row (its blob too), which a resumed export pays once.
+        scope.Command(AdoptFileChunks).P("$seq", seq).P("$name", p.Name).P("$chunks", p.Chunks).P("$epoch", p.Lease.Epoch).ExecuteNonQuery();
+        return (int)(long)scope.Command(CountKeptFileChunks).P("$seq", seq).P("$name", p.Name).P("$chunks", p.Chunks).ExecuteScalar()!;
+    }, cancellationToken);
+
     /// <inheritdoc/>
     public async Task<StoredFile?> GetFileAsync(GetFileParams p, CancellationToken cancellationToken)
     {

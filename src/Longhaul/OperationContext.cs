@@ -86,4 +86,19 @@ public sealed class OperationContext
         ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
         return new OperationFileWriter(_run, name, contentType);
     }
+
+    /// <summary>
+    /// Continues the file <paramref name="name"/> that this or an earlier attempt of the operation was writing, keeping
+    /// its first <paramref name="keepBytes"/> bytes (at most what the writer's <see cref="OperationFileWriter.StoredLength"/>
+    /// was when the attempt saved the checkpoint that says so); the writer appends after them. Resuming a file costs no
+    /// copy of the kept bytes through this node but the last, partly kept chunk.
+    /// </summary>
+    /// <returns>The writer, or null when the stored file no longer holds <paramref name="keepBytes"/> bytes (write it again with <see cref="CreateFile"/>).</returns>
+    public Task<OperationFileWriter?> ResumeFileAsync(string name, string contentType, long keepBytes, CancellationToken cancellationToken = default)
+    {
+        if (!OperationFiles.IsValidName(name)) throw new ArgumentException($"'{name}' is not a valid file name: lower-case letters, digits, '.', '-' and '_'.", nameof(name));
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        ArgumentOutOfRangeException.ThrowIfNegative(keepBytes);
+        return _run.ResumeFileAsync(name, contentType, keepBytes, cancellationToken);
+    }
 }

@@ -26,6 +26,21 @@ public sealed class OperationFileWriter
         ContentType = contentType;
     }
 
+    /// <summary>A writer that continues after <paramref name="keptChunks"/> stored chunks and <paramref name="tail"/> (the start of the next chunk).</summary>
+    internal OperationFileWriter(RunningOperation run, string name, string contentType, int keptChunks, ReadOnlySpan<byte> tail)
+        : this(run, name, contentType)
+    {
+        _chunks = keptChunks;
+        if (!tail.IsEmpty)
+        {
+            _buffer = new byte[ChunkBytes];
+            tail.CopyTo(_buffer);
+            _filled = tail.Length;
+        }
+        Length = (long)keptChunks * ChunkBytes + tail.Length;
+        StoredLength = (long)keptChunks * ChunkBytes;
+    }
+
     /// <summary>The file name: lower-case letters, digits, '.', '-' and '_'.</summary>
     public string Name { get; }
 
@@ -34,6 +49,12 @@ public sealed class OperationFileWriter
 
     /// <summary>Bytes written so far.</summary>
     public long Length { get; private set; }
+
+    /// <summary>
+    /// Bytes durably stored so far: the full chunks written (a multiple of <see cref="ChunkBytes"/>), then
+    /// <see cref="Length"/> once <see cref="FinishAsync"/> returned. A checkpoint may promise what is stored, never more.
+    /// </summary>
+    public long StoredLength { get; private set; }
 
     /// <summary>Where the API serves the file, relative to the server's base address.</summary>
     public string Url => OperationFiles.Url(_run.Operation.Id, Name, _run.ApiPath);
@@ -61,6 +82,7 @@ public sealed class OperationFileWriter
         // An empty file still gets its chunk 0, which also drops whatever an earlier writer of this name left.
         if (_filled > 0 || _chunks == 0) await FlushAsync(cancellationToken).ConfigureAwait(false);
         await _run.FinishFileAsync(Name, ContentType, Length, _chunks, cancellationToken).ConfigureAwait(false);
+        StoredLength = Length;
         _finished = true;
         _buffer = null;
     }
@@ -69,6 +91,7 @@ public sealed class OperationFileWriter
     {
         await _run.WriteFileChunkAsync(Name, _chunks, _buffer.AsMemory(0, _filled), cancellationToken).ConfigureAwait(false);
         _chunks++;
+        StoredLength += _filled;
         _filled = 0;
     }
 }

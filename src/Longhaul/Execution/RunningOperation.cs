@@ -158,6 +158,22 @@ internal sealed class RunningOperation : IDisposable
         if (!await _store.FinishFileAsync(new FinishFileParams(Lease, name, contentType, length, chunks), cancellationToken).ConfigureAwait(false)) Fenced();
     }
 
+    public async Task<OperationFileWriter?> ResumeFileAsync(string name, string contentType, long keepBytes, CancellationToken cancellationToken)
+    {
+        var full = (int)(keepBytes / OperationFileWriter.ChunkBytes);
+        var tail = (int)(keepBytes % OperationFileWriter.ChunkBytes);
+        var keep = full + (tail > 0 ? 1 : 0);
+        var kept = await _store.KeepFileChunksAsync(new KeepFileChunksParams(Lease, name, keep), cancellationToken).ConfigureAwait(false);
+        if (kept is null) Fenced();
+        if (kept != keep) return null;
+        if (tail == 0) return new OperationFileWriter(this, name, contentType, full, default);
+        // The last kept chunk is read back and rewritten with what follows it: the one copy a resume makes.
+        var unfinished = new StoredFile(Operation.Id, name, contentType, keepBytes, keep, Operation.LeaseEpoch, _time.GetUtcNow());
+        var last = await _store.ReadFileChunkAsync(new ReadFileChunkParams(unfinished, full), cancellationToken).ConfigureAwait(false);
+        if (last is null || last.Length < tail) return null;
+        return new OperationFileWriter(this, name, contentType, full, last.AsSpan(0, tail));
+    }
+
     public void Dispose()
     {
         lock (_timerGate)

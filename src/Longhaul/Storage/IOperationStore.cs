@@ -204,6 +204,20 @@ public partial interface IOperationStore
     Task<bool> FinishFileAsync(FinishFileParams p, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Fenced: keeps chunks 0 to <see cref="KeepFileChunksParams.Chunks"/> - 1 of the file, whichever attempt of the
+    /// operation wrote them, moving them to this lease's epoch (so a later <see cref="FinishFileAsync"/> counts them), and
+    /// drops the file's other chunks and its finished entry, all in one write. The caller continues with chunk
+    /// <see cref="KeepFileChunksParams.Chunks"/> (or rewrites the last kept one). Used to resume a file after a crash from
+    /// a checkpoint that recorded how much of it was stored.
+    /// </summary>
+    /// <returns>
+    /// The number of chunks below <see cref="KeepFileChunksParams.Chunks"/> that exist (now under this epoch); fewer than
+    /// asked means the file lost chunks and must be written again. Null when the lease epoch is stale or the operation is
+    /// not running (nothing changed).
+    /// </returns>
+    Task<int?> KeepFileChunksAsync(KeepFileChunksParams p, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A finished file of the tenant's operation; null when the operation (or the tenant's operation) or the finished file
     /// does not exist. A null <see cref="GetFileParams.Tenant"/> reads across tenants.
     /// </summary>

@@ -83,6 +83,9 @@ public sealed class DownloadLinkTests
         await using var _host = host;
         var result = await ExportAsync(host, new { source = "main", table = "items" });
         var url = result.GetProperty("download_url").GetString()!;
+        // Another real export of the same tenant: its file exists, so only the signature can refuse it.
+        var other = (await ExportAsync(host, new { source = "main", table = "items" })).GetProperty("download_url").GetString()!;
+        var (id, otherId) = (url.Split('/')[2], other.Split('/')[2]);
         var signature = url[(url.IndexOf("signature=", StringComparison.Ordinal) + 10)..];
         var expires = long.Parse(url.Split("expires=")[1].Split('&')[0], System.Globalization.CultureInfo.InvariantCulture);
         var flipped = (signature[0] == 'A' ? "B" : "A") + signature[1..];
@@ -90,7 +93,9 @@ public sealed class DownloadLinkTests
         [
             url.Replace(signature, flipped, StringComparison.Ordinal),
             url.Replace("signature=" + signature, "signature=", StringComparison.Ordinal),
-            url.Replace("/export.csv?", "/export.part-00000?", StringComparison.Ordinal),
+            url.Replace("/export.csv?", "/export.ndjson?", StringComparison.Ordinal),
+            url.Replace(id, otherId, StringComparison.Ordinal),
+            other[..other.IndexOf("signature=", StringComparison.Ordinal)] + "signature=" + signature,
             url.Replace($"expires={expires}", $"expires={expires + 3600}", StringComparison.Ordinal),
             url.Replace("tenant=acme", "tenant=other", StringComparison.Ordinal),
             url.Replace(signature, Convert.ToBase64String(Encoding.UTF8.GetBytes("not a signature at all, really")), StringComparison.Ordinal),
@@ -101,6 +106,28 @@ public sealed class DownloadLinkTests
             using var response = await anonymous.GetAsync(link, Http.Ct);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{link}: {response.StatusCode}");
         }
+    }
+
+    [Theory]
+    [InlineData(60, true)]
+    [InlineData(59, false)]
+    [InlineData(604_800, true)]
+    [InlineData(604_801, false)]
+    public async Task Link_PerRequestExpiry_WithinTheServersBounds_IsHonoured_OutsideIs422(int seconds, bool accepted)
+    {
+        var (host, clock) = await StartAsync();
+        await using var _host = host;
+        var input = new { source = "main", table = "items", expires_in_seconds = seconds };
+        if (!accepted)
+        {
+            using var refused = await host.Client.PostAsync("/v1/operations", Http.Json(new { kind = "export", input }), Http.Ct);
+            await Http.AssertProblemAsync(refused, 422, "validation_failed", "input.expires_in_seconds");
+            return;
+        }
+        var result = await ExportAsync(host, input);
+        var expires = result.GetProperty("expires_at").GetDateTimeOffset();
+        Assert.Equal(clock.GetUtcNow().AddSeconds(seconds).ToUnixTimeSeconds(), expires.ToUnixTimeSeconds());
+        Assert.Contains($"expires={expires.ToUnixTimeSeconds()}&", result.GetProperty("download_url").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
