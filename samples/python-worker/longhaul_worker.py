@@ -224,21 +224,13 @@ class Worker:
         self._log = log or (lambda line: print(line, flush=True))
 
     def log(self, line):
-        self._log(f"[{self.name}] {line}")
+        self._log(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} [{self.name}] {line}")
 
     def stop(self, *_):
         """Stop claiming; running handlers get the grace period, then their operations are handed back."""
         if not self.stopping.is_set():
             self.log("stopping")
             self.stopping.set()
-            # Cut a long-poll in progress (the signal runs on the claiming thread): the server hands back anything it
-            # claimed for a request that went away.
-            conn = getattr(self.client.local, "conn", None)
-            if conn is not None and conn.sock is not None:
-                try:
-                    conn.sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def run(self):
         threads = [threading.Thread(target=self._run_jobs, daemon=True) for _ in range(self.concurrency)]
@@ -246,14 +238,24 @@ class Worker:
         threads.append(threading.Thread(target=self._flusher, daemon=True))
         for t in threads:
             t.start()
+        claimer = threading.Thread(target=self._claim_loop, daemon=True)
+        claimer.start()
         self.log(f"started kinds={','.join(sorted(self.handlers))} concurrency={self.concurrency}")
+        while not self.stopping.wait(0.5):
+            pass
+        self._drain()
+        self.log("stopped")
+
+    def _claim_loop(self):
+        # On its own thread, so that a long-poll in progress never delays SIGTERM: the main thread drains meanwhile,
+        # and a claim that returns after the stop hands its operations straight back.
         while not self.stopping.is_set():
             free = self._free_slots()
             if free == 0:
                 continue
             try:
                 claimed = self._claim(free)
-            except Exception as e:  # the server is away (or SIGTERM cut the long-poll): wait and claim again
+            except Exception as e:  # the server is away: wait and claim again
                 if not self.stopping.is_set():
                     self.log(f"claim failed: {e}")
                     self.stopping.wait(1)
@@ -266,8 +268,6 @@ class Worker:
                     self.running[job.id] = job
                 self.log(f"claimed {job.id} kind={job.kind} attempt={job.attempt} checkpoint={json.dumps(job.checkpoint)}")
                 self.jobs.put(job)
-        self._drain()
-        self.log("stopped")
 
     def _free_slots(self):
         """Waits for a free slot; under a backlog waits a few ms more so that slots freed together are claimed together."""
