@@ -363,8 +363,13 @@ class Worker:
             self.log(f"hand-back failed {op_id}: {e}")
 
     def _heartbeats(self):
+        last = time.monotonic()
         while True:
-            time.sleep(self.heartbeat_interval)
+            # Re-read the interval each time: the first claim's answer sets it (the server's, below its lease duration).
+            time.sleep(0.05)
+            if time.monotonic() - last < self.heartbeat_interval:
+                continue
+            last = time.monotonic()
             with self.running_lock:
                 jobs = {j.token: j for j in self.running.values() if not j.lost.is_set()}
             if not jobs:
