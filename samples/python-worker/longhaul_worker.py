@@ -138,6 +138,7 @@ class Job:
         self.done = threading.Event()
         self._outputs = []
         self._lock = threading.Lock()
+        self._send_lock = threading.Lock()  # one batch in flight at a time, so chunks arrive in the order written
 
     def check(self):
         """Raises Stopped (LeaseLost, Cancelled, ShuttingDown) when the handler must stop; call it between steps."""
@@ -174,10 +175,20 @@ class Job:
             self.flush()
 
     def flush(self):
-        with self._lock:
-            batch, self._outputs = self._outputs, []
-        if batch:
-            self._write("/leases/output", {"chunks": batch})
+        with self._send_lock:
+            with self._lock:
+                batch, self._outputs = self._outputs, []
+            # Within the server's limits (Longhaul:Http:MaxOutputChunks, MaxWorkerBodyBytes: 256 chunks, 1 MiB).
+            part, size = [], 0
+            for chunk in batch:
+                n = len(json.dumps(chunk, separators=(",", ":")))
+                if part and (len(part) >= self._worker.output_batch or size + n > 512 * 1024):
+                    self._write("/leases/output", {"chunks": part})
+                    part, size = [], 0
+                part.append(chunk)
+                size += n
+            if part:
+                self._write("/leases/output", {"chunks": part})
 
     def _write(self, path, body):
         if self.lost.is_set():
