@@ -21,7 +21,11 @@ def report(job):
         row += 1
         job.output({"row": row, "attempt": job.attempt})
         job.checkpoint_save({"row": row}, progress={"current": row, "total": rows, "unit": "rows"})
-    return {"rows": rows, "resumed_from": start, "attempt": job.attempt}
+    result = {"rows": rows, "resumed_from": start, "attempt": job.attempt}
+    if job.input.get("csv"):
+        body = "row\n" + "".join(f"{i}\n" for i in range(1, rows + 1))
+        result["csv_url"] = job.upload_file("rows.csv", body.encode(), "text/csv")
+    return result
 
 
 def noop(job):

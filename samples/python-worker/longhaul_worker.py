@@ -95,11 +95,13 @@ class Client:
         return conn
 
     def post(self, path, body):
-        data = json.dumps(body, separators=(",", ":")).encode()
+        return self.send("POST", path, json.dumps(body, separators=(",", ":")).encode(), self.headers)
+
+    def send(self, method, path, data, headers):
         for attempt in (1, 2):
             conn = self._connection()
             try:
-                conn.request("POST", self.prefix + path, body=data, headers=self.headers)
+                conn.request(method, self.prefix + path, body=data, headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
                 break
@@ -189,6 +191,27 @@ class Job:
                 size += n
             if part:
                 self._write("/leases/output", {"chunks": part})
+
+    CHUNK_BYTES = 1024 * 1024
+
+    def upload_file(self, name, data, content_type="application/octet-stream"):
+        """Stores `data` (bytes) as the operation file `name` in 1 MiB chunks (each resent once after a broken
+        connection) and returns its URL (GET /v1/operations/{id}/files/{name}). A later attempt uploads it again."""
+        chunks = max(1, -(-len(data) // self.CHUNK_BYTES))
+        headers = dict(self._worker.client.headers)
+        headers.update({"Content-Type": "application/octet-stream", "Longhaul-Lease": self.token})
+        for i in range(chunks):
+            if self.lost.is_set():
+                raise LeaseLost(self.id)
+            try:
+                self._worker.client.send("PUT", f"/leases/files/{name}/chunks/{i}", data[i * self.CHUNK_BYTES:(i + 1) * self.CHUNK_BYTES], headers)
+            except ApiError as e:
+                if e.code == "lease_lost":
+                    self.lost.set()
+                    raise LeaseLost(self.id) from e
+                raise
+        answer = self._write(f"/leases/files/{name}/finish", {"chunks": chunks, "length": len(data), "content_type": content_type})
+        return answer["url"]
 
     def _write(self, path, body):
         if self.lost.is_set():

@@ -30,6 +30,8 @@ internal static partial class WorkerEndpoints
         api.MapPost("/leases/cancelled", CancelledAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
         api.MapPost("/leases/hand-back", HandBackAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
         api.MapPost("/leases/watch", WatchAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
+        api.MapPut("/leases/files/{name}/chunks/{index}", FileChunkAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
+        api.MapPost("/leases/files/{name}/finish", FinishFileAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
         api.MapGet("/workers", ListWorkersAsync);
     }
 
@@ -47,6 +49,12 @@ internal static partial class WorkerEndpoints
             await request.FailedAsync(context).ConfigureAwait(false);
             return null;
         }
+        return await VerifyLeaseAsync(context, raw, field).ConfigureAwait(false);
+    }
+
+    /// <summary>The verified lease of <paramref name="raw"/>, or null once the problem (400 or 409) is written, naming <paramref name="field"/>.</summary>
+    private static async Task<LeaseToken?> VerifyLeaseAsync(HttpContext context, string raw, string field)
+    {
         var token = await context.RequestServices.GetRequiredService<LeaseTokens>().VerifyAsync(raw, context.RequestAborted).ConfigureAwait(false);
         if (token is null)
         {
