@@ -30,7 +30,8 @@ internal sealed record KeyRequest(string Tenant, ApiKeyScope Scope, IReadOnlyLis
         return new KeyRequest(allTenants ? ApiKeyRecord.AllTenants : tenant!, s, list, null);
     }
 
+    /// <summary>What the key acts for, after "Created key {id} for " (the client key's wording is what scripts parse).</summary>
     public string Describe() => Scope == ApiKeyScope.Client
-        ? $"client key for tenant '{Tenant}'"
-        : $"worker key for {(Tenant == ApiKeyRecord.AllTenants ? "all tenants" : $"tenant '{Tenant}'")}{(Kinds is { } k ? $" (kinds {string.Join(", ", k)})" : " (every remote kind)")}";
+        ? $"tenant '{Tenant}'"
+        : $"{(Tenant == ApiKeyRecord.AllTenants ? "all tenants" : $"tenant '{Tenant}'")} (worker key, {(Kinds is { } k ? $"kinds {string.Join(", ", k)}" : "every remote kind")})";
 }

@@ -30,7 +30,7 @@ internal static class KeysCommand
             var key = ApiKeys.NewKey();
             var id = ApiKeys.NewId();
             await store.CreateApiKeyAsync(new CreateApiKeyParams(id, request.Tenant, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow(), request.Scope, request.Kinds), cancellationToken).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"Created {request.Describe()} key {id}. It is shown once; store it now:").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Created key {id} for {request.Describe()}. It is shown once; store it now:").ConfigureAwait(false);
             Console.WriteLine(key);
             return 0;
         });

@@ -53,6 +53,8 @@ public sealed class PostgresRemoteWorkerTests : PostgresNodesTest
             Assert.True(op["status"]!.GetValue<string>() == "succeeded", message);
             Assert.True(op["attempt"]!.GetValue<int>() == 2, message);
             Assert.True(op["result"]!["rows"]!.GetValue<int>() == 10, message);
+            // The worker logs the completion after the server answered it: await the line, then count.
+            await second.WaitForLineAsync(l => l.Contains($"completed {id}", StringComparison.Ordinal), TimeSpan.FromSeconds(30), ct);
             Assert.True(second.Output.Split('\n').Count(l => l.Contains($"completed {id}", StringComparison.Ordinal)) == 1, message);
         }
         var resumed = await apiA.GetAsync(clientKey, $"/v1/operations/{ids[0]}");

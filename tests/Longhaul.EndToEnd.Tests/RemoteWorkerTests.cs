@@ -66,7 +66,12 @@ public sealed class RemoteWorkerTests : RemoteWorkerTest
             Assert.True(firstRows.SequenceEqual(Enumerable.Range(1, firstRows.Count)) && firstRows.Count >= resumedFrom, message);
         }
         Assert.True((await Api.WaitDoneAsync(ClientKey, ids[0], DoneTimeout))["result"]!["resumed_from"]!.GetValue<int>() >= 3, Env.Logs);
-        foreach (var id in ids) Assert.True(second.Output.Split('\n').Count(l => l.Contains($"completed {id}", StringComparison.Ordinal)) == 1, Env.Logs);
+        foreach (var id in ids)
+        {
+            // The worker logs the completion after the server answered it: await the line, then count.
+            await second.WaitForLineAsync(l => l.Contains($"completed {id}", StringComparison.Ordinal), LineTimeout, Ct);
+            Assert.True(second.Output.Split('\n').Count(l => l.Contains($"completed {id}", StringComparison.Ordinal)) == 1, Env.Logs);
+        }
         Assert.DoesNotContain("completed", first.Output, StringComparison.Ordinal);
     }
 
@@ -120,6 +125,21 @@ public sealed class RemoteWorkerTests : RemoteWorkerTest
 
         Assert.True(op["status"]!.GetValue<string>() == "cancelled", $"{op.ToJsonString()}\n{Env.Logs}");
         await worker.WaitForLineAsync(l => l.Contains($"cancelled {id}", StringComparison.Ordinal), LineTimeout, Ct);
+    }
+
+    [Fact]
+    public async Task Deadline_RemoteOperationRunningPastItsTimeout_FailsDeadlineExceeded_AndTheWorkerStops()
+    {
+        await StartAsync();
+        var (status, body) = await Api.PostAsync("/v1/operations", ClientKey, """{"kind":"wait_cancel","input":{"seconds":60},"options":{"timeout_seconds":2}}""");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, status);
+        var id = body!["id"]!.GetValue<string>();
+        var worker = await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "wait_cancel");
+
+        var op = await Api.WaitDoneAsync(ClientKey, id, DoneTimeout);
+
+        Assert.True(op["status"]!.GetValue<string>() == "failed" && op["error"]!["code"]!.GetValue<string>() == "deadline_exceeded", $"{op.ToJsonString()}\n{Env.Logs}");
+        await worker.WaitForLineAsync(l => l.Contains($"lease lost {id}; stopped", StringComparison.Ordinal), LineTimeout, Ct);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal static partial class WorkerEndpoints
         var tenant = caller?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
-        var claimed = await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false);
+        var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
         var directory = services.GetRequiredService<WorkerDirectory>();
         directory.Claimed(worker!, caller, kinds!, claimed.Select(o => o.Id));
         if (context.RequestAborted.IsCancellationRequested)
@@ -117,6 +117,24 @@ internal static partial class WorkerEndpoints
             }
             if (current.Task.IsCompleted) Interlocked.CompareExchange(ref signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
         }
+    }
+
+    /// <summary>
+    /// Claimed operations already past their deadline end at once, failed with <c>deadline_exceeded</c> under the new
+    /// lease, as the engine ends them when it starts them; the others are returned.
+    /// </summary>
+    private static async Task<IReadOnlyList<Operation>> EndOverdueAsync(HttpContext context, IReadOnlyList<Operation> claimed)
+    {
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!claimed.Any(o => o.DeadlineAt <= now)) return claimed;
+        var live = new List<Operation>(claimed.Count);
+        foreach (var op in claimed)
+        {
+            if (op.DeadlineAt <= now)
+                await Store(context).CompleteAsync(new CompleteParams(new LeaseRef(op.Id, op.LeaseEpoch), OperationStatus.Failed, null, OperationErrors.DeadlineExceeded), CancellationToken.None).ConfigureAwait(false);
+            else live.Add(op);
+        }
+        return live;
     }
 
     private static async Task HandBackAllAsync(HttpContext context, IReadOnlyList<Operation> claimed)
