@@ -139,6 +139,12 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
         Assert.Equal("failed", op["status"]!.GetValue<string>());
         Assert.Equal("bad_rows", op["error"]!["code"]!.GetValue<string>());
         Assert.Equal(1, op["error"]!["details"]!["row"]!.GetValue<int>());
+
+        // Remote attempts are in the meters like the engine's own.
+        var metrics = PrometheusText.Parse(await Server.Http.GetStringAsync("/metrics", Ct));
+        Assert.Equal(2, metrics.Sum("longhaul_operation_attempts_total", ("kind", "report")));
+        Assert.Equal(1, metrics.Sum("longhaul_operation_retries_total", ("kind", "report")));
+        Assert.Equal(1, metrics.Sum("longhaul_operations_finished_total", ("kind", "report"), ("status", "failed"), ("error_code", "bad_rows")));
     }
 
     private async Task<List<JsonNode>> ClaimAsync(string key, string kind, int max, double wait = 0)

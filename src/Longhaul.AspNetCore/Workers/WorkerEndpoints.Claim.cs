@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -39,6 +40,9 @@ internal static partial class WorkerEndpoints
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
+        var metrics = services.GetRequiredService<LonghaulMetrics>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        foreach (var op in claimed) metrics.AttemptStarted(op, now);
         var directory = services.GetRequiredService<WorkerDirectory>();
         directory.Claimed(worker!, caller, kinds!, claimed.Select(o => o.Id));
         if (context.RequestAborted.IsCancellationRequested)

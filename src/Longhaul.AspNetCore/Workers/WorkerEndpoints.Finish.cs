@@ -3,6 +3,7 @@ using Longhaul.Contracts;
 using Longhaul.Events;
 using Longhaul.Execution;
 using Longhaul.Storage;
+using Longhaul.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,7 @@ internal static partial class WorkerEndpoints
         if (lease is null) return;
         var result = request.Element("result")?.Clone();
         var ok = await Store(context).CompleteAsync(new CompleteParams(lease.Lease, OperationStatus.Succeeded, result, null), CancellationToken.None).ConfigureAwait(false);
+        if (ok) await MeterAsync(context, lease.Id, (metrics, op, now) => metrics.Finished(op, OperationStatus.Succeeded, null, now)).ConfigureAwait(false);
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -61,6 +63,7 @@ internal static partial class WorkerEndpoints
                 return;
             }
             Forget(context, lease);
+            services.GetRequiredService<LonghaulMetrics>().Retried(op.Kind);
             var retryAt = services.GetRequiredService<TimeProvider>().GetUtcNow() + delay;
             await WriteJsonAsync(context, w =>
             {
@@ -76,6 +79,7 @@ internal static partial class WorkerEndpoints
             return;
         }
         Forget(context, lease);
+        context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Failed, error.Code, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await WriteJsonAsync(context, w => w.WriteString("outcome", "failed")).ConfigureAwait(false);
     }
 
@@ -98,6 +102,7 @@ internal static partial class WorkerEndpoints
             return;
         }
         var ok = await Store(context).CompleteAsync(new CompleteParams(lease.Lease, OperationStatus.Cancelled, null, OperationErrors.Cancelled), CancellationToken.None).ConfigureAwait(false);
+        if (ok) context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Cancelled, OperationErrors.CancelledCode, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -109,6 +114,7 @@ internal static partial class WorkerEndpoints
         var lease = await LeaseAsync(context, request).ConfigureAwait(false);
         if (lease is null) return;
         var ok = await Store(context).HandBackAsync(new HandBackParams(lease.Lease), CancellationToken.None).ConfigureAwait(false);
+        if (ok) await MeterAsync(context, lease.Id, (metrics, op, _) => metrics.HandedBack(op.Kind)).ConfigureAwait(false);
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -172,6 +178,16 @@ internal static partial class WorkerEndpoints
         }
         Forget(context, lease);
         NoContent(context);
+    }
+
+    /// <summary>
+    /// Records a remote attempt's end in Longhaul's meters as the engine records its own (the operation is read once
+    /// more: the lease token carries neither its kind nor its creation time).
+    /// </summary>
+    private static async Task MeterAsync(HttpContext context, string id, Action<LonghaulMetrics, Operation, DateTimeOffset> record)
+    {
+        var op = await Store(context).GetAsync(new GetParams(null, id), CancellationToken.None).ConfigureAwait(false);
+        if (op is not null) record(context.RequestServices.GetRequiredService<LonghaulMetrics>(), op, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
     }
 
     private static void Forget(HttpContext context, LeaseToken lease) => context.RequestServices.GetRequiredService<WorkerDirectory>().Finished(lease.Id);
