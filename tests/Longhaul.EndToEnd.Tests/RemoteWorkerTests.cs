@@ -131,10 +131,12 @@ public sealed class RemoteWorkerTests : RemoteWorkerTest
     public async Task Deadline_RemoteOperationRunningPastItsTimeout_FailsDeadlineExceeded_AndTheWorkerStops()
     {
         await StartAsync();
-        var (status, body) = await Api.PostAsync("/v1/operations", ClientKey, """{"kind":"wait_cancel","input":{"seconds":60},"options":{"timeout_seconds":2}}""");
+        // The worker first, so that it claims the operation long before its deadline (not the reaper failing it pending).
+        var worker = await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "wait_cancel");
+        var (status, body) = await Api.PostAsync("/v1/operations", ClientKey, """{"kind":"wait_cancel","input":{"seconds":60},"options":{"timeout_seconds":5}}""");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, status);
         var id = body!["id"]!.GetValue<string>();
-        var worker = await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "wait_cancel");
+        await worker.WaitForLineAsync(l => l.Contains($"claimed {id}", StringComparison.Ordinal), LineTimeout, Ct);
 
         var op = await Api.WaitDoneAsync(ClientKey, id, DoneTimeout);
 
