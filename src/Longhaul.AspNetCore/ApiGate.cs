@@ -23,6 +23,7 @@ internal static class ApiGate
             if (tenant is null) return;
             context.Items[LonghaulMiddleware.TenantItem] = tenant;
         }
+        if (!await ScopeAllowsAsync(context).ConfigureAwait(false)) return;
         await inner(context).ConfigureAwait(false);
     };
 
@@ -30,15 +31,32 @@ internal static class ApiGate
     public static string ApiPath(HttpContext context)
         => context.Items.TryGetValue(ApiPathItem, out var path) && path is string p ? p : LonghaulEngineOptions.DefaultApiPath;
 
+    /// <summary>
+    /// A worker key may call only the worker protocol, and a client key anything but it; otherwise 403
+    /// <c>wrong_key_scope</c> is written and false returned.
+    /// </summary>
+    private static async ValueTask<bool> ScopeAllowsAsync(HttpContext context)
+    {
+        var caller = LonghaulCaller.Of(context);
+        if (caller is null) return true;
+        var worker = context.GetEndpoint()?.Metadata.GetMetadata<WorkerProtocolEndpoint>() is not null;
+        if (worker ? caller.MayWork : caller.MayUseClientApi) return true;
+        await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, worker
+            ? "Only a worker key may use the worker protocol; this is a client key (longhaul keys create --scope worker)."
+            : "A worker key may use only the worker protocol (claims and lease writes), not this endpoint.").ConfigureAwait(false);
+        return false;
+    }
+
     /// <summary>The tenant, or null once a 401 or 403 problem is written.</summary>
     private static async ValueTask<string?> ResolveTenantAsync(HttpContext context)
     {
         var source = context.RequestServices.GetService<ILonghaulTenantSource>();
         if (source is null)
         {
-            var keyed = await context.RequestServices.GetRequiredService<TenantResolver>().ResolveAsync(context).ConfigureAwait(false);
+            var keyed = await context.RequestServices.GetRequiredService<TenantResolver>().ResolveCallerAsync(context).ConfigureAwait(false);
             if (keyed is null) await LonghaulMiddleware.WriteKeyRequiredAsync(context).ConfigureAwait(false);
-            return keyed;
+            else context.Items[LonghaulCaller.Item] = keyed;
+            return keyed?.Tenant;
         }
         if (context.User.Identity?.IsAuthenticated != true)
         {

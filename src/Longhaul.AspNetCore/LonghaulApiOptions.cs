@@ -39,6 +39,15 @@ public sealed class LonghaulApiOptions
     /// <summary>Cap on <c>GET /v1/diagnostics/hold?seconds=</c>. Defaults to 600 seconds.</summary>
     public TimeSpan DiagnosticsHoldMax { get; set; } = TimeSpan.FromSeconds(600);
 
+    /// <summary>Largest accepted body of a worker protocol call (a claim, an output batch, a result). Defaults to 1 MiB.</summary>
+    public int MaxWorkerBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most output chunks one <c>POST /v1/leases/output</c> may carry. Defaults to 256.</summary>
+    public int MaxOutputChunks { get; set; } = 256;
+
+    /// <summary>Most operations one <c>POST /v1/workers/claim</c> may take (<c>max</c>). Defaults to 100.</summary>
+    public int MaxClaim { get; set; } = 100;
+
     /// <summary>Largest <c>page_size</c> of list calls. Defaults to 100.</summary>
     public int MaxPageSize { get; set; } = 100;
 
@@ -62,6 +71,9 @@ public sealed class LonghaulApiOptions
                 errors.Add($"Longhaul:Http:KeepAliveInterval ({KeepAliveInterval}) must be below Longhaul:Http:ChainIdleTimeout ({ChainIdleTimeout}): event streams would be cut between keep-alives.");
         }
         if (DiagnosticsHoldMax <= TimeSpan.Zero) errors.Add("Longhaul:Http:DiagnosticsHoldMax must be positive.");
+        if (MaxWorkerBodyBytes < 1024) errors.Add("Longhaul:Http:MaxWorkerBodyBytes must be at least 1024.");
+        if (MaxOutputChunks is < 1 or > 10_000) errors.Add("Longhaul:Http:MaxOutputChunks must be between 1 and 10000.");
+        if (MaxClaim is < 1 or > 1000) errors.Add("Longhaul:Http:MaxClaim must be between 1 and 1000.");
         if (MaxPageSize is < 1 or > 1000) errors.Add("Longhaul:Http:MaxPageSize must be between 1 and 1000.");
         return errors;
     }

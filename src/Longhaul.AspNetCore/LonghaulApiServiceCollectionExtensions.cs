@@ -1,4 +1,5 @@
 using Longhaul.AspNetCore.Telemetry;
+using Longhaul.AspNetCore.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddLonghaulTelemetry(configuration);
         services.AddSingleton<PageTokens>();
         services.AddSingleton<KestrelRejectionProblems>();
+        services.AddLonghaulWorkerProtocol(configuration);
         return services;
     }
 

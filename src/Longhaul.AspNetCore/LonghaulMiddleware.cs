@@ -19,13 +19,14 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
         {
             if (mounts.IsKeyChecked(context.Request.Path))
             {
-                var tenant = await tenants.ResolveAsync(context).ConfigureAwait(false);
-                if (tenant is null)
+                var caller = await tenants.ResolveCallerAsync(context).ConfigureAwait(false);
+                if (caller is null)
                 {
                     await WriteKeyRequiredAsync(context).ConfigureAwait(false);
                     return;
                 }
-                context.Items[TenantItem] = tenant;
+                context.Items[TenantItem] = caller.Tenant;
+                context.Items[LonghaulCaller.Item] = caller;
             }
             await next(context).ConfigureAwait(false);
             if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && context.Response.ContentType is null)

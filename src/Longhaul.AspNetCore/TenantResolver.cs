@@ -15,12 +15,17 @@ public sealed class TenantResolver(IOperationStore store, TimeProvider time)
     public const string DevelopmentTenant = OperationStartOptions.DefaultTenant;
     private static readonly TimeSpan KeyCacheTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AnyKeysTtl = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<string, (string? Tenant, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (LonghaulCaller? Caller, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
+    private static readonly LonghaulCaller Development = new(DevelopmentTenant, null, null, null);
     private (bool Any, DateTimeOffset Until) _anyKeys;
 
     /// <summary>The tenant, or null when the request must be refused with 401.</summary>
-    public async ValueTask<string?> ResolveAsync(HttpContext context)
+    public async ValueTask<string?> ResolveAsync(HttpContext context) => (await ResolveCallerAsync(context).ConfigureAwait(false))?.Tenant;
+
+    /// <summary>The caller (tenant, scope, kinds), or null when the request must be refused with 401.</summary>
+    public async ValueTask<LonghaulCaller?> ResolveCallerAsync(HttpContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var header = context.Request.Headers.Authorization.ToString();
         var now = time.GetUtcNow();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -32,14 +37,14 @@ public sealed class TenantResolver(IOperationStore store, TimeProvider time)
                 if (!_keys.TryGetValue(hash, out var cached) || cached.Until < now)
                 {
                     var record = await store.FindApiKeyAsync(new FindApiKeyParams(hash), context.RequestAborted).ConfigureAwait(false);
-                    cached = (record is { RevokedAt: null } ? record.Tenant : null, now + KeyCacheTtl);
+                    cached = (record is { RevokedAt: null } ? new LonghaulCaller(record.Tenant, record.Scope, record.Kinds, record.Id) : null, now + KeyCacheTtl);
                     if (_keys.Count > 10_000) _keys.Clear();
                     _keys[hash] = cached;
                 }
-                if (cached.Tenant is not null) return cached.Tenant;
+                if (cached.Caller is not null) return cached.Caller;
             }
         }
-        return await AnyKeysAsync(now, context.RequestAborted).ConfigureAwait(false) ? null : DevelopmentTenant;
+        return await AnyKeysAsync(now, context.RequestAborted).ConfigureAwait(false) ? null : Development;
     }
 
     /// <summary>True once any key was ever created: revoking the last key must not turn authentication off.</summary>

@@ -81,6 +81,12 @@ public static class ProblemCodes
     public const string ShuttingDown = "shutting_down";
     /// <summary>404: an API call reached a worker-only node.</summary>
     public const string NotAnApiNode = "not_an_api_node";
+    /// <summary>403: the API key's scope does not allow the call (a client key claiming work, a worker key starting or reading operations).</summary>
+    public const string WrongKeyScope = "wrong_key_scope";
+    /// <summary>409: a worker protocol write under a lease that no longer holds (stale epoch, operation finished, another tenant's); nothing changed.</summary>
+    public const string LeaseLost = "lease_lost";
+    /// <summary>400: a lease token that this server did not issue (malformed or tampered with).</summary>
+    public const string LeaseTokenInvalid = "lease_token_invalid";
     /// <summary>Any other error status an endpoint set without a body (the catalog's 400 is the usual one; the answer keeps the endpoint's).</summary>
     public const string HttpError = "http_error";
 

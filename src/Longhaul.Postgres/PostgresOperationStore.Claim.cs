@@ -24,7 +24,7 @@ public sealed partial class PostgresOperationStore
     internal const string ClaimStatement = $"""
         WITH ready AS (
             SELECT seq FROM operations
-            WHERE status = 0 AND run_after <= {Now} AND kind = ANY(@kinds)
+            WHERE status = 0 AND run_after <= {Now} AND kind = ANY(@kinds) AND (@tenant::text IS NULL OR tenant = @tenant)
             ORDER BY priority DESC, seq
             LIMIT @max
             FOR UPDATE SKIP LOCKED
@@ -61,7 +61,8 @@ public sealed partial class PostgresOperationStore
         await using (var command = scope.Command(Claim)
             .P("owner", p.Owner, NpgsqlDbType.Text).P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
             .P("pre", RunningTemplate.Prefix, NpgsqlDbType.Text).P("suf", RunningTemplate.Suffix, NpgsqlDbType.Text)
-            .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer))
+            .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer)
+            .P("tenant", p.Tenant, NpgsqlDbType.Text))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));

@@ -157,6 +157,10 @@ internal static class PostgresSchema
             """),
         // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
         (6, "ALTER TABLE operations ADD COLUMN trace_parent text;"),
+        // Remote workers (issue 12): a key's scope (0 client, 1 worker) and a worker key's kinds (NULL: any).
+        (7, """
+            ALTER TABLE api_keys ADD COLUMN scope integer NOT NULL DEFAULT 0, ADD COLUMN kinds text[];
+            """),
         // Resumable uploads (issue 14, tus): the upload and its bytes in chunks keyed by the offset of their first byte;
         // chunks at or past `received` are staged by a request whose checksum is not verified yet.
         (8, """

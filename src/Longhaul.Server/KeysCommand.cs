@@ -10,24 +10,27 @@ internal static class KeysCommand
     {
         var command = new Command("keys", "Manage API keys. Once any key exists, every /v1 call needs one.");
 
-        var tenant = new Option<string>("--tenant") { Description = "The tenant the key acts for.", Required = true };
+        var tenant = new Option<string?>("--tenant") { Description = "The tenant the key acts for (a worker key claims only this tenant's operations)." };
+        var scope = new Option<string>("--scope") { Description = "client (start, read, cancel, delete; the default) or worker (only the worker protocol).", DefaultValueFactory = _ => "client" };
+        var allTenants = new Option<bool>("--all-tenants") { Description = "A worker key that claims every tenant's operations (platform kinds), instead of --tenant." };
+        var kinds = new Option<string?>("--kinds") { Description = "A worker key's kinds, comma-separated (default: every remote kind)." };
         var createStore = new StoreArguments();
-        var create = new Command("create", "Create a key; it is printed once and only its hash is stored.") { tenant };
+        var create = new Command("create", "Create a key; it is printed once and only its hash is stored.") { tenant, scope, allTenants, kinds };
         createStore.AddTo(create);
         create.SetAction(async (result, cancellationToken) =>
         {
-            var name = result.GetValue(tenant)!;
-            if (!ApiKeys.IsValidTenant(name))
+            var request = KeyRequest.Parse(result.GetValue(tenant), result.GetValue(scope)!, result.GetValue(allTenants), result.GetValue(kinds));
+            if (request.Error is { } error)
             {
-                await Console.Error.WriteLineAsync("longhaul: --tenant must be 1-63 characters of a-z, 0-9, '-' and '_', starting with a letter or digit.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"longhaul: {error}").ConfigureAwait(false);
                 return 2;
             }
             await using var opened = await createStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
             var store = opened.Store;
             var key = ApiKeys.NewKey();
             var id = ApiKeys.NewId();
-            await store.CreateApiKeyAsync(new CreateApiKeyParams(id, name, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"Created key {id} for tenant '{name}'. It is shown once; store it now:").ConfigureAwait(false);
+            await store.CreateApiKeyAsync(new CreateApiKeyParams(id, request.Tenant, ApiKeys.Hash(key), TimeProvider.System.GetUtcNow(), request.Scope, request.Kinds), cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Created key {id} for {request.Describe()}. It is shown once; store it now:").ConfigureAwait(false);
             Console.WriteLine(key);
             return 0;
         });
@@ -40,7 +43,8 @@ internal static class KeysCommand
             await using var opened = await listStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
             foreach (var k in await opened.Store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
             {
-                Console.WriteLine($"{k.Id}\t{k.Tenant}\tcreated {k.CreatedAt:u}\t{(k.RevokedAt is { } r ? $"revoked {r:u}" : "active")}");
+                var scopeText = k.Scope == ApiKeyScope.Worker ? $"worker{(k.Kinds is { } ks ? $" kinds={string.Join(',', ks)}" : "")}" : "client";
+                Console.WriteLine($"{k.Id}\t{k.Tenant}\t{scopeText}\tcreated {k.CreatedAt:u}\t{(k.RevokedAt is { } r ? $"revoked {r:u}" : "active")}");
             }
             return 0;
         });

@@ -82,8 +82,9 @@ public static partial class LonghaulServer
         builder.Services.AddLonghaulDashboard();
         if (store.Postgres is { } postgres)
         {
-            // Each role listens only to what it acts on: workers to new work and cancels, the API to changes.
-            postgres.ReceiveWorkNotifications = role != ServeRole.Api;
+            // Each role listens only to what it acts on: workers to new work and cancels, the API to changes (and, with
+            // remote kinds, to new work too: it wakes remote workers' long-poll claims).
+            postgres.ReceiveWorkNotifications = role != ServeRole.Api || config.GetSection("Longhaul:RemoteKinds").GetChildren().Any();
             postgres.ReceiveChangeNotifications = role != ServeRole.Worker;
             longhaul.UsePostgres(postgres);
         }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Longhaul.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -7,8 +8,9 @@ public sealed partial class SqliteOperationStore
 {
     /// <inheritdoc/>
     public Task CreateApiKeyAsync(CreateApiKeyParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
-        scope.Command("INSERT INTO api_keys (id, tenant, key_hash, created_at) VALUES ($id, $tenant, $hash, $now)")
+        scope.Command("INSERT INTO api_keys (id, tenant, key_hash, created_at, scope, kinds) VALUES ($id, $tenant, $hash, $now, $scope, $kinds)")
             .P("$id", p.Id).P("$tenant", p.Tenant).P("$hash", p.KeyHash).P("$now", p.CreatedAt.ToUnixTimeMilliseconds())
+            .P("$scope", (int)p.Scope).P("$kinds", p.Kinds is null ? null : JsonSerializer.Serialize(p.Kinds, LonghaulJsonDefaults.Options))
             .ExecuteNonQuery(), cancellationToken);
 
     /// <inheritdoc/>
@@ -31,13 +33,14 @@ public sealed partial class SqliteOperationStore
     {
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, tenant, key_hash, created_at, revoked_at FROM api_keys {where}";
+        command.CommandText = $"SELECT id, tenant, key_hash, created_at, revoked_at, scope, kinds FROM api_keys {where}";
         bind(command);
         var keys = new List<ApiKeyRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Time(reader.GetInt64(3)), Time(reader, 4)));
+            keys.Add(new ApiKeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Time(reader.GetInt64(3)), Time(reader, 4),
+                (ApiKeyScope)reader.GetInt32(5), reader.IsDBNull(6) ? null : JsonSerializer.Deserialize<string[]>(reader.GetString(6), LonghaulJsonDefaults.Options)));
         }
         return keys;
     }

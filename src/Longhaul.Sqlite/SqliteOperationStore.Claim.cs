@@ -13,6 +13,7 @@ public sealed partial class SqliteOperationStore
             last_event_seq = last_event_seq + 1
         WHERE seq IN (SELECT seq FROM operations
                       WHERE status = 0 AND run_after <= $now AND kind IN (SELECT value FROM json_each($kinds))
+                        AND ($tenant IS NULL OR tenant = $tenant)
                       ORDER BY priority DESC, seq LIMIT $max)
         RETURNING {Columns}
         """;
@@ -27,7 +28,7 @@ public sealed partial class SqliteOperationStore
             var claimed = new List<object?[]>();
             using (var reader = scope.Command(Claim)
                 .P("$owner", p.Owner).P("$now", now).P("$lease", (long)p.LeaseDuration.TotalMilliseconds)
-                .P("$kinds", kinds).P("$max", p.Max)
+                .P("$kinds", kinds).P("$max", p.Max).P("$tenant", p.Tenant)
                 .ExecuteReader())
             {
                 while (reader.Read()) claimed.Add(Row(reader));

@@ -146,6 +146,11 @@ internal static class SqliteSchema
             """),
         // Tracing (issue 18): the W3C traceparent of the request that started the operation; each attempt's trace links to it.
         (5, "ALTER TABLE operations ADD COLUMN trace_parent TEXT;"),
+        // Remote workers (issue 12): a key's scope (0 client, 1 worker) and a worker key's kinds (a JSON array; NULL: any).
+        (6, """
+            ALTER TABLE api_keys ADD COLUMN scope INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE api_keys ADD COLUMN kinds TEXT;
+            """),
         // Resumable uploads (issue 14, tus): the upload and its bytes in chunks keyed by the offset of their first byte;
         // chunks at or past `received` are staged by a request whose checksum is not verified yet.
         (7, """

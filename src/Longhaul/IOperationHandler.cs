@@ -30,6 +30,13 @@ public interface IOperationHandler
     /// </summary>
     OperationKindOptions? Defaults => null;
 
+    /// <summary>
+    /// True for a remote kind: its work is done by workers outside the server, over the worker protocol
+    /// (<c>POST /v1/workers/claim</c>), so the in-process engine never claims it and never calls
+    /// <see cref="ExecuteAsync"/>. Defaults to false.
+    /// </summary>
+    bool IsRemote => false;
+
     /// <summary>Runs one attempt. The returned value is serialized as the result.</summary>
     Task<object?> ExecuteAsync(OperationContext context, CancellationToken cancellationToken);
 }

@@ -15,7 +15,11 @@ public sealed class OperationHandlerRegistry
                 throw new InvalidOperationException($"Two handlers are registered for kind '{handler.Kind}'.");
         }
         Kinds = [.. _handlers.Keys.Order(StringComparer.Ordinal)];
+        LocalKinds = [.. Kinds.Where(k => !_handlers[k].IsRemote)];
     }
+
+    /// <summary>The kinds the in-process engine runs (every kind but the remote ones), in ordinal order.</summary>
+    public IReadOnlyList<string> LocalKinds { get; }
 
     /// <summary>The registered kind names, in ordinal order.</summary>
     public IReadOnlyList<string> Kinds { get; }

@@ -12,9 +12,9 @@ internal sealed partial class OperationEngine
         // short window for more to free up and claim them together. The window is bounded, so a slot freed among
         // long-running operations is still filled within milliseconds; without a backlog nothing waits.
         var batch = Math.Max(1, _options.WorkerSlots / 4);
-        var capped = _registry.Kinds.Select(k => (Kind: k, Slots: _kinds.For(k).Slots)).Where(k => k.Slots is not null)
+        var capped = _registry.LocalKinds.Select(k => (Kind: k, Slots: _kinds.For(k).Slots)).Where(k => k.Slots is not null)
             .Select(k => (k.Kind, Slots: k.Slots!.Value)).ToArray();
-        var uncapped = _registry.Kinds.Where(k => _kinds.For(k).Slots is null).ToArray();
+        var uncapped = _registry.LocalKinds.Where(k => _kinds.For(k).Slots is null).ToArray();
         var backlog = false;
         DateTimeOffset? batchUntil = null;
         while (!stoppingToken.IsCancellationRequested)

@@ -63,7 +63,7 @@ internal sealed partial class OperationEngine : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
-        if (!_options.RunWorkers || _registry.Kinds.Count == 0) return;
+        if (!_options.RunWorkers || _registry.LocalKinds.Count == 0) return;
         // The grace period starts when shutdown starts (SIGTERM), not when the web server has finished draining.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, _lifetime?.ApplicationStopping ?? CancellationToken.None);
         var stoppingToken = stopping.Token;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Longhaul.Contracts;
-
 namespace Longhaul.Storage;
 
 /// <summary>Claims up to <see cref="Max"/> ready operations of the given kinds for <see cref="Owner"/>.</summary>
@@ -8,4 +5,5 @@ namespace Longhaul.Storage;
 /// <param name="Kinds">Only operations of these kinds are claimed.</param>
 /// <param name="Max">At most this many are claimed.</param>
 /// <param name="LeaseDuration">How long each lease lasts from now (store clock) unless renewed by a heartbeat.</param>
-public sealed record ClaimParams(string Owner, IReadOnlyList<string> Kinds, int Max, TimeSpan LeaseDuration);
+/// <param name="Tenant">Only this tenant's operations are claimed; null for every tenant's (the in-process engine, all-tenant worker keys).</param>
+public sealed record ClaimParams(string Owner, IReadOnlyList<string> Kinds, int Max, TimeSpan LeaseDuration, string? Tenant = null);

@@ -125,6 +125,7 @@ public sealed class PostgresClaimPlanTests : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter("suf", NpgsqlDbType.Text) { Value = "}" });
         command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = new[] { "sleep" } });
         command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = 8 });
+        command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = DBNull.Value });
         return command;
     }
 

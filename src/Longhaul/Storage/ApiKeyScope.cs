@@ -1,0 +1,11 @@
+namespace Longhaul.Storage;
+
+/// <summary>What an API key may do.</summary>
+public enum ApiKeyScope
+{
+    /// <summary>Start, read, list, cancel and delete its tenant's operations (every key before scopes existed).</summary>
+    Client = 0,
+
+    /// <summary>Only the worker protocol: claim operations of remote kinds and write under their leases.</summary>
+    Worker = 1,
+}
