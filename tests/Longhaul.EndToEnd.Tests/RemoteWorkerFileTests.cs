@@ -13,7 +13,7 @@ public sealed class RemoteWorkerFileTests : RemoteWorkerTest
     [Fact]
     public async Task Upload_ThreeChunksWithOneResent_FinishedFileIsServedByteForByte_AndStaleWritesAre409()
     {
-        await StartAsync();
+        await StartAsync(LongLease);
         var id = await StartReportAsync(rows: 1, delay: 0);
         var (_, claimed) = await Api.PostAsync("/v1/workers/claim", WorkerKey, """{"worker":"t","kinds":["report"]}""");
         var token = claimed!["operations"]![0]!["lease"]!["token"]!.GetValue<string>();

@@ -12,7 +12,7 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
     {
         var globexClient = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--tenant", "globex");
         var allTenants = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--scope", "worker", "--all-tenants", "--kinds", "noop");
-        await StartAsync();
+        await StartAsync(LongLease);
         var theirs = await Api.StartAsync(globexClient, "noop", new JsonObject());
         var mine = await Api.StartAsync(ClientKey, "noop", new JsonObject());
 
@@ -35,7 +35,7 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
     [Fact]
     public async Task Scopes_ClientKeyCannotClaim_WorkerKeyCannotStartListReadOrDelete_403WrongKeyScope()
     {
-        await StartAsync();
+        await StartAsync(LongLease);
         var id = await Api.StartAsync(ClientKey, "noop", new JsonObject());
 
         var claims = await Api.PostAsync("/v1/workers/claim", ClientKey, """{"worker":"w","kinds":["noop"]}""");
@@ -58,7 +58,7 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
     [Fact]
     public async Task Start_RemoteKindInputAgainstItsSchema_422WithFieldPathsLikeBuiltInKinds()
     {
-        await StartAsync();
+        await StartAsync(LongLease);
 
         var (status, body) = await Api.PostAsync("/v1/operations", ClientKey, """{"kind":"report","input":{"rows":"many","extra":1}}""");
         var (missing, missingBody) = await Api.PostAsync("/v1/operations", ClientKey, """{"kind":"report","input":{}}""");
@@ -77,7 +77,7 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
     [Fact]
     public async Task BadInput_MalformedTokensHugeBatchesUnknownKindsAndWritesAfterCompletion_4xxAndNothingChanged()
     {
-        await StartAsync(("Longhaul__Http__MaxOutputChunks", "10"), ("Longhaul__Http__MaxWorkerBodyBytes", "4096"));
+        await StartAsync(LongLease, ("Longhaul__Http__MaxOutputChunks", "10"), ("Longhaul__Http__MaxWorkerBodyBytes", "4096"));
         var id = await StartReportAsync(rows: 3, delay: 0);
         var claimed = Assert.Single(await ClaimAsync(WorkerKey, "report", max: 1));
         var token = claimed["lease"]!["token"]!.GetValue<string>();
@@ -116,7 +116,7 @@ public sealed class RemoteWorkerProtocolTests : RemoteWorkerTest
     [Fact]
     public async Task Fail_RetryableWithAttemptsLeft_RetriesWithBackoff_ThenPermanentFailIsFinal()
     {
-        await StartAsync(("Longhaul__RetryBaseDelay", "00:00:00.100"), ("Longhaul__RetryMaxDelay", "00:00:00.200"));
+        await StartAsync(LongLease, ("Longhaul__RetryBaseDelay", "00:00:00.100"), ("Longhaul__RetryMaxDelay", "00:00:00.200"));
         var id = await StartReportAsync(rows: 1, delay: 0);
         var first = Assert.Single(await ClaimAsync(WorkerKey, "report", max: 1));
 
