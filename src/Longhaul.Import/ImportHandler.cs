@@ -108,7 +108,11 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                         input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
                         Details(e.Line, e.Column, e.Reason));
                 }
-                next = Task.Run(() => PrepareAsync(batches[turn ^ 1]), CancellationToken.None);
+                // The batch is chosen here, not inside the lambda: the lambda may start after `turn` has moved on (a
+                // loaded thread pool), and would then read the next chunk into the batch being committed, while the
+                // following turn committed a stale batch again (one chunk twice, the next one never).
+                var ahead = batches[turn ^ 1];
+                next = Task.Run(() => PrepareAsync(ahead), CancellationToken.None);
                 var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
                 var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
