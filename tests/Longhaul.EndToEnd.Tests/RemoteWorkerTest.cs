@@ -30,12 +30,15 @@ public abstract class RemoteWorkerTest : IAsyncDisposable
     private protected HttpClient ClientHttp { get; private set; } = null!;
 
     /// <summary>Creates the keys, then starts the server.</summary>
-    private protected async Task StartAsync(params (string Key, string Value)[] extra)
+    private protected Task StartAsync(params (string Key, string Value)[] extra) => StartAsync(remoteKinds: true, extra);
+
+    /// <summary>Creates the keys, then starts the server; without <paramref name="remoteKinds"/>, no remote kind is configured.</summary>
+    private protected async Task StartAsync(bool remoteKinds, params (string Key, string Value)[] extra)
     {
         ClientKey = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--tenant", "acme");
         WorkerKey = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--scope", "worker", "--tenant", "acme");
         var environment = new Dictionary<string, string>();
-        foreach (var (key, value) in PythonWorker.RemoteKinds.Concat(PostgresTestSchema.ShortLease(3)).Concat(extra)) environment[key] = value;
+        foreach (var (key, value) in (remoteKinds ? PythonWorker.RemoteKinds : []).Concat(PostgresTestSchema.ShortLease(3)).Concat(extra)) environment[key] = value;
         Server = await Env.StartServerAsync(environment);
         Api = new WorkerApi(Server.Http, Env);
         ClientHttp = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
