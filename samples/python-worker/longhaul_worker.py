@@ -493,7 +493,11 @@ def main(argv=None):
         handlers = {k: handlers[k] for k in args.kinds.split(",")}
     for item in args.register:
         kind, _, schema_file = item.partition("=")
-        register_kind(Client(args.url, os.environ.get("LONGHAUL_API_KEY")), kind, schema_file, handlers.get(kind))
+        try:
+            register_kind(Client(args.url, os.environ.get("LONGHAUL_API_KEY")), kind, schema_file, handlers.get(kind))
+        except ApiError as e:
+            print(f"registering kind {kind} was refused: {json.dumps(e.problem)}", file=sys.stderr, flush=True)
+            sys.exit(2)
     worker = Worker(args.url, os.environ.get("LONGHAUL_API_KEY"), handlers, concurrency=args.concurrency, name=args.name,
                     wait_seconds=args.wait_seconds, grace_seconds=args.grace_seconds, watch_cancel=not args.no_watch)
     signal.signal(signal.SIGTERM, worker.stop)
