@@ -462,6 +462,18 @@ class Worker:
                     pass  # the handler's next write reports it
 
 
+def register_kind(client, kind, schema_file, handler=None):
+    """Registers a remote kind at run time (PUT /v1/kinds/{kind}): its input schema, and the handler's first doc line as its description."""
+    with open(schema_file, encoding="utf-8") as f:
+        body = {"input_schema": json.load(f)}
+    doc = (handler.__doc__ or "").strip().splitlines() if handler else []
+    if doc:
+        body["description"] = doc[0]
+    data = json.dumps(body, separators=(",", ":")).encode()
+    client.send("PUT", "/kinds/" + urllib.parse.quote(kind, safe=""), data, client.headers)
+    print(f"registered kind {kind}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run a Longhaul remote worker.")
     parser.add_argument("--url", required=True, help="the Longhaul server, e.g. http://localhost:8080")
@@ -472,11 +484,20 @@ def main(argv=None):
     parser.add_argument("--wait-seconds", type=float, default=20)
     parser.add_argument("--grace-seconds", type=float, default=10)
     parser.add_argument("--no-watch", action="store_true", help="learn of cancels from heartbeats only")
+    parser.add_argument("--register", action="append", default=[], metavar="KIND=SCHEMA_FILE",
+                        help="register KIND at start (PUT /v1/kinds/KIND) with the input JSON Schema in SCHEMA_FILE; repeatable")
     args = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
     handlers = importlib.import_module(args.module).HANDLERS
     if args.kinds:
         handlers = {k: handlers[k] for k in args.kinds.split(",")}
+    for item in args.register:
+        kind, _, schema_file = item.partition("=")
+        try:
+            register_kind(Client(args.url, os.environ.get("LONGHAUL_API_KEY")), kind, schema_file, handlers.get(kind))
+        except ApiError as e:
+            print(f"registering kind {kind} was refused: {json.dumps(e.problem)}", file=sys.stderr, flush=True)
+            sys.exit(2)
     worker = Worker(args.url, os.environ.get("LONGHAUL_API_KEY"), handlers, concurrency=args.concurrency, name=args.name,
                     wait_seconds=args.wait_seconds, grace_seconds=args.grace_seconds, watch_cancel=not args.no_watch)
     signal.signal(signal.SIGTERM, worker.stop)

@@ -96,6 +96,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         Workers.WorkerEndpoints.Map(v1);
+        Workers.KindRegistrationEndpoints.Map(v1);
         return v1;
     }
 

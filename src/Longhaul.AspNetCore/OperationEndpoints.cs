@@ -31,7 +31,8 @@ internal static class OperationEndpoints
         var request = parsed.Request!;
         var options = request.Options!;
         var operation = services.GetRequiredService<OperationStartRules>().Resolve(
-            Tenant(context), request.Kind!, request.Input!.Value, request.Metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority,
+            Tenant(context), request.Kind!, request.Input!.Value, request.Metadata,
+            options.MaxAttempts ?? parsed.Registered?.Defaults?.MaxAttempts, options.TimeoutSeconds ?? parsed.Registered?.Defaults?.TimeoutSeconds, options.Priority,
             request.CallbackUrl);
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
@@ -147,14 +148,22 @@ internal static class OperationEndpoints
         await JsonResponses.WriteAsync(context, list, LonghaulJson.Default.OperationList).ConfigureAwait(false);
     }
 
-    public static Task KindsAsync(HttpContext context)
+    public static async Task KindsAsync(HttpContext context)
     {
         var registry = context.RequestServices.GetRequiredService<OperationHandlerRegistry>();
+        // Then the remote kinds worker keys registered at run time that this tenant sees (a name of this server's wins).
+        var registered = await Store(context).ListRegisteredKindsAsync(Tenant(context), context.RequestAborted).ConfigureAwait(false);
+        var compiled = context.RequestServices.GetRequiredService<Workers.RegisteredKinds>();
         var kinds = new KindList
         {
-            Kinds = [.. registry.Handlers.Select(h => new KindInfo { Name = h.Kind, Description = h.Description, InputSchema = h.InputSchema })],
+            Kinds =
+            [
+                .. registry.Handlers.Select(h => new KindInfo { Name = h.Kind, Description = h.Description, InputSchema = h.InputSchema }),
+                .. registered.Where(r => !registry.TryGet(r.Name, out _)).Select(compiled.Handler)
+                    .Select(h => new KindInfo { Name = h.Kind, Description = h.Description, InputSchema = h.InputSchema }),
+            ],
         };
-        return JsonResponses.WriteAsync(context, kinds, LonghaulJson.Default.KindList);
+        await JsonResponses.WriteAsync(context, kinds, LonghaulJson.Default.KindList).ConfigureAwait(false);
     }
 
     public static async Task WriteResourceAsync(HttpContext context, int status, Operation op)

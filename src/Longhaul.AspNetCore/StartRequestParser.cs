@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Longhaul.AspNetCore.Workers;
 using Longhaul.Contracts;
 using Longhaul.Execution;
 using Longhaul.Webhooks;
@@ -14,10 +15,12 @@ namespace Longhaul.AspNetCore;
 /// then every field (422, all errors at once): the JSON types here, the rules every start shares in
 /// <see cref="OperationStartRules"/>.
 /// </summary>
-internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, OperationStartRules rules, CallbackUrlRules callbacks)
+internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions, OperationStartRules rules, CallbackUrlRules callbacks,
+    OperationHandlerRegistry registry, RegisteredKinds registeredKinds)
 {
 
-    public sealed record Outcome(StartOperationRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem);
+    /// <summary>The request, or the problem to write; <paramref name="Registered"/> is the remote kind registered at run time it names, if so.</summary>
+    public sealed record Outcome(StartOperationRequest? Request, byte[] Body, Func<HttpContext, Task>? Problem, IOperationHandler? Registered = null);
 
     public async Task<Outcome> ReadAsync(HttpContext context)
     {
@@ -36,7 +39,8 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         using (document)
         {
             var errors = new Dictionary<string, string[]>();
-            var request = Validate(document.RootElement, errors);
+            var registered = await RegisteredKindOfAsync(context, document.RootElement).ConfigureAwait(false);
+            var request = Validate(document.RootElement, errors, registered);
             // After the other fields, so every error comes at once; async because the host is resolved and checked.
             if (CallbackUrlOf(document.RootElement) is { } callback
                 && await callbacks.CheckAsync(callback, context.RequestAborted).ConfigureAwait(false) is { } refusal)
@@ -45,11 +49,20 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             }
             return errors.Count > 0 || request is null
                 ? Fail(ctx => ProblemResults.ValidationAsync(ctx, errors), body)
-                : new Outcome(request, body, null);
+                : new Outcome(request, body, null, registered);
         }
     }
 
-    private StartOperationRequest? Validate(JsonElement root, Dictionary<string, string[]> errors)
+    /// <summary>The run-time registered remote kind the body's <c>kind</c> names when this process has no handler of that name; else null.</summary>
+    private async Task<IOperationHandler?> RegisteredKindOfAsync(HttpContext context, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var k) || k.ValueKind != JsonValueKind.String) return null;
+        var kind = k.GetString()!;
+        if (kind.Length is 0 or > RegisteredKinds.MaxNameLength || registry.TryGet(kind, out _)) return null;
+        return await registeredKinds.FindAsync(OperationEndpoints.Tenant(context), kind, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private StartOperationRequest? Validate(JsonElement root, Dictionary<string, string[]> errors, IOperationHandler? registered)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -97,7 +110,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         }
         if (kind is null && !errors.ContainsKey("kind")) errors["kind"] = ["is required"];
         if (!hasInput) input = LonghaulJsonDefaults.EmptyObject;
-        if (kind is not null) rules.CheckKindAndInput(kind, input, errors);
+        if (kind is not null) rules.CheckKindAndInput(kind, input, errors, registered);
         return errors.Count == 0
             ? new StartOperationRequest
             {

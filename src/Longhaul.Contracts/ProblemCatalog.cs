@@ -51,6 +51,7 @@ public static class ProblemCatalog
         new(ProblemCodes.NotAnApiNode, 404, "Not an API node"),
         new(ProblemCodes.WrongKeyScope, 403, "Wrong key scope"),
         new(ProblemCodes.LeaseLost, 409, "Lease lost"),
+        new(ProblemCodes.KindExists, 409, "Kind exists"),
         new(ProblemCodes.LeaseTokenInvalid, 400, "Invalid lease token"),
         new(ProblemCodes.HttpError, 400, "Request failed"),
         new(ProblemCodes.BadRequest, 400, "Bad request"),

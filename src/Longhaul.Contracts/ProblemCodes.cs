@@ -85,6 +85,8 @@ public static class ProblemCodes
     public const string WrongKeyScope = "wrong_key_scope";
     /// <summary>409: a worker protocol write under a lease that no longer holds (stale epoch, operation finished, another tenant's); nothing changed.</summary>
     public const string LeaseLost = "lease_lost";
+    /// <summary>409: a kind registration whose name is a built-in or configured kind, or is registered in an overlapping scope; nothing changed.</summary>
+    public const string KindExists = "kind_exists";
     /// <summary>400: a lease token that this server did not issue (malformed or tampered with).</summary>
     public const string LeaseTokenInvalid = "lease_token_invalid";
     /// <summary>Any other error status an endpoint set without a body (the catalog's 400 is the usual one; the answer keeps the endpoint's).</summary>

@@ -182,6 +182,21 @@ internal static class PostgresSchema
                 PRIMARY KEY (upload_id, start)
             );
             """),
+        // Remote kinds registered at run time by worker keys (issue 12): tenant '*' for every tenant.
+        (12, """
+            CREATE TABLE registered_kinds (
+                tenant text NOT NULL,
+                name text NOT NULL,
+                description text,
+                input_schema text,
+                max_attempts integer,
+                timeout_seconds double precision,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant, name)
+            );
+            CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

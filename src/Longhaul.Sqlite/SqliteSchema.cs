@@ -172,6 +172,21 @@ internal static class SqliteSchema
                 PRIMARY KEY (upload_id, start)
             );
             """),
+        // Remote kinds registered at run time by worker keys (issue 12): tenant '*' for every tenant.
+        (11, """
+            CREATE TABLE registered_kinds (
+                tenant TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                input_schema TEXT,
+                max_attempts INTEGER,
+                timeout_seconds REAL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -31,17 +31,21 @@ public abstract class RemoteWorkerTest : IAsyncDisposable
 
     /// <summary>
     /// A lease that outlives a hand-driven test: the tests that speak the protocol themselves send no heartbeats, and on
-    /// a loaded machine the 3-second lease of <see cref="StartAsync"/> can expire between two of their calls.
+    /// a loaded machine the 3-second lease of <see cref="StartAsync(ValueTuple{string, string}[])"/> can expire between
+    /// two of their calls.
     /// </summary>
     private protected static readonly (string Key, string Value) LongLease = ("Longhaul__LeaseDuration", "00:02:00");
 
     /// <summary>Creates the keys, then starts the server (3-second leases unless <paramref name="extra"/> says otherwise).</summary>
-    private protected async Task StartAsync(params (string Key, string Value)[] extra)
+    private protected Task StartAsync(params (string Key, string Value)[] extra) => StartAsync(remoteKinds: true, extra);
+
+    /// <summary>Creates the keys, then starts the server; without <paramref name="remoteKinds"/>, no remote kind is configured.</summary>
+    private protected async Task StartAsync(bool remoteKinds, params (string Key, string Value)[] extra)
     {
         ClientKey = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--tenant", "acme");
         WorkerKey = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--scope", "worker", "--tenant", "acme");
         var environment = new Dictionary<string, string>();
-        foreach (var (key, value) in PythonWorker.RemoteKinds.Concat(PostgresTestSchema.ShortLease(3)).Concat(extra)) environment[key] = value;
+        foreach (var (key, value) in (remoteKinds ? PythonWorker.RemoteKinds : []).Concat(PostgresTestSchema.ShortLease(3)).Concat(extra)) environment[key] = value;
         Server = await Env.StartServerAsync(environment);
         Api = new WorkerApi(Server.Http, Env);
         ClientHttp = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };

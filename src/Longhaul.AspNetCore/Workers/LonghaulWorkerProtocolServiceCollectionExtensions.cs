@@ -17,6 +17,7 @@ public static class LonghaulWorkerProtocolServiceCollectionExtensions
     {
         services.TryAddSingleton<LeaseTokens>();
         services.TryAddSingleton<WorkerDirectory>();
+        services.TryAddSingleton<RegisteredKinds>();
         // Once per collection: AddApi may be called twice, and each remote kind must be registered once.
         if (configuration is null || services.Any(d => d.ServiceType == typeof(RemoteKindsRegistered))) return services;
         services.AddSingleton<RemoteKindsRegistered>();

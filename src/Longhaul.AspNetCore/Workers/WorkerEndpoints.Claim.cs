@@ -29,14 +29,14 @@ internal static partial class WorkerEndpoints
         var worker = request.String("worker", required: true, 200);
         var max = request.Integer("max", 1, api.MaxClaim) ?? 1;
         var waitSeconds = request.Number("wait_seconds", 0, double.MaxValue) ?? 0;
-        var kinds = ReadKinds(request, services.GetRequiredService<OperationHandlerRegistry>());
+        var tenant = caller?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
+        var kinds = ReadKinds(request, services.GetRequiredService<OperationHandlerRegistry>(), await RegisteredKindNamesAsync(context, tenant).ConfigureAwait(false));
         if (await request.FailedAsync(context).ConfigureAwait(false)) return;
         if (caller?.Kinds is { } allowed && kinds!.FirstOrDefault(k => !allowed.Contains(k, StringComparer.Ordinal)) is { } refused)
         {
             await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, $"This worker key may not claim kind '{refused}' (its kinds: {string.Join(", ", allowed)}).").ConfigureAwait(false);
             return;
         }
-        var tenant = caller?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
@@ -66,7 +66,7 @@ internal static partial class WorkerEndpoints
         }
     }
 
-    private static IReadOnlyList<string>? ReadKinds(WorkerRequest request, OperationHandlerRegistry registry)
+    private static IReadOnlyList<string>? ReadKinds(WorkerRequest request, OperationHandlerRegistry registry, IReadOnlySet<string> registered)
     {
         if (request.Element("kinds") is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() is 0 or > MaxKinds)
         {
@@ -79,7 +79,7 @@ internal static partial class WorkerEndpoints
         {
             var name = item.ValueKind == JsonValueKind.String ? item.GetString()! : null;
             if (name is null) request.Errors[$"kinds[{index}]"] = ["must be a string"];
-            else if (!registry.TryGet(name, out var handler) || !handler.IsRemote)
+            else if (registry.TryGet(name, out var handler) ? !handler.IsRemote : !registered.Contains(name))
                 request.Errors[$"kinds[{index}]"] = [$"'{(name.Length <= 64 ? name : name[..64] + "…")}' is not a remote kind of this server; GET /v1/kinds lists the kinds"];
             else if (!kinds.Contains(name, StringComparer.Ordinal)) kinds.Add(name);
             index++;

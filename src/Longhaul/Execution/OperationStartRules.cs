@@ -30,10 +30,13 @@ internal sealed class OperationStartRules(OperationHandlerRegistry registry, Kin
     /// <summary>1 to 255 printable ASCII characters: the <c>Idempotency-Key</c> header's rule, and the code's.</summary>
     public static bool IsValidIdempotencyKey(string? key) => key is { Length: >= 1 and <= 255 } && key.All(c => c is >= ' ' and <= '~');
 
-    /// <summary>Adds an error for an unknown <paramref name="kind"/>, and the handler's errors for <paramref name="input"/>.</summary>
-    public void CheckKindAndInput(string kind, JsonElement input, IDictionary<string, string[]> errors)
+    /// <summary>
+    /// Adds an error for an unknown <paramref name="kind"/>, and the handler's errors for <paramref name="input"/>; a kind
+    /// this process does not register may come as <paramref name="registered"/> (a remote kind registered at run time).
+    /// </summary>
+    public void CheckKindAndInput(string kind, JsonElement input, IDictionary<string, string[]> errors, IOperationHandler? registered = null)
     {
-        if (!registry.TryGet(kind, out var handler))
+        if (!registry.TryGet(kind, out var handler) && (handler = registered!) is null)
         {
             errors["kind"] = [$"unknown kind '{Truncate(kind)}'; GET /v1/kinds lists the kinds this server runs"];
             return;

@@ -19,6 +19,15 @@ internal sealed class WorkerApi(HttpClient http, EndToEndEnvironment env)
 
     public Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, string? key, JsonNode body) => PostAsync(path, key, body.ToJsonString());
 
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> PutAsync(string path, string? key, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request, EndToEndEnvironment.Ct);
+        var body = await response.Content.ReadAsStringAsync(EndToEndEnvironment.Ct);
+        return (response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body));
+    }
+
     public async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? key)
     {
         using var request = new HttpRequestMessage(method, path);
