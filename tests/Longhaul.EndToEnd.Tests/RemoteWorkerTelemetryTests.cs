@@ -10,7 +10,7 @@ namespace Longhaul.EndToEnd.Tests;
 /// A real Python worker's attempts in the real binary's telemetry, as in-process attempts are: the attempt's span over
 /// OTLP (the child of its claim span, linked to the request that created the operation, with its events, and the
 /// worker's own calls in its trace through the claim answer's <c>traceparent</c>), exact counts on <c>/metrics</c> after
-/// a scripted workload (successes, a permanent failure, a retry) and the <c>deadline_approaching</c> warning.
+/// a scripted workload (successes, retries, a failure with attempts exhausted) and the <c>deadline_approaching</c> warning.
 /// </summary>
 public sealed class RemoteWorkerTelemetryTests : RemoteWorkerTest
 {
@@ -22,24 +22,24 @@ public sealed class RemoteWorkerTelemetryTests : RemoteWorkerTest
             ("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Address),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
             ("OTEL_BSP_SCHEDULE_DELAY", "100"),
-            ("Longhaul__RemoteKinds__flaky__Description", "Fails its first attempt."),
-            ("Longhaul__RemoteKinds__refuse__Description", "Always refuses."),
+            ("Longhaul__RemoteKinds__flaky__Description", "Fails its first attempts."),
+            ("Longhaul__RemoteKinds__flaky__MaxAttempts", "2"),
             ("Longhaul__RetryBaseDelay", "00:00:00.1"),
             ("Longhaul__DeadlineWarningFraction", "0.1"));
 
         var clientTrace = ActivityTraceId.CreateRandom().ToHexString();
         var traced = await StartTracedAsync(new JsonObject { ["kind"] = "report", ["input"] = new JsonObject { ["rows"] = 3, ["delay"] = 0.05 } }, clientTrace);
         var plain = await StartReportAsync(rows: 2, delay: 0.01);
-        var refused = await Api.StartAsync(ClientKey, "refuse", new JsonObject());
         var flaky = await Api.StartAsync(ClientKey, "flaky", new JsonObject { ["failures"] = 1 });
+        var failing = await Api.StartAsync(ClientKey, "flaky", new JsonObject { ["failures"] = 9 });
         // Warned at 10 % of 20 s (at a heartbeat, every second), done after about 4 s.
         var warned = await StartTracedAsync(new JsonObject
         {
             ["kind"] = "report", ["input"] = new JsonObject { ["rows"] = 10, ["delay"] = 0.4 }, ["options"] = new JsonObject { ["timeout_seconds"] = 20 },
         }, null);
-        await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "report,flaky,refuse");
+        await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "report,flaky");
 
-        foreach (var (id, status) in new[] { (traced, "succeeded"), (plain, "succeeded"), (refused, "failed"), (flaky, "succeeded"), (warned, "succeeded") })
+        foreach (var (id, status) in new[] { (traced, "succeeded"), (plain, "succeeded"), (failing, "failed"), (flaky, "succeeded"), (warned, "succeeded") })
         {
             var done = await Api.WaitDoneAsync(ClientKey, id, DoneTimeout);
             Assert.True(done["status"]!.GetValue<string>() == status, $"{done.ToJsonString()}\n{Env.Logs}");
@@ -47,22 +47,22 @@ public sealed class RemoteWorkerTelemetryTests : RemoteWorkerTest
 
         // Metrics: the worker's last call may still be recording when the status is visible, so wait for the totals first.
         var metrics = await Eventually.ValueAsync(ScrapeAsync,
-            m => m.Sum("longhaul_operation_attempt_duration_seconds_count") == 6 && m.Sum("longhaul_operations_finished_total") == 5, DoneTimeout);
+            m => m.Sum("longhaul_operation_attempt_duration_seconds_count") == 7 && m.Sum("longhaul_operations_finished_total") == 5, DoneTimeout);
         var report = ("kind", "report");
         Equal(metrics, 3, "longhaul_operation_attempts_total", report);
-        Equal(metrics, 1, "longhaul_operation_attempts_total", ("kind", "refuse"));
-        Equal(metrics, 2, "longhaul_operation_attempts_total", ("kind", "flaky"));
-        Equal(metrics, 6, "longhaul_operation_queue_wait_seconds_count");
-        Equal(metrics, 1, "longhaul_operation_retries_total", ("kind", "flaky"));
-        Equal(metrics, 1, "longhaul_operation_retries_total");
+        Equal(metrics, 4, "longhaul_operation_attempts_total", ("kind", "flaky"));
+        Equal(metrics, 7, "longhaul_operation_attempts_total");
+        Equal(metrics, 7, "longhaul_operation_queue_wait_seconds_count");
+        Equal(metrics, 2, "longhaul_operation_retries_total", ("kind", "flaky"));
+        Equal(metrics, 2, "longhaul_operation_retries_total");
         Equal(metrics, 3, "longhaul_operations_finished_total", report, ("status", "succeeded"), ("error_code", ""));
-        Equal(metrics, 1, "longhaul_operations_finished_total", ("kind", "refuse"), ("status", "failed"), ("error_code", "refused"));
+        Equal(metrics, 1, "longhaul_operations_finished_total", ("kind", "flaky"), ("status", "failed"), ("error_code", "handler_error"));
         Equal(metrics, 1, "longhaul_operations_finished_total", ("kind", "flaky"), ("status", "succeeded"));
         Equal(metrics, 3, "longhaul_operation_attempt_duration_seconds_count", report, ("outcome", "succeeded"));
-        Equal(metrics, 1, "longhaul_operation_attempt_duration_seconds_count", ("kind", "refuse"), ("outcome", "failed"));
-        Equal(metrics, 1, "longhaul_operation_attempt_duration_seconds_count", ("kind", "flaky"), ("outcome", "retry"));
+        Equal(metrics, 1, "longhaul_operation_attempt_duration_seconds_count", ("kind", "flaky"), ("outcome", "failed"));
+        Equal(metrics, 2, "longhaul_operation_attempt_duration_seconds_count", ("kind", "flaky"), ("outcome", "retry"));
         Equal(metrics, 1, "longhaul_operation_attempt_duration_seconds_count", ("kind", "flaky"), ("outcome", "succeeded"));
-        Equal(metrics, 6, "longhaul_operation_attempt_duration_seconds_bucket", ("le", "+Inf"));
+        Equal(metrics, 7, "longhaul_operation_attempt_duration_seconds_bucket", ("le", "+Inf"));
         Equal(metrics, 4, "longhaul_operation_duration_seconds_count", ("status", "succeeded"));
         Equal(metrics, 1, "longhaul_operation_duration_seconds_count", ("status", "failed"));
         Equal(metrics, 1, "longhaul_operation_deadline_approaching_total", report);
@@ -83,7 +83,7 @@ public sealed class RemoteWorkerTelemetryTests : RemoteWorkerTest
         await collector.WaitUntilAsync(r => Attempt(r, traced, "succeeded") is { } a
             && r.Spans.Any(s => s.Scope == "Microsoft.AspNetCore" && s.TraceId == a.TraceId && s.Name == "POST /v1/leases/complete")
             && Attempt(r, flaky, "retry") is not null && Attempt(r, flaky, "succeeded") is not null
-            && Attempt(r, refused, "failed") is not null && Attempt(r, warned, "succeeded") is not null, DoneTimeout, Ct);
+            && Attempt(r, failing, "failed") is not null && Attempt(r, warned, "succeeded") is not null, DoneTimeout, Ct);
         var spans = collector.Spans;
         var message = $"{string.Join("\n", spans)}\n{Env.Logs}";
         var create = Assert.Single(spans, s => s.Scope == "Microsoft.AspNetCore" && s.TraceId == clientTrace && s.Name == "POST /v1/operations");
@@ -103,7 +103,7 @@ public sealed class RemoteWorkerTelemetryTests : RemoteWorkerTest
         var retry = Attempt(collector, flaky, "retry")!;
         Assert.True(retry.Attributes.GetValueOrDefault("error.type") == "handler_error" && retry.Attributes.GetValueOrDefault("longhaul.operation.attempt") == "1", message);
         Assert.Equal("2", Attempt(collector, flaky, "succeeded")!.Attributes.GetValueOrDefault("longhaul.operation.attempt"));
-        Assert.Equal("refused", Attempt(collector, refused, "failed")!.Attributes.GetValueOrDefault("error.type"));
+        Assert.Equal("handler_error", Attempt(collector, failing, "failed")!.Attributes.GetValueOrDefault("error.type"));
     }
 
     private async Task<string> StartTracedAsync(JsonObject body, string? traceId)
