@@ -57,6 +57,8 @@ internal sealed partial class RemoteAttemptTelemetry(
         }
         finally
         {
+            // Ended on this node's clock, as it was started on the store's: the run time the attempt's metric records.
+            activity.SetEndTime((now > claimedAt ? now : claimedAt).UtcDateTime);
             LonghaulTracing.EndAttempt(activity, outcome, errorCode);
         }
     }
