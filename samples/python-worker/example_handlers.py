@@ -47,4 +47,11 @@ def refuse(job):
     raise PermanentError("refused", "This kind always refuses.", {"input": job.input})
 
 
-HANDLERS = {"report": report, "noop": noop, "wait_cancel": wait_cancel, "refuse": refuse}
+def flaky(job):
+    """Raises an unexpected error on its first `input.failures` attempts (default 1), so the server retries it; then succeeds."""
+    if job.attempt <= job.input.get("failures", 1):
+        raise RuntimeError(f"flaky failure on attempt {job.attempt}")
+    return {"attempt": job.attempt}
+
+
+HANDLERS = {"report": report, "noop": noop, "wait_cancel": wait_cancel, "refuse": refuse, "flaky": flaky}

@@ -94,8 +94,10 @@ class Client:
             self.local.conn = conn
         return conn
 
-    def post(self, path, body):
-        return self.send("POST", path, json.dumps(body, separators=(",", ":")).encode(), self.headers)
+    def post(self, path, body, traceparent=None):
+        """POSTs JSON; `traceparent` (the claim answer's) makes the server's span of this call part of the attempt's trace."""
+        headers = self.headers if traceparent is None else dict(self.headers, traceparent=traceparent)
+        return self.send("POST", path, json.dumps(body, separators=(",", ":")).encode(), headers)
 
     def send(self, method, path, data, headers):
         for attempt in (1, 2):
@@ -133,6 +135,7 @@ class Job:
         self.checkpoint = claimed.get("checkpoint")
         self.deadline_at = claimed.get("deadline_at")
         self.token = claimed["lease"]["token"]
+        self.traceparent = claimed.get("traceparent")  # the attempt's trace (null when the server does not trace)
         self.cancel_requested = threading.Event()
         if claimed.get("cancel_requested"):
             self.cancel_requested.set()
@@ -218,7 +221,7 @@ class Job:
             raise LeaseLost(self.id)
         body["lease"] = self.token
         try:
-            return self._worker.client.post(path, body)
+            return self._worker.client.post(path, body, self.traceparent)
         except ApiError as e:
             if e.code == "lease_lost":
                 self._worker.log(f"lease_lost {path} {self.id}")
@@ -357,7 +360,7 @@ class Worker:
         try:
             result = self.handlers[job.kind](job)
             job.flush()
-            self.client.post("/leases/complete", {"lease": job.token, "result": result})
+            self.client.post("/leases/complete", {"lease": job.token, "result": result}, job.traceparent)
             self.log(f"completed {job.id}")
         except Stopped as stopped:
             self._stopped(job, stopped)
@@ -384,7 +387,7 @@ class Worker:
         body["lease"] = job.token
         try:
             job.flush()
-            self.client.post(path, body)
+            self.client.post(path, body, job.traceparent)
             self.log(f"{what} {job.id}")
         except (ApiError, Stopped) as e:
             self.log(f"lease_lost {path} {job.id}" if isinstance(e, Stopped) or e.code == "lease_lost" else f"write failed {job.id}: {e}")

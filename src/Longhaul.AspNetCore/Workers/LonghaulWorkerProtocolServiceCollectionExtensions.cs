@@ -16,6 +16,7 @@ public static class LonghaulWorkerProtocolServiceCollectionExtensions
     public static IServiceCollection AddLonghaulWorkerProtocol(this IServiceCollection services, IConfiguration? configuration)
     {
         services.TryAddSingleton<LeaseTokens>();
+        services.TryAddSingleton<RemoteAttemptTelemetry>();
         services.TryAddSingleton<WorkerDirectory>();
         services.TryAddSingleton<RegisteredKinds>();
         // Once per collection: AddApi may be called twice, and each remote kind must be registered once.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Longhaul.Contracts;
 using Longhaul.Storage;
@@ -40,9 +41,7 @@ internal static partial class WorkerEndpoints
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
-        var metrics = services.GetRequiredService<LonghaulMetrics>();
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        foreach (var op in claimed) metrics.AttemptStarted(op, now);
+        var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();
         var directory = services.GetRequiredService<WorkerDirectory>();
         directory.Claimed(worker!, caller, kinds!, claimed.Select(o => o.Id));
         if (context.RequestAborted.IsCancellationRequested)
@@ -51,18 +50,32 @@ internal static partial class WorkerEndpoints
             return;
         }
         var tokens = services.GetRequiredService<LeaseTokens>();
-        var issued = new List<(Operation Op, string Token)>(claimed.Count);
-        foreach (var op in claimed) issued.Add((op, await tokens.IssueAsync(op, CancellationToken.None).ConfigureAwait(false)));
+        var issued = new List<(Operation Op, string Token, Activity? Span)>(claimed.Count);
         try
         {
-            await WriteJsonAsync(context, w => WriteClaimed(w, issued, engine)).ConfigureAwait(false);
+            foreach (var op in claimed)
+            {
+                // The claim's span (the attempt's span is recorded when it ends, as its child); its context travels in the token.
+                var span = LonghaulTracing.StartClaim(op);
+                issued.Add((op, await tokens.IssueAsync(op, op.UpdatedAt, telemetry.WarnAt(op), span?.Context, CancellationToken.None).ConfigureAwait(false), span));
+            }
+            try
+            {
+                await WriteJsonAsync(context, w => WriteClaimed(w, issued, engine)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // The worker went away before it learnt of its leases: give them back at once (no attempt counted)
+                // instead of leaving them to expire.
+                foreach (var (_, _, span) in issued) span?.SetTag("longhaul.attempt.outcome", "handed_back");
+                await HandBackAllAsync(context, claimed).ConfigureAwait(false);
+                throw;
+            }
+            foreach (var op in claimed) telemetry.Claimed(op);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        finally
         {
-            // The worker went away before it learnt of its leases: give them back at once (no attempt counted)
-            // instead of leaving them to expire.
-            await HandBackAllAsync(context, claimed).ConfigureAwait(false);
-            throw;
+            foreach (var (_, _, span) in issued) span?.Stop();
         }
     }
 
@@ -132,11 +145,19 @@ internal static partial class WorkerEndpoints
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         if (!claimed.Any(o => o.DeadlineAt <= now)) return claimed;
         var live = new List<Operation>(claimed.Count);
+        var telemetry = context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>();
         foreach (var op in claimed)
         {
-            if (op.DeadlineAt <= now)
-                await Store(context).CompleteAsync(new CompleteParams(new LeaseRef(op.Id, op.LeaseEpoch), OperationStatus.Failed, null, OperationErrors.DeadlineExceeded), CancellationToken.None).ConfigureAwait(false);
-            else live.Add(op);
+            if (op.DeadlineAt > now)
+            {
+                live.Add(op);
+                continue;
+            }
+            if (!await Store(context).CompleteAsync(new CompleteParams(new LeaseRef(op.Id, op.LeaseEpoch), OperationStatus.Failed, null, OperationErrors.DeadlineExceeded), CancellationToken.None).ConfigureAwait(false))
+                continue;
+            // As the engine counts an attempt it starts past the deadline: begun, and ended by the deadline at once.
+            telemetry.Claimed(op);
+            await telemetry.DeadlineEndedAsync(new LeaseToken(op.Id, op.LeaseEpoch, op.Tenant, op.DeadlineAt, op.UpdatedAt), op).ConfigureAwait(false);
         }
         return live;
     }
@@ -147,10 +168,10 @@ internal static partial class WorkerEndpoints
             await Store(context).HandBackAsync(new HandBackParams(new LeaseRef(op.Id, op.LeaseEpoch)), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private static void WriteClaimed(Utf8JsonWriter w, List<(Operation Op, string Token)> issued, LonghaulEngineOptions engine)
+    private static void WriteClaimed(Utf8JsonWriter w, List<(Operation Op, string Token, Activity? Span)> issued, LonghaulEngineOptions engine)
     {
         w.WriteStartArray("operations");
-        foreach (var (op, token) in issued)
+        foreach (var (op, token, span) in issued)
         {
             w.WriteStartObject();
             w.WriteString("id", op.Id);
@@ -172,6 +193,9 @@ internal static partial class WorkerEndpoints
             WriteTime(w, "created_at", op.CreatedAt);
             WriteTime(w, "deadline_at", op.DeadlineAt);
             w.WriteBoolean("cancel_requested", op.CancelRequested);
+            // The claim span's W3C trace context, for the worker's own spans; null when tracing is off.
+            if (span is { IdFormat: ActivityIdFormat.W3C }) w.WriteString("traceparent", span.Id);
+            else w.WriteNull("traceparent");
             w.WriteStartObject("lease");
             w.WriteString("token", token);
             WriteTime(w, "expires_at", op.LeaseExpiresAt);

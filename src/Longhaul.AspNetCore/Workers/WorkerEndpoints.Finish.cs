@@ -22,7 +22,7 @@ internal static partial class WorkerEndpoints
         if (lease is null) return;
         var result = request.Element("result")?.Clone();
         var ok = await Store(context).CompleteAsync(new CompleteParams(lease.Lease, OperationStatus.Succeeded, result, null), CancellationToken.None).ConfigureAwait(false);
-        if (ok) await MeterAsync(context, lease.Id, (metrics, op, now) => metrics.Finished(op, OperationStatus.Succeeded, null, now)).ConfigureAwait(false);
+        if (ok) await MeterAsync(context, lease, "succeeded", null, (metrics, op, now) => metrics.Finished(op, OperationStatus.Succeeded, null, now)).ConfigureAwait(false);
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -64,6 +64,7 @@ internal static partial class WorkerEndpoints
             }
             Forget(context, lease);
             services.GetRequiredService<LonghaulMetrics>().Retried(op.Kind);
+            await services.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, "retry", error.Code).ConfigureAwait(false);
             var retryAt = services.GetRequiredService<TimeProvider>().GetUtcNow() + delay;
             await WriteJsonAsync(context, w =>
             {
@@ -80,6 +81,7 @@ internal static partial class WorkerEndpoints
         }
         Forget(context, lease);
         context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Failed, error.Code, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        await context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, "failed", error.Code).ConfigureAwait(false);
         await WriteJsonAsync(context, w => w.WriteString("outcome", "failed")).ConfigureAwait(false);
     }
 
@@ -102,7 +104,11 @@ internal static partial class WorkerEndpoints
             return;
         }
         var ok = await Store(context).CompleteAsync(new CompleteParams(lease.Lease, OperationStatus.Cancelled, null, OperationErrors.Cancelled), CancellationToken.None).ConfigureAwait(false);
-        if (ok) context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Cancelled, OperationErrors.CancelledCode, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        if (ok)
+        {
+            context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Cancelled, OperationErrors.CancelledCode, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+            await context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, "cancelled", OperationErrors.CancelledCode).ConfigureAwait(false);
+        }
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -114,7 +120,7 @@ internal static partial class WorkerEndpoints
         var lease = await LeaseAsync(context, request).ConfigureAwait(false);
         if (lease is null) return;
         var ok = await Store(context).HandBackAsync(new HandBackParams(lease.Lease), CancellationToken.None).ConfigureAwait(false);
-        if (ok) await MeterAsync(context, lease.Id, (metrics, op, _) => metrics.HandedBack(op.Kind)).ConfigureAwait(false);
+        if (ok) await MeterAsync(context, lease, "handed_back", null, (metrics, op, _) => metrics.HandedBack(op.Kind)).ConfigureAwait(false);
         await FinishedAsync(context, lease, ok).ConfigureAwait(false);
     }
 
@@ -181,13 +187,15 @@ internal static partial class WorkerEndpoints
     }
 
     /// <summary>
-    /// Records a remote attempt's end in Longhaul's meters as the engine records its own (the operation is read once
-    /// more: the lease token carries neither its kind nor its creation time).
+    /// Records a remote attempt's end with <paramref name="outcome"/> in Longhaul's meters and traces as the engine
+    /// records its own (the operation is read once more: the lease token carries neither its kind nor its creation time).
     /// </summary>
-    private static async Task MeterAsync(HttpContext context, string id, Action<LonghaulMetrics, Operation, DateTimeOffset> record)
+    private static async Task MeterAsync(HttpContext context, LeaseToken lease, string outcome, string? errorCode, Action<LonghaulMetrics, Operation, DateTimeOffset> record)
     {
-        var op = await Store(context).GetAsync(new GetParams(null, id), CancellationToken.None).ConfigureAwait(false);
-        if (op is not null) record(context.RequestServices.GetRequiredService<LonghaulMetrics>(), op, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        var op = await Store(context).GetAsync(new GetParams(null, lease.Id), CancellationToken.None).ConfigureAwait(false);
+        if (op is null) return;
+        record(context.RequestServices.GetRequiredService<LonghaulMetrics>(), op, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        await context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, outcome, errorCode).ConfigureAwait(false);
     }
 
     private static void Forget(HttpContext context, LeaseToken lease) => context.RequestServices.GetRequiredService<WorkerDirectory>().Finished(lease.Id);

@@ -45,13 +45,15 @@ internal static partial class WorkerEndpoints
             return;
         }
         var store = Store(context);
+        var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();
         var lost = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (_, token) in leases)
         {
-            if (token?.DeadlineAt is not { } deadline || deadline > now) continue;
+            if (token?.DeadlineAt is not { } deadline || deadline > now || !lost.Add(token.Id)) continue;
             // The engine stops an attempt at its deadline; a remote one is stopped here, under its lease, the same way.
-            await store.CompleteAsync(new CompleteParams(token.Lease, OperationStatus.Failed, null, OperationErrors.DeadlineExceeded), CancellationToken.None).ConfigureAwait(false);
-            lost.Add(token.Id);
+            var op = await store.GetAsync(new GetParams(null, token.Id), CancellationToken.None).ConfigureAwait(false);
+            if (await store.CompleteAsync(new CompleteParams(token.Lease, OperationStatus.Failed, null, OperationErrors.DeadlineExceeded), CancellationToken.None).ConfigureAwait(false) && op is not null)
+                await telemetry.DeadlineEndedAsync(token, op).ConfigureAwait(false);
         }
         var renew = leases.Where(l => l.Token is not null && !lost.Contains(l.Token.Id)).Select(l => l.Token!.Lease).Distinct().ToList();
         var result = renew.Count == 0
@@ -60,6 +62,12 @@ internal static partial class WorkerEndpoints
         lost.UnionWith(result.Lost);
         var cancels = result.CancelRequested.ToHashSet(StringComparer.Ordinal);
         var held = leases.Where(l => l.Token is not null && !lost.Contains(l.Token.Id)).Select(l => l.Token!.Id).ToList();
+        foreach (var (_, token) in leases)
+        {
+            if (token is null) continue;
+            if (!lost.Contains(token.Id)) await telemetry.HeartbeatAsync(token).ConfigureAwait(false);
+            else if (result.Lost.Contains(token.Id)) await LeaseLostAsync(telemetry, store, token).ConfigureAwait(false);
+        }
         if (worker is not null) services.GetRequiredService<WorkerDirectory>().Heartbeat(worker, LonghaulCaller.Of(context), held);
         if (held.Count == 0)
         {
@@ -83,6 +91,13 @@ internal static partial class WorkerEndpoints
             WriteTime(w, "expires_at", now + engine.LeaseDuration);
             w.WriteNumber("heartbeat_interval_seconds", engine.HeartbeatInterval.TotalSeconds);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>A lease found lost at a heartbeat (claimed again, finished or reaped): its attempt's span ends <c>lease_lost</c>, as the engine's does.</summary>
+    private static async Task LeaseLostAsync(RemoteAttemptTelemetry telemetry, IOperationStore store, LeaseToken token)
+    {
+        var op = await store.GetAsync(new GetParams(null, token.Id), CancellationToken.None).ConfigureAwait(false);
+        if (op is not null) await telemetry.EndedAsync(token, op, "lease_lost", null).ConfigureAwait(false);
     }
 
     /// <summary><c>POST /v1/leases/progress</c>: <c>{"lease", "progress", "estimated_completion"?}</c>, one fenced write.</summary>

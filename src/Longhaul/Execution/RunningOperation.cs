@@ -138,14 +138,18 @@ internal sealed class RunningOperation : IDisposable
 
     /// <summary>Appends the SSE <c>warning</c> event <c>deadline_approaching</c>; a stale lease writes nothing (the heartbeat stops the handler).</summary>
     public Task WarnDeadlineApproachingAsync(DateTimeOffset deadline, double fraction)
+        => _store.AppendWarningAsync(new WarningParams(Lease, DeadlineApproachingData(Operation, deadline, fraction)), CancellationToken.None);
+
+    /// <summary>The data of the SSE <c>warning</c> event <c>deadline_approaching</c>, for in-process and remote attempts alike.</summary>
+    public static JsonElement DeadlineApproachingData(Operation operation, DateTimeOffset deadline, double fraction)
     {
         var data = new JsonObject
         {
             ["code"] = "deadline_approaching",
-            ["message"] = string.Create(CultureInfo.InvariantCulture, $"The operation has used {fraction * 100:0.#} % of its timeout of {Operation.TimeoutSeconds} seconds."),
+            ["message"] = string.Create(CultureInfo.InvariantCulture, $"The operation has used {fraction * 100:0.#} % of its timeout of {operation.TimeoutSeconds} seconds."),
             ["deadline_at"] = deadline.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         };
-        return _store.AppendWarningAsync(new WarningParams(Lease, JsonSerializer.SerializeToElement(data, LonghaulJsonDefaults.Options)), CancellationToken.None);
+        return JsonSerializer.SerializeToElement(data, LonghaulJsonDefaults.Options);
     }
 
     public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -29,6 +29,46 @@ internal static class LonghaulTracing
         return activity;
     }
 
+    /// <summary>
+    /// Starts the span of a remote worker's claim of <paramref name="op"/>: a new trace, linked to the trace that started
+    /// the operation, the parent of the attempt's span (<see cref="StartRemoteAttempt"/>) and of the worker's own spans.
+    /// The caller's current activity (the claim request's) stays current.
+    /// </summary>
+    public static Activity? StartClaim(Operation op)
+    {
+        var current = Activity.Current;
+        var activity = StartLinked("longhaul.worker.claim", ActivityKind.Server, op);
+        Activity.Current = current;
+        if (activity is null) return null;
+        activity.SetTag("longhaul.operation.kind", op.Kind);
+        activity.SetTag("longhaul.operation.attempt", op.Attempt);
+        activity.SetTag("longhaul.tenant", op.Tenant);
+        return activity;
+    }
+
+    /// <summary>
+    /// Starts, back-dated to <paramref name="startedAt"/> (the claim), the span of a remote attempt that is ending on this
+    /// node: <c>longhaul.attempt {kind}</c> with the tags of <see cref="StartAttempt"/>, linked to the trace that started
+    /// the operation, the child of its claim span when <paramref name="claim"/> is known (a new trace otherwise). The
+    /// caller's current activity stays current.
+    /// </summary>
+    public static Activity? StartRemoteAttempt(Operation op, ActivityContext? claim, DateTimeOffset startedAt)
+    {
+        if (!Source.HasListeners()) return null;
+        var current = Activity.Current;
+        ActivityLink[]? links = op.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) ? [new ActivityLink(context)] : null;
+        Activity.Current = null;
+        var activity = Source.StartActivity("longhaul.attempt " + op.Kind, ActivityKind.Consumer, claim ?? default, tags: null, links: links, startTime: startedAt);
+        Activity.Current = current;
+        if (activity is null) return null;
+        activity.SetTag("longhaul.operation.id", op.Id);
+        activity.SetTag("longhaul.operation.kind", op.Kind);
+        activity.SetTag("longhaul.operation.attempt", op.Attempt);
+        activity.SetTag("longhaul.tenant", op.Tenant);
+        activity.SetTag("longhaul.worker.remote", true);
+        return activity;
+    }
+
     /// <summary>Starts the span of one webhook delivery attempt: a new trace, linked to the trace that started the operation.</summary>
     public static Activity? StartDelivery(string deliveryId, Operation op)
     {
@@ -58,7 +98,10 @@ internal static class LonghaulTracing
             activity.SetTag("error.type", errorCode);
             if (outcome == "failed") activity.SetStatus(ActivityStatusCode.Error, errorCode);
         }
-        activity.Dispose();
+        // Stop, not Dispose: a back-dated remote attempt's span is not the current activity, whose parent must stay current.
+        var current = Activity.Current;
+        activity.Stop();
+        if (!ReferenceEquals(current, activity)) Activity.Current = current;
     }
 
     /// <summary>Adds a span event (<c>checkpoint</c>, <c>progress</c>, <c>output</c>) to the current attempt's span, if it is recorded.</summary>

@@ -2,9 +2,9 @@ using System.Text;
 
 namespace Longhaul.EndToEnd.Tests.Harness;
 
-/// <summary>One span of an OTLP trace export: ids in lowercase hex (empty parent for a root), name, links' trace and span ids, string attributes.</summary>
+/// <summary>One span of an OTLP trace export: ids in lowercase hex (empty parent for a root), name, links' trace and span ids, string attributes, event names.</summary>
 internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, string ParentSpanId, string Name,
-    IReadOnlyList<(string TraceId, string SpanId)> Links, IReadOnlyDictionary<string, string> Attributes)
+    IReadOnlyList<(string TraceId, string SpanId)> Links, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Events)
 {
     public override string ToString() => $"{Scope}:{Name} {TraceId}/{SpanId}<-{ParentSpanId}";
 
@@ -30,7 +30,8 @@ internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, str
                         _ => "",
                     };
                 }
-                yield return new OtlpSpan(scope, Hex(span, 1), Hex(span, 2), Hex(span, 4), Text(span, 5) ?? "", links, attributes);
+                var events = span.Where(f => f.Number == 11).Select(f => Text(Fields(f.Bytes!), 2) ?? "").ToList();
+                yield return new OtlpSpan(scope, Hex(span, 1), Hex(span, 2), Hex(span, 4), Text(span, 5) ?? "", links, attributes, events);
             }
         }
     }
