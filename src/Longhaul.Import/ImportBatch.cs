@@ -45,7 +45,9 @@ internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> colu
     public void Dispose()
     {
         if (Values.Length == 0) return;
-        ImportPools.Values.Return(Values, clearArray: true);
+        // Only the used part holds strings: clearing all of a larger pooled array would touch (make resident) its rest.
+        Clear();
+        ImportPools.Values.Return(Values);
         Values = [];
         Rows = 0;
     }

@@ -20,7 +20,7 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
     /// <summary>The operation file of skipped rows (CSV: line, column, reason).</summary>
     public const string ErrorReportName = "errors.csv";
 
-    /// <summary>Converted cells (40 bytes each) held per chunk: 10 MiB.</summary>
+    /// <summary>Converted cells (32 bytes each) held per chunk: 8 MiB.</summary>
     private const int CellsPerChunk = 256 * 1024;
 
     private readonly ImportCatalog _catalog;
