@@ -108,7 +108,10 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                         input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
                         Details(e.Line, e.Column, e.Reason));
                 }
-                next = Task.Run(() => PrepareAsync(batches[turn ^ 1]), CancellationToken.None);
+                // The batch is chosen now: the loop's `turn` changes after this chunk's commit, and on a busy thread pool the
+                // read-ahead may only start after that (it would refill the batch just written and leave this one stale).
+                var ahead = batches[turn ^ 1];
+                next = Task.Run(() => PrepareAsync(ahead), CancellationToken.None);
                 var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
                 var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
