@@ -1,10 +1,18 @@
 namespace Longhaul.Import;
 
-/// <summary>The converted rows of one chunk, row-major in one reused array, and the chunk's bad rows.</summary>
-internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> columns)
+/// <summary>
+/// The converted rows of one chunk, row-major in one reused array, and the chunk's bad rows. The array is pooled
+/// (dispose the batch to give it back) and its text cells are dropped by <see cref="Clear"/>, so a written chunk's
+/// strings do not outlive it (a large array is in the oldest generation: what it points to would stay until a full GC).
+/// </summary>
+internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> columns) : IDisposable
 {
     public IReadOnlyList<TargetColumn> Columns { get; } = columns;
-    public ImportValue[] Values { get; } = new ImportValue[capacity * columns.Count];
+    public ImportValue[] Values { get; private set; } = ImportPools.Values.Rent(Math.Max(1, capacity * columns.Count));
+
+    /// <summary>The most rows it holds.</summary>
+    public int Capacity { get; } = capacity;
+
     public int Rows { get; private set; }
     public List<ImportError> Errors { get; } = [];
 
@@ -26,9 +34,21 @@ internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> colu
 
     public void Commit() => Rows++;
 
+    /// <summary>Empties the batch, letting go of its text cells (the next row past the last may hold some too).</summary>
     public void Clear()
     {
+        Values.AsSpan(0, Math.Min(Values.Length, (Rows + 1) * Columns.Count)).Clear();
         Rows = 0;
         Errors.Clear();
+    }
+
+    public void Dispose()
+    {
+        if (Values.Length == 0) return;
+        // Only the used part holds strings: clearing all of a larger pooled array would touch (make resident) its rest.
+        Clear();
+        ImportPools.Values.Return(Values);
+        Values = [];
+        Rows = 0;
     }
 }

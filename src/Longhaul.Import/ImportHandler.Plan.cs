@@ -45,8 +45,8 @@ public sealed partial class ImportHandler
         }
 
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, start);
-        var scanner = new RecordScanner(stream, start, 1, quotes ? (byte)'"' : (byte)0, _catalog.Options.MaxRecordBytes, 64 * 1024);
-        var chunk = new ScannedChunk(1);
+        using var scanner = new RecordScanner(stream, start, 1, quotes ? (byte)'"' : (byte)0, _catalog.Options.MaxRecordBytes, 64 * 1024);
+        using var chunk = new ScannedChunk(1);
         if (!await scanner.NextAsync(chunk, 1, cancellationToken).ConfigureAwait(false)) throw new ImportFileException("empty_file", 1, "the file is empty.");
         var header = ReadHeader(chunk, options.Delimiter[0], quotes);
         if (header.Length == 1 && header[0].Length == 0) throw new ImportFileException("empty_file", 1, "the header line is empty.");

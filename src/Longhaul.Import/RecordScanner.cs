@@ -3,15 +3,18 @@ namespace Longhaul.Import;
 /// <summary>
 /// Splits an upload into records (a CSV row, which may span lines inside quotes, or an NDJSON line) as byte ranges,
 /// counting physical lines, so every record has its line number and every chunk its exact end offset to checkpoint.
-/// Memory: one buffer of <c>maxChunk + maxRecord</c> bytes, whatever the upload's size.
+/// Memory: one buffer of <c>maxChunk + maxRecord</c> bytes, whatever the upload's size, rented from <see cref="ImportPools"/>
+/// (an import's buffers are large objects: allocated afresh for every import they would pile up until a full GC).
+/// Dispose the scanner to give it back.
 /// </summary>
-internal sealed class RecordScanner
+internal sealed class RecordScanner : IDisposable
 {
     private readonly Stream _source;
     private readonly byte _quote;
     private readonly int _maxRecord;
     private readonly int _maxChunk;
-    private readonly byte[] _buffer;
+    private readonly int _capacity;
+    private byte[] _buffer;
     private long _bufferOffset;
     private int _start;
     private int _end;
@@ -31,7 +34,8 @@ internal sealed class RecordScanner
         _quote = quote;
         _maxRecord = maxRecord;
         _maxChunk = maxChunk;
-        _buffer = new byte[maxChunk + maxRecord];
+        _capacity = maxChunk + maxRecord;
+        _buffer = ImportPools.Bytes.Rent(_capacity);
     }
 
     /// <summary>The line the next record starts on.</summary>
@@ -107,9 +111,9 @@ internal sealed class RecordScanner
             _end -= _start;
             _start = 0;
         }
-        while (_end < _buffer.Length)
+        while (_end < _capacity)
         {
-            var read = await _source.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            var read = await _source.ReadAsync(_buffer.AsMemory(_end, _capacity - _end), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 _eof = true;
@@ -117,5 +121,12 @@ internal sealed class RecordScanner
             }
             _end += read;
         }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length == 0) return;
+        ImportPools.Bytes.Return(_buffer);
+        _buffer = [];
     }
 }

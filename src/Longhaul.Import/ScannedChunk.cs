@@ -1,11 +1,14 @@
 namespace Longhaul.Import;
 
-/// <summary>Complete records of the upload, contiguous in the scanner's buffer (valid until its next call), with each record's line.</summary>
-internal sealed class ScannedChunk(int capacity)
+/// <summary>
+/// Complete records of the upload, contiguous in the scanner's buffer (valid until its next call), with each record's
+/// line. Its arrays are pooled: dispose it to give them back.
+/// </summary>
+internal sealed class ScannedChunk(int capacity) : IDisposable
 {
-    public int[] Starts { get; } = new int[capacity];
-    public int[] Lengths { get; } = new int[capacity];
-    public long[] Lines { get; } = new long[capacity];
+    public int[] Starts { get; private set; } = ImportPools.Ints.Rent(capacity);
+    public int[] Lengths { get; private set; } = ImportPools.Ints.Rent(capacity);
+    public long[] Lines { get; private set; } = ImportPools.Longs.Rent(capacity);
     public int Count { get; private set; }
     public byte[] Buffer { get; private set; } = [];
     public int DataStart { get; private set; }
@@ -34,5 +37,14 @@ internal sealed class ScannedChunk(int capacity)
         Lines[Count] = line;
         Count++;
         DataLength = start + length - DataStart;
+    }
+
+    public void Dispose()
+    {
+        if (Starts.Length == 0) return;
+        ImportPools.Ints.Return(Starts);
+        ImportPools.Ints.Return(Lengths);
+        ImportPools.Longs.Return(Lines);
+        (Starts, Lengths, Lines, Buffer, Count) = ([], [], [], [], 0);
     }
 }

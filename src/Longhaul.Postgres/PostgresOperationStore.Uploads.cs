@@ -59,7 +59,7 @@ public sealed partial class PostgresOperationStore
     /// <inheritdoc/>
     public Task<long?> WriteUploadChunkAsync(UploadChunkParams p, CancellationToken cancellationToken)
     {
-        var data = p.Data.ToArray();
+        var data = p.DataArray();
         return WriteAsync<long?>(async scope =>
         {
             if (await LiveUploadAsync(scope, p.Tenant, p.Id, cancellationToken).ConfigureAwait(false) is not var (length, received)) return null;

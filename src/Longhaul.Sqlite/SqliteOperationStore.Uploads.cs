@@ -1,4 +1,5 @@
 using Longhaul.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace Longhaul.Sqlite;
 
@@ -25,7 +26,7 @@ public sealed partial class SqliteOperationStore
     private const string DeleteUploadChunksFrom = "DELETE FROM upload_chunks WHERE upload_id = $id AND start >= $from";
 
     private const string SelectUploadChunk = """
-        SELECT c.start, c.data FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
+        SELECT c.rowid, c.start, length(c.data) FROM upload_chunks c JOIN uploads u ON u.id = c.upload_id
         WHERE c.upload_id = $id AND c.start <= $at AND $at < u.received ORDER BY c.start DESC LIMIT 1
         """;
 
@@ -56,7 +57,7 @@ public sealed partial class SqliteOperationStore
     /// <inheritdoc/>
     public Task<long?> WriteUploadChunkAsync(UploadChunkParams p, CancellationToken cancellationToken)
     {
-        var data = p.Data.ToArray();
+        var data = p.DataArray();
         return _writer.ExecuteAsync<long?>(scope =>
         {
             var now = Now();
@@ -104,12 +105,15 @@ public sealed partial class SqliteOperationStore
         await using var command = connection.CreateCommand();
         command.CommandText = SelectUploadChunk;
         command.P("$id", p.Id).P("$at", p.At);
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        var start = reader.GetInt64(0);
-        var length = (int)reader.GetBytes(1, 0, null, 0, 0);
+        var start = reader.GetInt64(1);
+        var length = reader.GetInt32(2);
         var data = p.Into is { } into && into.Length >= length ? into : new byte[length];
-        reader.GetBytes(1, 0, data, 0, length);
+        // Incremental blob I/O, while the reader keeps the row's snapshot: the bytes go straight into the caller's
+        // buffer. (GetBytes would first copy the whole 1 MiB value into a new array: a large-object-heap garbage array
+        // per chunk read, which piled up to tens of MB during an import until a full GC.)
+        using (var blob = new SqliteBlob(connection, "upload_chunks", "data", reader.GetInt64(0), readOnly: true)) blob.ReadExactly(data, 0, length);
         return new UploadChunk(start, data, length);
     }
 }
