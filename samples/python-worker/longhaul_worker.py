@@ -509,4 +509,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # Run as a script, this file is the module `__main__`: handler modules that `import longhaul_worker` must get this
+    # same module, or their `PermanentError` would be another class and be treated as an unexpected (retried) error.
+    sys.modules.setdefault("longhaul_worker", sys.modules[__name__])
     main()
