@@ -46,28 +46,16 @@ public sealed partial class PostgresOperationStore
     {
         await using var command = Filtered(ReadCommand(p.HasScanFilter ? ListOperationsScanned : ListOperations), p)
             .P("before", p.BeforeCursor, NpgsqlDbType.Bigint).P("limit", p.PageSize + 1, NpgsqlDbType.Integer);
-        var operations = new List<Operation>(p.PageSize + 1);
-        long? lastSeq = null;
-        long? next = null;
+        List<Operation> operations;
+        long? next;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (operations.Count == p.PageSize)
-                {
-                    next = lastSeq;
-                    break;
-                }
-                operations.Add(ReadOperation(reader));
-                lastSeq = reader.GetInt64(0);
-            }
-        }
+            (operations, next) = await ListPages.ReadAsync(reader, p, r => ReadOperation((NpgsqlDataReader)r), cancellationToken).ConfigureAwait(false);
         if (next is null && p.HasScanFilter)
         {
             // The page was not filled: when the scan window was full, older operations remain to examine.
             await using var edge = Filtered(ReadCommand(ListScanEdge), p).P("before", p.BeforeCursor, NpgsqlDbType.Bigint);
             await using var reader = await edge.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) >= p.ScanLimit) next = reader.GetInt64(1);
+            next = await ListPages.ScanEdgeAsync(reader, p, cancellationToken).ConfigureAwait(false);
         }
         return new ListResult(operations, next);
     }

@@ -23,22 +23,10 @@ public sealed partial class SqliteOperationStore
               """
             : $"SELECT {Columns} FROM operations WHERE {page} ORDER BY seq DESC LIMIT $limit";
         command.P("$before", p.BeforeCursor).P("$limit", p.PageSize + 1).P("$scan", p.ScanLimit);
-        var operations = new List<Operation>(p.PageSize + 1);
-        long? lastSeq = null;
-        long? next = null;
+        List<Operation> operations;
+        long? next;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (operations.Count == p.PageSize)
-                {
-                    next = lastSeq;
-                    break;
-                }
-                operations.Add(ReadOperation(reader));
-                lastSeq = reader.GetInt64(0);
-            }
-        }
+            (operations, next) = await ListPages.ReadAsync(reader, p, r => ReadOperation((SqliteDataReader)r), cancellationToken).ConfigureAwait(false);
         if (next is null && p.HasScanFilter)
         {
             // The page was not filled: when the scan window was full, older operations remain to examine.
@@ -46,7 +34,7 @@ public sealed partial class SqliteOperationStore
             edge.CommandText = $"SELECT count(*), min(seq) FROM (SELECT seq FROM operations WHERE {IndexedFilter(p, edge)} AND ($before IS NULL OR seq < $before) ORDER BY seq DESC LIMIT $scan)";
             edge.P("$before", p.BeforeCursor).P("$scan", p.ScanLimit);
             await using var reader = await edge.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) >= p.ScanLimit) next = reader.GetInt64(1);
+            next = await ListPages.ScanEdgeAsync(reader, p, cancellationToken).ConfigureAwait(false);
         }
         return new ListResult(operations, next);
     }
