@@ -1,3 +1,4 @@
+using System.Globalization;
 using Longhaul.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -58,8 +59,28 @@ public sealed partial class SqliteOperationStore
 
     private const string DeliveryExists = "SELECT 1 FROM webhook_deliveries WHERE id = $id AND operation_id = $op AND tenant = $tenant";
 
+    private const string AnyDeliveryDue = """
+        SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= $now)
+            OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = 1 AND lease_expires_at < $cutoff)
+        """;
+
     /// <inheritdoc/>
-    public Task<IReadOnlyList<WebhookDelivery>> ClaimDeliveriesAsync(ClaimDeliveriesParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
+    public async Task<IReadOnlyList<WebhookDelivery>> ClaimDeliveriesAsync(ClaimDeliveriesParams p, CancellationToken cancellationToken)
+    {
+        // The idle case (every poll, and after every burst of finished operations) is answered by a read through the
+        // partial indexes, so the single writer is not handed an empty write transaction each time.
+        var now = Now();
+        await using (var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var check = connection.CreateCommand())
+        {
+            check.CommandText = AnyDeliveryDue;
+            check.P("$now", now).P("$cutoff", Math.Max(now, p.LeasesExpiringBefore?.ToUnixTimeMilliseconds() ?? now));
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0) return [];
+        }
+        return await ClaimDueDeliveriesAsync(p, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IReadOnlyList<WebhookDelivery>> ClaimDueDeliveriesAsync(ClaimDeliveriesParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
         var now = Now();
         var command = scope.Command(ClaimDeliveries).P("$owner", p.Owner).P("$until", now + (long)p.LeaseDuration.TotalMilliseconds)
