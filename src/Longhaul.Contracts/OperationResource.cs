@@ -31,6 +31,8 @@ public sealed record OperationResource
     public int MaxAttempts { get; init; }
     /// <summary>True once a cancel was asked for; the handler may still be stopping.</summary>
     public bool CancelRequested { get; init; }
+    /// <summary>The <c>callback_url</c> the operation was started with (its final state is delivered there); null when none.</summary>
+    public string? CallbackUrl { get; init; }
     /// <summary>The client's <c>metadata</c>, echoed as it was sent.</summary>
     public JsonElement? Metadata { get; init; }
     /// <summary>The handler's result; present only when succeeded.</summary>

@@ -84,6 +84,7 @@ public sealed record Operation
         Attempt = Attempt,
         MaxAttempts = MaxAttempts,
         CancelRequested = CancelRequested,
+        CallbackUrl = CallbackUrl,
         Metadata = Metadata,
         Result = Status == OperationStatus.Succeeded ? Result : null,
         Error = Status is OperationStatus.Failed or OperationStatus.Cancelled ? Error : null,

@@ -59,5 +59,19 @@ public sealed class CallbackUrlValidationTests
             Http.Json(new { kind = "sleep", input = new { seconds = 0 }, callback_url = "http://127.0.0.1:9/hook" }), Http.Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var created = await Http.ReadJsonAsync(response);
+        Assert.Equal("http://127.0.0.1:9/hook", created.GetProperty("callback_url").GetString());
+        var fetched = await Http.ReadJsonAsync(await host.Client.GetAsync(response.Headers.Location, Http.Ct));
+        Assert.Equal("http://127.0.0.1:9/hook", fetched.GetProperty("callback_url").GetString());
+    }
+
+    [Fact]
+    public async Task Start_WithoutCallbackUrl_ShowsNull()
+    {
+        await using var host = await WebhookHosts.StartAsync();
+
+        using var response = await host.Client.PostAsync("/v1/operations", Http.Json(new { kind = "sleep", input = new { seconds = 0 } }), Http.Ct);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Http.ReadJsonAsync(response)).GetProperty("callback_url").ValueKind);
     }
 }
