@@ -197,6 +197,11 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit.
+        (14, """
+            ALTER TABLE operations ADD COLUMN max_events integer;
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

@@ -187,6 +187,11 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit.
+        (14, """
+            ALTER TABLE operations ADD COLUMN max_events INTEGER;
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -66,6 +66,8 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
         StartOutcome.Started => new OperationStartResult(result.Operation!, false),
         StartOutcome.Replayed => new OperationStartResult(result.Operation!, true),
         StartOutcome.KeyReused => throw new IdempotencyKeyReusedException("This idempotency key was already used with a different start."),
+        // The in-process starter sets no MaxPending (admission limits are the HTTP API's), so the store never answers this to it.
+        StartOutcome.PendingLimitReached => throw new InvalidOperationException("The tenant's pending-operation limit is reached."),
         _ => throw new IdempotencyKeyInFlightException("A request with this idempotency key is still being processed; retry later."),
     };
 
