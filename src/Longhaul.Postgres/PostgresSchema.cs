@@ -211,10 +211,12 @@ internal static class PostgresSchema
                 max_stored_bytes bigint,
                 updated_at timestamptz NOT NULL
             );
+            """),
         // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
-        // event writes past it fail the operation (event_limit_exceeded). Null: no limit.
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit. Uploads by tenant: stored-bytes checks.
         (14, """
             ALTER TABLE operations ADD COLUMN max_events integer;
+            CREATE INDEX ix_uploads_tenant ON uploads (tenant);
             """),
     ];
 

@@ -201,10 +201,12 @@ internal static class SqliteSchema
                 max_stored_bytes INTEGER,
                 updated_at INTEGER NOT NULL
             ) WITHOUT ROWID;
+            """),
         // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
-        // event writes past it fail the operation (event_limit_exceeded). Null: no limit.
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit. Uploads by tenant: stored-bytes checks.
         (14, """
             ALTER TABLE operations ADD COLUMN max_events INTEGER;
+            CREATE INDEX ix_uploads_tenant ON uploads (tenant);
             """),
     ];
 
