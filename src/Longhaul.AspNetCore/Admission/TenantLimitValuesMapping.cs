@@ -3,10 +3,11 @@ using Longhaul.Tenancy;
 
 namespace Longhaul.AspNetCore.Admission;
 
-/// <summary>The core's limit records as their wire form.</summary>
-internal static class TenantLimitValuesMapping
+/// <summary>The core's limit records as their wire form (the API's and <c>longhaul tenants</c>'s).</summary>
+public static class TenantLimitValuesMapping
 {
-    public static TenantLimitValues ToWire(this TenantLimitOverrides o) => new()
+    /// <summary>Overrides as on the wire (null: the default applies).</summary>
+    public static TenantLimitValues ToWire(this TenantLimitOverrides o) => o is null ? throw new ArgumentNullException(nameof(o)) : new()
     {
         Weight = o.Weight,
         MaxRunning = o.MaxRunning,
@@ -18,7 +19,8 @@ internal static class TenantLimitValuesMapping
         MaxStoredBytes = o.MaxStoredBytes,
     };
 
-    public static TenantLimitValues ToWire(this TenantLimits l) => new()
+    /// <summary>The limits in force as on the wire (null: unlimited).</summary>
+    public static TenantLimitValues ToWire(this TenantLimits l) => l is null ? throw new ArgumentNullException(nameof(l)) : new()
     {
         Weight = l.Weight,
         MaxRunning = l.MaxRunning,
@@ -30,7 +32,8 @@ internal static class TenantLimitValuesMapping
         MaxStoredBytes = l.MaxStoredBytes,
     };
 
-    public static TenantLimitValues ToWire(this TenantLimitsOptions d) => new()
+    /// <summary>The configured defaults as on the wire (null: unlimited).</summary>
+    public static TenantLimitValues ToWire(this TenantLimitsOptions d) => d is null ? throw new ArgumentNullException(nameof(d)) : new()
     {
         Weight = d.Weight,
         MaxRunning = d.MaxRunning,

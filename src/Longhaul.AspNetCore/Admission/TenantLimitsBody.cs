@@ -7,14 +7,16 @@ namespace Longhaul.AspNetCore.Admission;
 
 /// <summary>
 /// The body of <c>PUT /v1/tenants/{tenant}/limits</c>: an object of the override fields, each a number or null (absent
-/// or null: the default applies). Every bad field is reported at once.
+/// or null: the default applies). Every bad field is reported at once. Public so that <c>longhaul tenants set</c> checks
+/// the same rules.
 /// </summary>
-internal static class TenantLimitsBody
+public static class TenantLimitsBody
 {
     /// <summary>The largest count a limit may be set to (connections, running, burst); larger is a typo, not a limit.</summary>
     private const long MaxCount = 1_000_000_000;
 
-    private static readonly string[] Fields =
+    /// <summary>The body's field names, snake_case as on the wire.</summary>
+    public static IReadOnlyList<string> Fields { get; } =
         ["weight", "max_running", "max_pending", "create_rate_per_second", "create_burst", "max_connections", "max_events_per_operation", "max_stored_bytes"];
 
     /// <summary>The overrides, or null with <paramref name="errors"/> naming every bad field.</summary>
@@ -54,7 +56,7 @@ internal static class TenantLimitsBody
     private static double? Rate(JsonElement root, string name, Dictionary<string, string[]> errors)
     {
         if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d >= 0.001 && d <= 1_000_000) return d;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d is >= 0.001 and <= 1_000_000) return d;
         errors[name] = ["must be null or a number of starts per second from 0.001 to 1000000"];
         return null;
     }
