@@ -12,7 +12,8 @@ public sealed partial class PostgresOperationStore
     /// </summary>
     private const string LockTenantPending = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || chr(31) || 'pending' || chr(31) || @tenant, 0))";
 
-    private const string CountPendingOfTenant = "SELECT count(*) FROM operations WHERE tenant = @tenant AND status = 0";
+    /// <summary>Counts no further than the limit: the cost of a start stays bounded by the limit, not by the backlog.</summary>
+    private const string CountPendingOfTenant = "SELECT count(*) FROM (SELECT 1 FROM operations WHERE tenant = @tenant AND status = 0 LIMIT @max) p";
 
     /// <summary>
     /// The completion (<see cref="Complete"/>: final events, webhook delivery, unfinished chunks dropped) of an operation
@@ -23,10 +24,10 @@ public sealed partial class PostgresOperationStore
         $"WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}\n",
         $"WHERE id = @id AND lease_epoch = @epoch AND {IsRunning} AND max_events IS NOT NULL AND last_event_seq + @events > max_events\n");
 
-    private static async Task<long> CountPendingAsync(PostgresWriteScope scope, string tenant, CancellationToken cancellationToken)
+    private static async Task<long> CountPendingAsync(PostgresWriteScope scope, string tenant, int max, CancellationToken cancellationToken)
     {
         await ExecuteAsync(scope.Command(LockTenantPending).P("tenant", tenant, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
-        await using var command = scope.Command(CountPendingOfTenant).P("tenant", tenant, NpgsqlDbType.Text);
+        await using var command = scope.Command(CountPendingOfTenant).P("tenant", tenant, NpgsqlDbType.Text).P("max", max, NpgsqlDbType.Integer);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 

@@ -69,7 +69,7 @@ public sealed partial class PostgresOperationStore
             await ExecuteAsync(scope.Command(DeleteIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
         }
 
-        if (p.MaxPending is { } maxPending && await CountPendingAsync(scope, op.Tenant, cancellationToken).ConfigureAwait(false) >= maxPending)
+        if (p.MaxPending is { } maxPending && await CountPendingAsync(scope, op.Tenant, maxPending, cancellationToken).ConfigureAwait(false) >= maxPending)
             return new StartResult(StartOutcome.PendingLimitReached, null);
         Operation created;
         await using (var command = scope.Command(InsertOperation)

@@ -51,7 +51,7 @@ public sealed partial class SqliteOperationStore
             scope.Command(DeleteIdempotencyKey).P("$tenant", op.Tenant).P("$key", key.Key).ExecuteNonQuery();
         }
 
-        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
+        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant, maxPending) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
         scope.Command(InsertOperation)
             .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", input)
