@@ -63,6 +63,29 @@ public abstract partial class OperationStoreConformanceTests
     }
 
     [Fact]
+    public async Task FencedEvents_ConcurrentWritesOfManyOperationsPastMaxEvents_EachFailsWithOneOutputKept()
+    {
+        // Concurrent writes of several operations share group commits (PostgreSQL's set statements): the limit holds there too.
+        var running = new List<Operation>();
+        for (var i = 0; i < 5; i++) running.Add(await ClaimOneAsync((await StartOperationAsync(NewOp(priority: 1_000), maxEvents: 2)).Id));
+
+        var writes = running.SelectMany(op => Enumerable.Range(0, 3).Select(n => Store.AppendOutputAsync(new OutputParams(LeaseOf(op), Json($"{n}")), Ct))).ToList();
+        var written = await Task.WhenAll(writes);
+
+        Assert.Equal(5, written.Count(w => w));
+        foreach (var op in running)
+        {
+            var failed = await GetAsync(op.Id);
+            Assert.Equal(OperationStatus.Failed, failed.Status);
+            Assert.Equal(OperationErrors.EventLimitExceededCode, failed.Error!.Code);
+            var events = await EventsAsync(op.Id);
+            Assert.Single(events, e => e.Type == EventTypes.Output);
+            AssertEndsWithStatusThenDone(events, OperationStatus.Failed);
+            Assert.Equal(4, events.Count);
+        }
+    }
+
+    [Fact]
     public async Task FencedEvents_LostLeaseWithRoomLeft_OnlyRefused_OperationUnchanged()
     {
         var op = await StartOperationAsync(NewOp(priority: 1_000), maxEvents: 2);
