@@ -1,4 +1,5 @@
 using Longhaul.Contracts;
+using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,11 +40,22 @@ internal static class ApiGate
     {
         var caller = LonghaulCaller.Of(context);
         if (caller is null) return true;
-        var worker = context.GetEndpoint()?.Metadata.GetMetadata<WorkerProtocolEndpoint>() is not null;
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<Admission.OperatorEndpoint>() is { } operatorEndpoint)
+        {
+            if (caller.MayOperate || (operatorEndpoint.ClientsToo && caller.MayUseClientApi)) return true;
+            await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, operatorEndpoint.ClientsToo
+                ? "Only a client or an operator key may use this endpoint."
+                : "Only an operator key may use the operator API (longhaul keys create --scope operator).").ConfigureAwait(false);
+            return false;
+        }
+        var worker = metadata?.GetMetadata<WorkerProtocolEndpoint>() is not null;
         if (worker ? caller.MayWork : caller.MayUseClientApi) return true;
         await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, worker
             ? "Only a worker key may use the worker protocol; this is a client key (longhaul keys create --scope worker)."
-            : "A worker key may use only the worker protocol (claims and lease writes), not this endpoint.").ConfigureAwait(false);
+            : caller.Scope == ApiKeyScope.Operator
+                ? "An operator key may use only the operator API (/v1/tenants, /v1/usage), not this endpoint."
+                : "A worker key may use only the worker protocol (claims and lease writes), not this endpoint.").ConfigureAwait(false);
         return false;
     }
 
@@ -53,9 +65,8 @@ internal static class ApiGate
         var source = context.RequestServices.GetService<ILonghaulTenantSource>();
         if (source is null)
         {
-            var keyed = await context.RequestServices.GetRequiredService<TenantResolver>().ResolveCallerAsync(context).ConfigureAwait(false);
-            if (keyed is null) await LonghaulMiddleware.WriteKeyRequiredAsync(context).ConfigureAwait(false);
-            else context.Items[LonghaulCaller.Item] = keyed;
+            var keyed = await Admission.AuthAttempts.ResolveAsync(context, context.RequestServices.GetRequiredService<TenantResolver>()).ConfigureAwait(false);
+            if (keyed is not null) context.Items[LonghaulCaller.Item] = keyed;
             return keyed?.Tenant;
         }
         if (context.User.Identity?.IsAuthenticated != true)

@@ -31,6 +31,8 @@ internal static class ChangeStreamEndpoint
     public static async Task StreamAsync(HttpContext context)
     {
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var slot = await Admission.TenantAdmission.EnterConnectionAsync(context, OperationEndpoints.Tenant(context)).ConfigureAwait(false);
+        if (slot is null) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         using var open = context.RequestServices.GetRequiredService<LonghaulMetrics>().SseStream();
         try

@@ -25,6 +25,8 @@ internal static class EventStreamEndpoint
         // End open streams when the host stops: otherwise the server's graceful shutdown waits for every connected
         // client (and the workers are not stopped, nor handed back, until then). Clients resume with Last-Event-ID.
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var slot = await Admission.TenantAdmission.EnterConnectionAsync(context, OperationEndpoints.Tenant(context)).ConfigureAwait(false);
+        if (slot is null) return;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         using var open = context.RequestServices.GetRequiredService<LonghaulMetrics>().SseStream();
         try

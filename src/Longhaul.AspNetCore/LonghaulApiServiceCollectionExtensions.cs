@@ -31,7 +31,28 @@ public static class LonghaulApiServiceCollectionExtensions
         services.AddSingleton<PageTokens>();
         services.AddSingleton<KestrelRejectionProblems>();
         services.AddLonghaulWorkerProtocol(configuration);
+        AddAdmission(services, configuration);
         return services;
+    }
+
+    private static void AddAdmission(IServiceCollection services, IConfiguration? configuration)
+    {
+        var authFailures = services.AddOptions<Admission.AuthFailureOptions>();
+        if (configuration is not null) authFailures.Bind(configuration.GetSection(Admission.AuthFailureOptions.SectionName));
+        services.AddSingleton<IValidateOptions<Admission.AuthFailureOptions>, AuthFailureValidator>();
+        authFailures.ValidateOnStart();
+        services.TryAddSingleton<Admission.AuthFailureLimiter>();
+        services.TryAddSingleton<Admission.CreateRateLimiter>();
+        services.TryAddSingleton<Admission.ConnectionLimiter>();
+    }
+
+    private sealed class AuthFailureValidator : IValidateOptions<Admission.AuthFailureOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, Admission.AuthFailureOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 
     private sealed class UploadValidator : IValidateOptions<Uploads.UploadOptions>

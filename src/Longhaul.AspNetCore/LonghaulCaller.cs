@@ -22,6 +22,9 @@ public sealed record LonghaulCaller(string Tenant, ApiKeyScope? Scope, IReadOnly
     /// <summary>True when this caller may use the worker protocol (a worker key, or no key at all).</summary>
     public bool MayWork => Scope is null or ApiKeyScope.Worker;
 
+    /// <summary>True when this caller may use the operator API (an operator key, or no key at all).</summary>
+    public bool MayOperate => Scope is null or ApiKeyScope.Operator;
+
     /// <summary>True when this caller may use the client endpoints (a client key, or no key at all).</summary>
     public bool MayUseClientApi => Scope is null or ApiKeyScope.Client;
 }

@@ -92,11 +92,12 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapGet("/events", ChangeStreamEndpoint.StreamAsync);
         v1.MapGet("/overview", OverviewEndpoint.GetAsync);
         v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
-        v1.MapGet("/usage", UsageEndpoint.GetAsync);
+        v1.MapGet("/usage", UsageEndpoint.GetAsync).WithMetadata(Admission.OperatorEndpoint.AndClients);
         v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         Workers.WorkerEndpoints.Map(v1);
         Workers.KindRegistrationEndpoints.Map(v1);
+        Admission.TenantEndpoints.Map(v1);
         return v1;
     }
 

@@ -19,12 +19,8 @@ internal sealed partial class LonghaulMiddleware(RequestDelegate next, TenantRes
         {
             if (mounts.IsKeyChecked(context.Request.Path))
             {
-                var caller = await tenants.ResolveCallerAsync(context).ConfigureAwait(false);
-                if (caller is null)
-                {
-                    await WriteKeyRequiredAsync(context).ConfigureAwait(false);
-                    return;
-                }
+                var caller = await Admission.AuthAttempts.ResolveAsync(context, tenants).ConfigureAwait(false);
+                if (caller is null) return;
                 context.Items[TenantItem] = caller.Tenant;
                 context.Items[LonghaulCaller.Item] = caller;
             }

@@ -34,6 +34,9 @@ internal static class OperationEndpoints
             Tenant(context), request.Kind!, request.Input!.Value, request.Metadata,
             options.MaxAttempts ?? parsed.Registered?.Defaults?.MaxAttempts, options.TimeoutSeconds ?? parsed.Registered?.Defaults?.TimeoutSeconds, options.Priority,
             request.CallbackUrl);
+        var (slotOk, slot) = await Admission.TenantAdmission.EnterPreferWaitAsync(context, operation.Tenant).ConfigureAwait(false);
+        using var waiting = slot;
+        if (!slotOk) return;
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);
@@ -61,6 +64,8 @@ internal static class OperationEndpoints
             }
             timeout = TimeSpan.FromSeconds(Math.Min(seconds, cap.TotalSeconds));
         }
+        using var slot = await Admission.TenantAdmission.EnterConnectionAsync(context, Tenant(context)).ConfigureAwait(false);
+        if (slot is null) return;
         using var polling = context.RequestServices.GetRequiredService<LonghaulMetrics>().LongPoll();
         var op = await context.RequestServices.GetRequiredService<OperationWaiter>()
             .WaitAsync(Tenant(context), id, timeout, context.RequestAborted).ConfigureAwait(false);

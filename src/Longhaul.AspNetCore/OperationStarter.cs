@@ -27,8 +27,9 @@ internal static class OperationStarter
     }
 
     /// <summary>
-    /// Stores <paramref name="operation"/> under <paramref name="key"/> (fingerprinted by <paramref name="fingerprint"/>).
-    /// Answers 422 (key reused) and 409 (key in flight) itself and returns null; marks replays. With
+    /// Stores <paramref name="operation"/> under <paramref name="key"/> (fingerprinted by <paramref name="fingerprint"/>),
+    /// within the tenant's create rate and pending limit (429 <c>rate_limited</c>, 429 <c>tenant_pending_limit</c>).
+    /// Answers 422 (key reused), 409 (key in flight) and those 429s itself and returns null; marks replays. With
     /// <c>Prefer: wait=N</c> a new operation is awaited for up to N seconds while its key counts as in flight;
     /// <see cref="Started.WaitApplied"/> says it finished in time (and <c>Preference-Applied</c> is set). With
     /// <paramref name="untilOutput"/> the wait also ends at the operation's first <c>output</c> event
@@ -37,6 +38,7 @@ internal static class OperationStarter
     public static async Task<Started?> StartAsync(HttpContext context, OperationToStart operation, byte[] fingerprint, string? key, bool untilOutput = false)
     {
         var services = context.RequestServices;
+        if (await Admission.TenantAdmission.AdmitStartAsync(context, operation.Tenant).ConfigureAwait(false) is not { } limits) return null;
         var store = services.GetRequiredService<IOperationStore>();
         var api = services.GetRequiredService<IOptions<LonghaulApiOptions>>().Value;
         var wait = PreferredWait(context.Request.Headers["Prefer"], api.LongPollMax);
@@ -47,7 +49,8 @@ internal static class OperationStarter
         {
             span?.SetTag("longhaul.operation.id", operation.Id);
             span?.SetTag("longhaul.operation.kind", operation.Kind);
-            result = await store.StartAsync(new StartParams(operation, idempotency), context.RequestAborted).ConfigureAwait(false);
+            var start = new StartParams(operation, idempotency) { MaxPending = limits.MaxPending, MaxEvents = limits.MaxEventsPerOperation };
+            result = await store.StartAsync(start, context.RequestAborted).ConfigureAwait(false);
         }
         switch (result.Outcome)
         {
@@ -57,6 +60,9 @@ internal static class OperationStarter
             case StartOutcome.KeyInFlight:
                 context.Response.Headers.RetryAfter = "1";
                 await ProblemResults.WriteAsync(context, ProblemCodes.IdempotencyKeyInFlight, "A request with this Idempotency-Key is still being processed; retry later.").ConfigureAwait(false);
+                return null;
+            case StartOutcome.PendingLimitReached:
+                await Admission.TenantAdmission.WritePendingLimitAsync(context, limits.MaxPending).ConfigureAwait(false);
                 return null;
             case StartOutcome.Replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";

@@ -145,6 +145,9 @@ internal static class ProxyEndpoint
         // header it is what it always was, so keys stored before the header existed still match.
         var hashed = "proxy\n" + (timeoutSeconds is { } t ? $"timeout={t.ToString("R", CultureInfo.InvariantCulture)}\n" : "")
             + (callbackUrl is not null ? $"callback={callbackUrl}\n" : "") + inputElement.GetRawText();
+        var (slotOk, slot) = await Admission.TenantAdmission.EnterPreferWaitAsync(context, operation.Tenant).ConfigureAwait(false);
+        using var waiting = slot;
+        if (!slotOk) return;
         var created = await OperationStarter.StartAsync(context, operation, Encoding.UTF8.GetBytes(hashed), key, untilOutput: true).ConfigureAwait(false);
         if (created is null) return;
         context.Response.Headers[OperationIdHeader] = created.Operation.Id;

@@ -25,4 +25,8 @@ namespace Longhaul.Contracts;
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(DateTimeOffset))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(TenantLimitValues))]
+[JsonSerializable(typeof(TenantLimitsResource))]
+[JsonSerializable(typeof(TenantList))]
+[JsonSerializable(typeof(UsageList))]
 public sealed partial class LonghaulJson : JsonSerializerContext;

@@ -60,6 +60,11 @@ public static class ProblemCatalog
         new(ProblemCodes.UriTooLong, 414, "URI too long"),
         new(ProblemCodes.RequestHeadersTooLarge, 431, "Request headers too large"),
         new(ProblemCodes.HttpVersionNotSupported, 505, "HTTP version not supported"),
+        new(ProblemCodes.TenantPendingLimit, 429, "Too many pending operations"),
+        new(ProblemCodes.RateLimited, 429, "Too many requests"),
+        new(ProblemCodes.ConnectionLimit, 429, "Too many connections"),
+        new(ProblemCodes.StorageLimitExceeded, 413, "Storage limit exceeded"),
+        new(ProblemCodes.AuthRateLimited, 429, "Too many failed authentication attempts"),
     ];
 
     private static readonly FrozenDictionary<string, ProblemDefinition> ByCode = All.ToFrozenDictionary(d => d.Code, StringComparer.Ordinal);

@@ -105,4 +105,16 @@ public static class ProblemCodes
     public const string RequestHeadersTooLarge = "request_headers_too_large";
     /// <summary>505: an HTTP version the server does not speak.</summary>
     public const string HttpVersionNotSupported = "http_version_not_supported";
+
+    // Admission limits (issue 19): a tenant's limits, its create rate and connections, and failed authentication.
+    /// <summary>429: the tenant has as many pending operations as its <c>MaxPending</c> limit; nothing was stored (<c>Retry-After</c> says when to try again).</summary>
+    public const string TenantPendingLimit = "tenant_pending_limit";
+    /// <summary>429: the API key starts operations faster than its tenant's create rate (<c>Retry-After</c> says when a token is back).</summary>
+    public const string RateLimited = "rate_limited";
+    /// <summary>429: the tenant holds as many event streams and long-polls on this node as its <c>MaxConnections</c> limit.</summary>
+    public const string ConnectionLimit = "connection_limit";
+    /// <summary>413: the write would take the tenant's stored bytes (operation files, uploads) past its <c>MaxStoredBytes</c> limit; nothing was stored.</summary>
+    public const string StorageLimitExceeded = "storage_limit_exceeded";
+    /// <summary>429: too many requests with a wrong API key came from this client address in the window (<c>Retry-After</c> says when the block ends).</summary>
+    public const string AuthRateLimited = "auth_rate_limited";
 }

@@ -14,7 +14,7 @@ public sealed partial class PostgresOperationStore
             SET progress = COALESCE(@progress, progress),
                 estimated_completion = CASE WHEN @progress IS NULL THEN estimated_completion ELSE @eta END,
                 checkpoint = COALESCE(@checkpoint, checkpoint), updated_at = {Now}, last_event_seq = last_event_seq + @events
-            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
+            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning} AND (max_events IS NULL OR last_event_seq + @events <= max_events)
             RETURNING seq, last_event_seq
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -26,7 +26,7 @@ public sealed partial class PostgresOperationStore
     private const string Output = $"""
         WITH u AS (
             UPDATE operations SET updated_at = {Now}, last_event_seq = last_event_seq + 1
-            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning}
+            WHERE id = @id AND lease_epoch = @epoch AND {IsRunning} AND (max_events IS NULL OR last_event_seq + 1 <= max_events)
             RETURNING seq, last_event_seq
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -96,7 +96,7 @@ public sealed partial class PostgresOperationStore
             SET progress = COALESCE(m.progress, o.progress),
                 estimated_completion = CASE WHEN m.progress IS NULL THEN o.estimated_completion ELSE m.eta END,
                 checkpoint = COALESCE(m.checkpoint, o.checkpoint), updated_at = {Now}, last_event_seq = o.last_event_seq + m.events
-            FROM mine m WHERE o.seq = m.seq
+            FROM mine m WHERE o.seq = m.seq AND (o.max_events IS NULL OR o.last_event_seq + m.events <= o.max_events)
             RETURNING o.seq, o.id, o.last_event_seq, m.events, m.data
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -112,7 +112,7 @@ public sealed partial class PostgresOperationStore
             {FencedRows}
         ), u AS (
             UPDATE operations o SET updated_at = {Now}, last_event_seq = o.last_event_seq + 1
-            FROM mine m WHERE o.seq = m.seq
+            FROM mine m WHERE o.seq = m.seq AND (o.max_events IS NULL OR o.last_event_seq + 1 <= o.max_events)
             RETURNING o.seq, o.id, o.last_event_seq, m.data
         ), e AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -159,7 +159,7 @@ public sealed partial class PostgresOperationStore
     public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
-        return FencedWriteAsync(new PostgresFencedWrite(Record, RecordMany, p.Lease.Id, eventData is not null,
+        var written = FencedWriteAsync(new PostgresFencedWrite(Record, RecordMany, p.Lease.Id, eventData is not null,
         [
             new("progress", ToJson(p.Progress), NpgsqlDbType.Json),
             new("eta", p.EstimatedCompletion?.ToUniversalTime(), NpgsqlDbType.TimestampTz),
@@ -169,6 +169,7 @@ public sealed partial class PostgresOperationStore
             new("id", p.Lease.Id, NpgsqlDbType.Text),
             new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
         ]), cancellationToken);
+        return eventData is null ? written : FailOverEventLimitAfterAsync(written, p.Lease, 1, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -177,12 +178,12 @@ public sealed partial class PostgresOperationStore
 
     /// <summary>One event appended under the lease by <paramref name="sql"/> (its set form <paramref name="setSql"/>): output, warning.</summary>
     private Task<bool> AppendFencedEventAsync(string sql, string setSql, LeaseRef lease, string data, CancellationToken cancellationToken)
-        => FencedWriteAsync(new PostgresFencedWrite(sql, setSql, lease.Id, true,
+        => FailOverEventLimitAfterAsync(FencedWriteAsync(new PostgresFencedWrite(sql, setSql, lease.Id, true,
         [
             new("data", data, NpgsqlDbType.Json),
             new("id", lease.Id, NpgsqlDbType.Text),
             new("epoch", lease.Epoch, NpgsqlDbType.Bigint),
-        ]), cancellationToken);
+        ]), cancellationToken), lease, 1, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> CompleteAsync(CompleteParams p, CancellationToken cancellationToken)

@@ -7,9 +7,9 @@ public sealed partial class PostgresOperationStore
 {
     private const string InsertOperation = $"""
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at, trace_parent)
+                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events)
         VALUES (@id, @tenant, @kind, 0, @input, @metadata, @callback, @priority, @max, @timeout,
-                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now}, @trace)
+                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now}, @trace, @max_events)
         RETURNING {Columns}
         """;
 
@@ -69,13 +69,15 @@ public sealed partial class PostgresOperationStore
             await ExecuteAsync(scope.Command(DeleteIdempotencyKey).P("tenant", op.Tenant, NpgsqlDbType.Text).P("key", key.Key, NpgsqlDbType.Text), cancellationToken).ConfigureAwait(false);
         }
 
+        if (p.MaxPending is { } maxPending && await CountPendingAsync(scope, op.Tenant, maxPending, cancellationToken).ConfigureAwait(false) >= maxPending)
+            return new StartResult(StartOutcome.PendingLimitReached, null);
         Operation created;
         await using (var command = scope.Command(InsertOperation)
             .P("id", op.Id, NpgsqlDbType.Text).P("tenant", op.Tenant, NpgsqlDbType.Text).P("kind", op.Kind, NpgsqlDbType.Text)
             .P("input", input, NpgsqlDbType.Json).P("metadata", metadata, NpgsqlDbType.Json).P("callback", op.CallbackUrl, NpgsqlDbType.Text)
             .P("priority", op.Priority, NpgsqlDbType.Integer).P("max", op.MaxAttempts, NpgsqlDbType.Integer)
             .P("timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null, NpgsqlDbType.Bigint)
-            .P("trace", op.TraceParent, NpgsqlDbType.Text))
+            .P("trace", op.TraceParent, NpgsqlDbType.Text).P("max_events", p.MaxEvents, NpgsqlDbType.Integer))
         {
             created = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false))[0];
         }

@@ -197,6 +197,27 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // Per-tenant limit overrides (issue 19): one nullable column per limit; a missing row or a NULL uses the configured default.
+        (13, """
+            CREATE TABLE tenant_limits (
+                tenant text PRIMARY KEY,
+                weight integer,
+                max_running integer,
+                max_pending integer,
+                create_rate_per_second double precision,
+                create_burst integer,
+                max_connections integer,
+                max_events_per_operation integer,
+                max_stored_bytes bigint,
+                updated_at timestamptz NOT NULL
+            );
+            """),
+        // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit. Uploads by tenant: stored-bytes checks.
+        (14, """
+            ALTER TABLE operations ADD COLUMN max_events integer;
+            CREATE INDEX ix_uploads_tenant ON uploads (tenant);
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

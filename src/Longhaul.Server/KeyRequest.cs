@@ -13,9 +13,17 @@ internal sealed record KeyRequest(string Tenant, ApiKeyScope Scope, IReadOnlyLis
         {
             "client" => ApiKeyScope.Client,
             "worker" => ApiKeyScope.Worker,
+            "operator" => ApiKeyScope.Operator,
             _ => (ApiKeyScope?)null,
         };
-        if (parsed is not { } s) return Fail("--scope must be client or worker.");
+        if (parsed is not { } s) return Fail("--scope must be client, worker or operator.");
+        if (s == ApiKeyScope.Operator)
+        {
+            // An operator key acts on every tenant's limits and usage, never as one tenant.
+            if (tenant is not null || allTenants) return Fail("an operator key is for every tenant: give neither --tenant nor --all-tenants.");
+            if (kinds is not null) return Fail("--kinds is only for worker keys (--scope worker).");
+            return new KeyRequest(ApiKeyRecord.AllTenants, s, null, null);
+        }
         if (allTenants && tenant is not null) return Fail("give either --tenant or --all-tenants, not both.");
         if (allTenants && s != ApiKeyScope.Worker) return Fail("--all-tenants is only for worker keys (--scope worker).");
         if (kinds is not null && s != ApiKeyScope.Worker) return Fail("--kinds is only for worker keys (--scope worker).");
@@ -31,7 +39,7 @@ internal sealed record KeyRequest(string Tenant, ApiKeyScope Scope, IReadOnlyLis
     }
 
     /// <summary>What the key acts for, after "Created key {id} for " (the client key's wording is what scripts parse).</summary>
-    public string Describe() => Scope == ApiKeyScope.Client
+    public string Describe() => Scope == ApiKeyScope.Operator ? "all tenants (operator key: tenant limits and usage)" : Scope == ApiKeyScope.Client
         ? $"tenant '{Tenant}'"
         : $"{(Tenant == ApiKeyRecord.AllTenants ? "all tenants" : $"tenant '{Tenant}'")} (worker key, {(Kinds is { } k ? $"kinds {string.Join(", ", k)}" : "every remote kind")})";
 }

@@ -11,7 +11,7 @@ internal static class KeysCommand
         var command = new Command("keys", "Manage API keys. Once any key exists, every /v1 call needs one.");
 
         var tenant = new Option<string?>("--tenant") { Description = "The tenant the key acts for (a worker key claims only this tenant's operations)." };
-        var scope = new Option<string>("--scope") { Description = "client (start, read, cancel, delete; the default) or worker (only the worker protocol).", DefaultValueFactory = _ => "client" };
+        var scope = new Option<string>("--scope") { Description = "client (start, read, cancel, delete; the default), worker (only the worker protocol) or operator (every tenant's limits and usage).", DefaultValueFactory = _ => "client" };
         var allTenants = new Option<bool>("--all-tenants") { Description = "A worker key that claims every tenant's operations (platform kinds), instead of --tenant." };
         var kinds = new Option<string?>("--kinds") { Description = "A worker key's kinds, comma-separated (default: every remote kind)." };
         var createStore = new StoreArguments();
@@ -43,7 +43,12 @@ internal static class KeysCommand
             await using var opened = await listStore.OpenAsync(result, cancellationToken).ConfigureAwait(false);
             foreach (var k in await opened.Store.ListApiKeysAsync(cancellationToken).ConfigureAwait(false))
             {
-                var scopeText = k.Scope == ApiKeyScope.Worker ? $"worker{(k.Kinds is { } ks ? $" kinds={string.Join(',', ks)}" : "")}" : "client";
+                var scopeText = k.Scope switch
+                {
+                    ApiKeyScope.Worker => $"worker{(k.Kinds is { } ks ? $" kinds={string.Join(',', ks)}" : "")}",
+                    ApiKeyScope.Operator => "operator",
+                    _ => "client",
+                };
                 Console.WriteLine($"{k.Id}\t{k.Tenant}\t{scopeText}\tcreated {k.CreatedAt:u}\t{(k.RevokedAt is { } r ? $"revoked {r:u}" : "active")}");
             }
             return 0;

@@ -10,13 +10,13 @@ public sealed partial class SqliteOperationStore
         SET progress = COALESCE($progress, progress),
             estimated_completion = CASE WHEN $progress IS NULL THEN estimated_completion ELSE $eta END,
             checkpoint = COALESCE($checkpoint, checkpoint), updated_at = $now, last_event_seq = last_event_seq + $events
-        WHERE id = $id AND lease_epoch = $epoch AND status = 1
+        WHERE id = $id AND lease_epoch = $epoch AND status = 1 AND (max_events IS NULL OR last_event_seq + $events <= max_events)
         RETURNING seq, last_event_seq, attempt
         """;
 
     private const string Output = """
         UPDATE operations SET updated_at = $now, last_event_seq = last_event_seq + 1
-        WHERE id = $id AND lease_epoch = $epoch AND status = 1
+        WHERE id = $id AND lease_epoch = $epoch AND status = 1 AND (max_events IS NULL OR last_event_seq + 1 <= max_events)
         RETURNING seq, last_event_seq, attempt
         """;
 
@@ -42,7 +42,7 @@ public sealed partial class SqliteOperationStore
                 .P("$progress", progress).P("$eta", p.EstimatedCompletion?.ToUnixTimeMilliseconds())
                 .P("$checkpoint", checkpoint).P("$now", now).P("$events", eventData is null ? 0 : 1)
                 .P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
-            if (row is not { } r) return false;
+            if (row is not { } r) return eventData is not null && FailOverEventLimit(scope, p.Lease, 1, now);
             if (eventData is not null)
             {
                 AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, eventData, now);
@@ -61,7 +61,7 @@ public sealed partial class SqliteOperationStore
         => _writer.ExecuteAsync(scope =>
         {
             var now = Now();
-            if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", lease.Id).P("$epoch", lease.Epoch)) is not { } r) return false;
+            if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", lease.Id).P("$epoch", lease.Epoch)) is not { } r) return FailOverEventLimit(scope, lease, 1, now);
             AppendEvent(scope, r.OpSeq, r.LastSeq, type, data, now);
             scope.Notify(StoreNotificationKind.OperationChanged, lease.Id);
             return true;

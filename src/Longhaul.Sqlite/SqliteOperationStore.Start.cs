@@ -7,8 +7,8 @@ public sealed partial class SqliteOperationStore
 {
     private const string InsertOperation = """
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at, trace_parent)
-        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $now, $now, $now, $trace)
+                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events)
+        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $now, $now, $now, $trace, $max_events)
         """;
 
     private const string FindIdempotencyKey = "SELECT request_hash, operation_id, in_flight_until, expires_at FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
@@ -51,12 +51,13 @@ public sealed partial class SqliteOperationStore
             scope.Command(DeleteIdempotencyKey).P("$tenant", op.Tenant).P("$key", key.Key).ExecuteNonQuery();
         }
 
+        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant, maxPending) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
         scope.Command(InsertOperation)
             .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", input)
             .P("$metadata", metadata).P("$callback", op.CallbackUrl).P("$priority", op.Priority)
             .P("$max", op.MaxAttempts).P("$timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null)
-            .P("$deadline", deadline).P("$now", now).P("$trace", op.TraceParent)
+            .P("$deadline", deadline).P("$now", now).P("$trace", op.TraceParent).P("$max_events", p.MaxEvents)
             .ExecuteNonQuery();
         if (p.Idempotency is { } k)
         {

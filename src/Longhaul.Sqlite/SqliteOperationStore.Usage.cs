@@ -5,9 +5,13 @@ namespace Longhaul.Sqlite;
 public sealed partial class SqliteOperationStore
 {
     private const string SelectStorageUsage = """
-        SELECT COUNT(*), COALESCE(SUM(f.length), 0) FROM operation_files f
-        JOIN operations o ON o.seq = f.operation_seq
-        WHERE o.tenant = $tenant AND f.length > 0
+        SELECT
+            (SELECT COUNT(*) FROM operation_files f JOIN operations o ON o.seq = f.operation_seq WHERE o.tenant = $tenant AND f.length > 0),
+            (SELECT COALESCE(SUM(f.length), 0) FROM operation_files f JOIN operations o ON o.seq = f.operation_seq WHERE o.tenant = $tenant AND f.length > 0),
+            (SELECT COUNT(*) FROM uploads WHERE tenant = $tenant),
+            (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE tenant = $tenant),
+            (SELECT COUNT(*) FROM operations WHERE tenant = $tenant AND status = 0),
+            (SELECT COUNT(*) FROM operations WHERE tenant = $tenant AND status = 1)
         """;
 
     /// <inheritdoc/>
@@ -19,6 +23,12 @@ public sealed partial class SqliteOperationStore
         command.P("$tenant", p.Tenant);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new StorageUsage(reader.GetInt64(0), reader.GetInt64(1));
+        return new StorageUsage(reader.GetInt64(0), reader.GetInt64(1))
+        {
+            Uploads = reader.GetInt64(2),
+            UploadBytes = reader.GetInt64(3),
+            Pending = reader.GetInt64(4),
+            Running = reader.GetInt64(5),
+        };
     }
 }

@@ -187,6 +187,27 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // Per-tenant limit overrides (issue 19): one nullable column per limit; a missing row or a NULL uses the configured default.
+        (13, """
+            CREATE TABLE tenant_limits (
+                tenant TEXT PRIMARY KEY,
+                weight INTEGER,
+                max_running INTEGER,
+                max_pending INTEGER,
+                create_rate_per_second REAL,
+                create_burst INTEGER,
+                max_connections INTEGER,
+                max_events_per_operation INTEGER,
+                max_stored_bytes INTEGER,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+        // Admission limits (issue 19): the tenant's MaxEventsPerOperation in force when the operation was started; fenced
+        // event writes past it fail the operation (event_limit_exceeded). Null: no limit. Uploads by tenant: stored-bytes checks.
+        (14, """
+            ALTER TABLE operations ADD COLUMN max_events INTEGER;
+            CREATE INDEX ix_uploads_tenant ON uploads (tenant);
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

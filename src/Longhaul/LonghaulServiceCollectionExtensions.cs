@@ -61,6 +61,7 @@ public static class LonghaulServiceCollectionExtensions
             var needed = o.Value.ShutdownGracePeriod + TimeSpan.FromSeconds(15);
             if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
         });
+        AddTenantLimits(services, configuration);
         return new LonghaulBuilder(services, configuration);
     }
 
@@ -86,6 +87,15 @@ public static class LonghaulServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<EgressGuardOptions>, EgressGuardOptionsValidator>();
         egress.ValidateOnStart();
         services.AddSingleton(sp => new EgressGuard(sp.GetRequiredService<IOptions<EgressGuardOptions>>().Value));
+    }
+
+    private static void AddTenantLimits(IServiceCollection services, IConfiguration? configuration)
+    {
+        var tenants = services.AddOptions<Tenancy.TenantLimitsOptions>();
+        if (configuration is not null) tenants.Bind(configuration.GetSection(Tenancy.TenantLimitsOptions.SectionName));
+        services.AddSingleton<IValidateOptions<Tenancy.TenantLimitsOptions>, Tenancy.TenantLimitsOptionsValidator>();
+        tenants.ValidateOnStart();
+        services.TryAddSingleton<Tenancy.ITenantLimits, Tenancy.StoreTenantLimits>();
     }
 
     private sealed class LonghaulOptionsValidator : IValidateOptions<LonghaulEngineOptions>

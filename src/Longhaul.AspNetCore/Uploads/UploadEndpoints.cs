@@ -198,6 +198,8 @@ internal static class UploadEndpoints
         }
         var store = Store(context);
         var tenant = OperationEndpoints.Tenant(context);
+        // An upload reserves its whole length against the tenant's stored bytes when it is created.
+        if (!await Admission.TenantAdmission.StorageAllowsAsync(context, tenant, length).ConfigureAwait(false)) return null;
         var id = UploadIds.New(context.RequestServices.GetRequiredService<TimeProvider>());
         await store.CreateUploadAsync(new CreateUploadParams(id, tenant, length, metadata.Length == 0 ? null : metadata, options.Lifetime, options.Retention), context.RequestAborted).ConfigureAwait(false);
         return await store.GetUploadAsync(new GetUploadParams(tenant, id), context.RequestAborted).ConfigureAwait(false);

@@ -40,6 +40,9 @@ internal static partial class WorkerEndpoints
         }
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
+        // A waiting claim is a long-poll: it holds one of the tenant's connection slots (an all-tenant key's are tenant '*').
+        using var slot = wait > TimeSpan.Zero ? await Admission.TenantAdmission.EnterConnectionAsync(context, tenant).ConfigureAwait(false) : null;
+        if (wait > TimeSpan.Zero && slot is null) return;
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
         var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();
         var directory = services.GetRequiredService<WorkerDirectory>();

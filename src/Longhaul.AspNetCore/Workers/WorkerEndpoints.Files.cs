@@ -38,6 +38,8 @@ internal static partial class WorkerEndpoints
         }
         var lease = await VerifyLeaseAsync(context, raw, LeaseHeader).ConfigureAwait(false);
         if (lease is null) return;
+        // The tenant's stored bytes: its finished files and uploads, plus this file's size up to the end of this chunk.
+        if (!await Admission.TenantAdmission.StorageAllowsAsync(context, lease.Tenant, (long)i * OperationFileWriter.ChunkBytes + body.Length).ConfigureAwait(false)) return;
         var ok = await Store(context).WriteFileChunkAsync(new FileChunkParams(lease.Lease, name, i, body), CancellationToken.None).ConfigureAwait(false);
         if (ok) NoContent(context);
         else await LeaseLostAsync(context).ConfigureAwait(false);

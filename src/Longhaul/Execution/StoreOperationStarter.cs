@@ -13,7 +13,7 @@ namespace Longhaul.Execution;
 /// (before defaults), so a repeat with the same values replays and any other value is a reuse of the key. It is not
 /// the HTTP API's fingerprint (the request body's bytes): one key used both ways counts as two requests.
 /// </summary>
-internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules, CallbackUrlRules callbacks, LonghaulMetrics metrics) : IOperationStarter
+internal sealed class StoreOperationStarter(IOperationStore store, OperationStartRules rules, CallbackUrlRules callbacks, LonghaulMetrics metrics, Tenancy.ITenantLimits limits) : IOperationStarter
 {
     /// <summary>The store it starts on (Longhaul.Postgres starts in a caller's transaction on it).</summary>
     internal IOperationStore Store => store;
@@ -57,7 +57,9 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
 
         var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority, options.CallbackUrl);
         var claim = options.IdempotencyKey is { } k ? rules.Claim(k, Fingerprint(kind, inputElement, metadata, options), null) : null;
-        return new StartParams(operation, claim);
+        // The event limit is the operation's wherever it starts; the admission limits (rate, pending) are the HTTP API's.
+        var tenantLimits = await limits.GetAsync(options.Tenant, cancellationToken).ConfigureAwait(false);
+        return new StartParams(operation, claim) { MaxEvents = tenantLimits.MaxEventsPerOperation };
     }
 
     /// <summary>The store's answer as the starter's: the operation, or the exception for a key that cannot be used.</summary>
@@ -66,6 +68,8 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
         StartOutcome.Started => new OperationStartResult(result.Operation!, false),
         StartOutcome.Replayed => new OperationStartResult(result.Operation!, true),
         StartOutcome.KeyReused => throw new IdempotencyKeyReusedException("This idempotency key was already used with a different start."),
+        // The in-process starter sets no MaxPending (admission limits are the HTTP API's), so the store never answers this to it.
+        StartOutcome.PendingLimitReached => throw new InvalidOperationException("The tenant's pending-operation limit is reached."),
         _ => throw new IdempotencyKeyInFlightException("A request with this idempotency key is still being processed; retry later."),
     };
 

@@ -29,4 +29,17 @@ public static class OperationErrors
 
     /// <summary>An operation whose last attempt's worker stopped heartbeating, with no attempts left (the reaper's).</summary>
     public static readonly OperationError WorkerLost = new() { Code = WorkerLostCode, Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };
+
+    /// <summary>The code of <see cref="EventLimitExceeded"/>.</summary>
+    public const string EventLimitExceededCode = "event_limit_exceeded";
+
+    /// <summary>
+    /// A handler (in-process or remote) wrote past its tenant's <c>MaxEventsPerOperation</c>: the store fails the operation
+    /// in the write that would have passed it (not retried: the log is per operation, so another attempt would hit it again).
+    /// </summary>
+    public static readonly OperationError EventLimitExceeded = new()
+    {
+        Code = EventLimitExceededCode,
+        Message = "The operation wrote more events (progress, output, warnings) than its tenant's MaxEventsPerOperation allows.",
+    };
 }

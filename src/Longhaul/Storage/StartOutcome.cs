@@ -17,4 +17,7 @@ public enum StartOutcome
 
     /// <summary>The idempotency key's first request is still held in flight; nothing is stored.</summary>
     KeyInFlight,
+
+    /// <summary>The tenant has <see cref="StartParams.MaxPending"/> pending operations already; nothing is stored.</summary>
+    PendingLimitReached,
 }

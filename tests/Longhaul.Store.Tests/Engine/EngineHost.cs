@@ -66,6 +66,7 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddOperationHandler<ThrowingCallbackHandler>();
         builder.Services.AddOperationHandler<StopReasonHandler>();
         builder.Services.AddOperationHandler<LoggingHandler>();
+        builder.Services.AddOperationHandler<ChattyHandler>();
         var host = builder.Build();
         var engineHost = new EngineHost(host, owned);
         try
