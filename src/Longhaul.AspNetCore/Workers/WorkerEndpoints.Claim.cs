@@ -38,7 +38,8 @@ internal static partial class WorkerEndpoints
             await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, $"This worker key may not claim kind '{refused}' (its kinds: {string.Join(", ", allowed)}).").ConfigureAwait(false);
             return;
         }
-        var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
+        var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant,
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Longhaul.Tenancy.TenantLimitsOptions>>().Value.MaxRunning);
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
         var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();

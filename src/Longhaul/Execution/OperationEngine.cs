@@ -37,12 +37,15 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly IDisposable _subscription;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
+    private readonly int? _defaultMaxRunning;
+
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
-        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null)
+        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null, IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null)
     {
         _lifetime = lifetime;
+        _defaultMaxRunning = tenantLimits?.Value.MaxRunning;
         _store = store;
         _registry = registry;
         _retry = retry;

@@ -11,7 +11,8 @@ namespace Longhaul.Execution;
 /// left unset take the kind's defaults (<see cref="KindSettingsCatalog"/>). Field errors use the JSON paths of the HTTP
 /// request (<c>kind</c>, <c>input…</c>, <c>options.max_attempts</c>).
 /// </summary>
-internal sealed class OperationStartRules(OperationHandlerRegistry registry, KindSettingsCatalog kinds, IOptions<LonghaulEngineOptions> options, TimeProvider time)
+internal sealed class OperationStartRules(OperationHandlerRegistry registry, KindSettingsCatalog kinds, IOptions<LonghaulEngineOptions> options, TimeProvider time,
+    IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null)
 {
     public const int MaxPriority = 100;
 
@@ -63,7 +64,8 @@ internal sealed class OperationStartRules(OperationHandlerRegistry registry, Kin
     {
         var settings = kinds.For(kind);
         return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, callbackUrl, priority ?? 0,
-            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds, LonghaulTracing.CurrentTraceParent());
+            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds, LonghaulTracing.CurrentTraceParent(),
+            DefaultWeight: tenantLimits?.Value.Weight ?? 1);
     }
 
     /// <summary>The store's claim on <paramref name="key"/> for a request fingerprinted by <paramref name="requestHash"/>.</summary>
