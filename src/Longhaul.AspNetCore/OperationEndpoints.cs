@@ -33,7 +33,7 @@ internal static class OperationEndpoints
         var operation = services.GetRequiredService<OperationStartRules>().Resolve(
             Tenant(context), request.Kind!, request.Input!.Value, request.Metadata,
             options.MaxAttempts ?? parsed.Registered?.Defaults?.MaxAttempts, options.TimeoutSeconds ?? parsed.Registered?.Defaults?.TimeoutSeconds, options.Priority,
-            request.CallbackUrl);
+            request.CallbackUrl, options);
         var created = await OperationStarter.StartAsync(context, operation, parsed.Body, key).ConfigureAwait(false);
         if (created is null) return;
         if (created.WaitApplied) await WriteResourceAsync(context, 200, created.Operation).ConfigureAwait(false);

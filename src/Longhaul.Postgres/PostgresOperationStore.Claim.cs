@@ -32,7 +32,7 @@ public sealed partial class PostgresOperationStore
         """;
 
     private const string ReadyFilter = $"""
-        status = 0 AND run_after <= {Now} AND (start_by IS NULL OR start_by > {Now}) AND kind = ANY(@kinds)
+        status = 0 AND run_after <= {Now} AND (start_by IS NULL OR start_by > {Now} OR attempt > 0) AND kind = ANY(@kinds)
         AND (concurrency_key IS NULL OR (SELECT count(*) FROM operations k
              WHERE k.concurrency_key = operations.concurrency_key AND k.status = 1 AND k.tenant = operations.tenant) < COALESCE(concurrency_limit, 1))
         """;

@@ -10,7 +10,7 @@ namespace Longhaul.Sqlite;
 public sealed partial class SqliteOperationStore
 {
     private const string ReadyFilter = """
-        status = 0 AND run_after <= $now AND (start_by IS NULL OR start_by > $now) AND kind IN (SELECT value FROM json_each($kinds))
+        status = 0 AND run_after <= $now AND (start_by IS NULL OR start_by > $now OR attempt > 0) AND kind IN (SELECT value FROM json_each($kinds))
         """;
 
     // Turns: the ready operations in virtual-start order decide how many each tenant gets.

@@ -192,4 +192,24 @@ public abstract partial class OperationStoreConformanceTests
 
         Assert.Empty(await ClaimForAsync(10));
     }
+
+    [Fact]
+    public async Task ReapAsync_StartByPassed_FailsWithStartDeadlinePassedThroughTheFinalWrite()
+    {
+        var late = await StartOperationAsync(NewOp() with { StartBy = Clock.GetUtcNow() + TimeSpan.FromSeconds(5) });
+        var early = await StartOperationAsync(NewOp() with { StartBy = Clock.GetUtcNow() + TimeSpan.FromSeconds(60) });
+
+        Clock.Advance(TimeSpan.FromSeconds(4.9));
+        var before = await Store.ReapAsync(new ReapParams(), Ct);
+        Clock.Advance(TimeSpan.FromSeconds(0.1));
+        var at = await Store.ReapAsync(new ReapParams(), Ct);
+
+        Assert.Equal(0, before.Failed);
+        Assert.Equal(1, at.Failed);
+        var failed = await GetAsync(late.Id);
+        Assert.Equal(OperationStatus.Failed, failed.Status);
+        Assert.Equal(OperationErrors.StartDeadlinePassedCode, failed.Error!.Code);
+        Assert.Equal("failed", StatusOf((await EventsAsync(late.Id))[^2]));
+        Assert.Equal(OperationStatus.Pending, (await GetAsync(early.Id)).Status);
+    }
 }
