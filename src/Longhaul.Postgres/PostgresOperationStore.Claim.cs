@@ -27,7 +27,7 @@ public sealed partial class PostgresOperationStore
     /// </summary>
     internal const string ClaimLimitedLock = """
         SELECT pg_advisory_xact_lock(hashtextextended('longhaul.claim.limited.' || current_schema(), 0))
-        WHERE @dmr::integer IS NOT NULL OR EXISTS (SELECT 1 FROM tenant_limits WHERE max_running IS NOT NULL)
+        WHERE @dmr::integer IS NOT NULL OR cardinality(@cap_kinds::text[]) > 0 OR EXISTS (SELECT 1 FROM tenant_limits WHERE max_running IS NOT NULL)
            OR EXISTS (SELECT 1 FROM operations WHERE concurrency_key IS NOT NULL AND status = 0)
         """;
 
@@ -51,10 +51,14 @@ public sealed partial class PostgresOperationStore
             FROM (SELECT tenant, count(*) AS n FROM operations
                   WHERE status = 1 AND (@dmr::integer IS NOT NULL OR tenant IN (SELECT tenant FROM limits)) GROUP BY tenant) r
             FULL JOIN limits l ON l.tenant = r.tenant
+        ), kind_room AS MATERIALIZED (
+            SELECT c.kind, c.cap - (SELECT count(*) FROM operations r WHERE r.status = 1 AND r.kind = c.kind) AS room_left
+            FROM unnest(@cap_kinds::text[], @cap_limits::integer[]) AS c(kind, cap)
         ), slots AS (
             SELECT seq, tenant FROM operations
             WHERE {ReadyFilter} AND (@tenant::text IS NULL OR tenant = @tenant)
               AND tenant <> ALL(ARRAY(SELECT tenant FROM room WHERE room_left <= 0))
+              AND kind <> ALL(ARRAY(SELECT kind FROM kind_room WHERE room_left <= 0))
             ORDER BY vt, seq
             LIMIT @max
             FOR UPDATE SKIP LOCKED
@@ -62,9 +66,9 @@ public sealed partial class PostgresOperationStore
             SELECT s.tenant, LEAST(count(*), COALESCE((SELECT room_left FROM room WHERE room.tenant = s.tenant), @dmr)) AS n
             FROM slots s GROUP BY s.tenant
         ), picked AS (
-            SELECT c.seq, c.tenant, c.priority, c.concurrency_key, c.concurrency_limit
+            SELECT c.seq, c.tenant, c.kind, c.priority, c.concurrency_key, c.concurrency_limit
             FROM quota q CROSS JOIN LATERAL (
-                SELECT seq, tenant, priority, concurrency_key, concurrency_limit FROM operations
+                SELECT seq, tenant, kind, priority, concurrency_key, concurrency_limit FROM operations
                 WHERE operations.tenant = q.tenant AND {ReadyFilter}
                 ORDER BY priority DESC, seq
                 LIMIT q.n
@@ -78,12 +82,18 @@ public sealed partial class PostgresOperationStore
                       AND (b.priority > p.priority OR (b.priority = p.priority AND b.seq <= p.seq)))
                 + (SELECT count(*) FROM operations k WHERE k.concurrency_key = p.concurrency_key AND k.status = 1 AND k.tenant = p.tenant)
                   <= COALESCE(p.concurrency_limit, 1)
+        ), capped AS (
+            -- A capped kind's rank among this claim's picks within its room.
+            SELECT r.seq FROM ready r JOIN picked p ON p.seq = r.seq
+            WHERE NOT EXISTS (SELECT 1 FROM kind_room k WHERE k.kind = p.kind)
+               OR (SELECT count(*) FROM picked b WHERE b.kind = p.kind AND (b.priority > p.priority OR (b.priority = p.priority AND b.seq <= p.seq)))
+                  <= (SELECT k.room_left FROM kind_room k WHERE k.kind = p.kind)
         ), claimed AS (
             UPDATE operations o
             SET status = 1, attempt = o.attempt + 1, lease_epoch = o.lease_epoch + 1, lease_owner = @owner,
                 lease_expires_at = {Now} + @lease, started_at = COALESCE(o.started_at, {Now}), updated_at = {Now},
                 last_event_seq = o.last_event_seq + 1
-            WHERE o.seq = ANY(ARRAY(SELECT seq FROM ready))
+            WHERE o.seq = ANY(ARRAY(SELECT seq FROM capped))
             RETURNING o.*
         ), events AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
@@ -112,7 +122,9 @@ public sealed partial class PostgresOperationStore
             .P("owner", p.Owner, NpgsqlDbType.Text).P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
             .P("pre", RunningTemplate.Prefix, NpgsqlDbType.Text).P("suf", RunningTemplate.Suffix, NpgsqlDbType.Text)
             .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer)
-            .P("tenant", p.Tenant, NpgsqlDbType.Text).P("dmr", p.DefaultMaxRunning, NpgsqlDbType.Integer))
+            .P("tenant", p.Tenant, NpgsqlDbType.Text).P("dmr", p.DefaultMaxRunning, NpgsqlDbType.Integer)
+            .P("cap_kinds", p.KindCaps?.Keys.ToArray() ?? [], NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .P("cap_limits", p.KindCaps?.Values.ToArray() ?? [], NpgsqlDbType.Array | NpgsqlDbType.Integer))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             // The lock statement's result (a row or none) comes first.

@@ -15,7 +15,7 @@ public sealed partial class SqliteOperationStore
 
     // Turns: the ready operations in virtual-start order decide how many each tenant gets.
     private const string FairWalk = $"""
-        SELECT tenant, concurrency_key, concurrency_limit FROM operations INDEXED BY ix_operations_fair
+        SELECT tenant, concurrency_key, concurrency_limit, kind FROM operations INDEXED BY ix_operations_fair
         WHERE {ReadyFilter} AND ($tenant IS NULL OR tenant = $tenant)
           AND tenant NOT IN (SELECT value FROM json_each($blocked))
         ORDER BY vt, seq
@@ -23,7 +23,7 @@ public sealed partial class SqliteOperationStore
 
     // Within a tenant: priority, then age.
     private const string TenantReady = $"""
-        SELECT seq, concurrency_key, concurrency_limit FROM operations INDEXED BY ix_operations_tenant_ready
+        SELECT seq, concurrency_key, concurrency_limit, kind FROM operations INDEXED BY ix_operations_tenant_ready
         WHERE tenant = $tenant AND {ReadyFilter}
         ORDER BY priority DESC, seq
         """;
@@ -35,17 +35,29 @@ public sealed partial class SqliteOperationStore
         WHERE concurrency_key IS NOT NULL AND status < 2 AND status = 1 GROUP BY tenant, concurrency_key
         """;
 
+    private const string RunningPerKind = "SELECT kind, count(*) FROM operations INDEXED BY ix_operations_leases WHERE status = 1 GROUP BY kind";
+
     private const string TenantRunningLimits = "SELECT tenant, max_running FROM tenant_limits WHERE max_running IS NOT NULL";
 
     private List<long> PickFairly(WriteScope scope, ClaimParams p, string kinds, long now)
     {
         var room = TenantRoom(scope, p);
+        var kindRoom = KindRoom(scope, p);
+        if (kindRoom is not null)
+        {
+            // Kinds at their global cap are not walked at all.
+            var open = p.Kinds.Where(k => !kindRoom.TryGetValue(k, out var left) || left > 0).ToArray();
+            if (open.Length == 0) return [];
+            kinds = JsonSerializer.Serialize(open);
+        }
         var blocked = room is null ? "[]" : JsonSerializer.Serialize(room.Where(r => r.Value <= 0).Select(r => r.Key));
 
         // How many each tenant gets: the first Max of the walk, skipping a tenant once its room is used and an operation
         // whose concurrency key is at its limit.
         var keyRunning = KeyRunning(scope);
         var keyTaken = new Dictionary<(string, string), int>();
+        var kindTaken = new Dictionary<string, int>(StringComparer.Ordinal);
+        var kindShare = new Dictionary<(string, string), int>();
         var quota = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         int taken = 0, read = 0, readLimit = p.Max * 4 + 64;
@@ -57,9 +69,15 @@ public sealed partial class SqliteOperationStore
                 quota.TryGetValue(tenant, out var n);
                 // A tenant missing from the room map has nothing running: its whole limit (its override, else the default).
                 var left = room is null ? null : room.TryGetValue(tenant, out var r) ? r : p.DefaultMaxRunning;
-                if (n >= left || !KeyFits(walk, 1, tenant, keyRunning, keyTaken)) continue;
+                if (n >= left || !KindFits(walk, 3, kindRoom, kindTaken) || !KeyFits(walk, 1, tenant, keyRunning, keyTaken)) continue;
                 if (n == 0) order.Add(tenant);
                 quota[tenant] = n + 1;
+                if (kindRoom is not null && kindRoom.ContainsKey(walk.GetString(3)))
+                {
+                    // A capped kind's room is shared out by the walk: each tenant takes no more of it below.
+                    var share = (tenant, walk.GetString(3));
+                    kindShare[share] = kindShare.GetValueOrDefault(share) + 1;
+                }
                 taken++;
             }
         }
@@ -75,7 +93,14 @@ public sealed partial class SqliteOperationStore
             using var ready = scope.Command(TenantReady).P("$tenant", tenant).P("$now", now).P("$kinds", kinds).ExecuteReader();
             while (got < want && scanned++ < scanLimit && ready.Read())
             {
-                if (!KeyFits(ready, 1, tenant, keyRunning, keyTaken)) continue;
+                if (kindRoom is not null && kindRoom.ContainsKey(ready.GetString(3)))
+                {
+                    var share = (tenant, ready.GetString(3));
+                    if (kindShare.GetValueOrDefault(share) <= 0) continue;
+                    if (!KeyFits(ready, 1, tenant, keyRunning, keyTaken)) continue;
+                    kindShare[share]--;
+                }
+                else if (!KeyFits(ready, 1, tenant, keyRunning, keyTaken)) continue;
                 picked.Add(ready.GetInt64(0));
                 got++;
             }
@@ -119,6 +144,31 @@ public sealed partial class SqliteOperationStore
         taken.TryGetValue(key, out var inBatch);
         if (now + inBatch >= limit) return false;
         taken[key] = inBatch + 1;
+        return true;
+    }
+
+    /// <summary>The room left under each capped kind's global cap; null when no kind is capped.</summary>
+    private static Dictionary<string, int>? KindRoom(WriteScope scope, ClaimParams p)
+    {
+        if (p.KindCaps is not { Count: > 0 } caps) return null;
+        var room = new Dictionary<string, int>(caps, StringComparer.Ordinal);
+        using var reader = scope.Command(RunningPerKind).ExecuteReader();
+        while (reader.Read())
+        {
+            if (room.ContainsKey(reader.GetString(0))) room[reader.GetString(0)] -= reader.GetInt32(1);
+        }
+        return room;
+    }
+
+    /// <summary>Whether the row's kind (column <paramref name="column"/>) has room under its cap; counts it as taken when it has.</summary>
+    private static bool KindFits(Microsoft.Data.Sqlite.SqliteDataReader row, int column, Dictionary<string, int>? room, Dictionary<string, int> taken)
+    {
+        if (room is null) return true;
+        var kind = row.GetString(column);
+        if (!room.TryGetValue(kind, out var left)) return true;
+        taken.TryGetValue(kind, out var inBatch);
+        if (inBatch >= left) return false;
+        taken[kind] = inBatch + 1;
         return true;
     }
 

@@ -121,4 +121,11 @@ public sealed class LonghaulEngineOptions
     public static bool IsApiPath(string? path)
         => path is { Length: > 1 } && path[0] == '/' && path[^1] != '/' && !path.Contains("//", StringComparison.Ordinal)
            && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or '~');
+
+    /// <summary>The global caps (<see cref="OperationKindOptions.MaxConcurrency"/>) of the configured kinds; null when none has one.</summary>
+    public IReadOnlyDictionary<string, int>? KindConcurrencyCaps()
+    {
+        var caps = Kinds.Where(k => k.Value?.MaxConcurrency is not null).ToDictionary(k => k.Key, k => k.Value!.MaxConcurrency!.Value, StringComparer.Ordinal);
+        return caps.Count == 0 ? null : caps;
+    }
 }

@@ -39,7 +39,8 @@ internal static partial class WorkerEndpoints
             return;
         }
         var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant,
-            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Longhaul.Tenancy.TenantLimitsOptions>>().Value.MaxRunning);
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Longhaul.Tenancy.TenantLimitsOptions>>().Value.MaxRunning,
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulEngineOptions>>().Value.KindConcurrencyCaps());
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
         var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();

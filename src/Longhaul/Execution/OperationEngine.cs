@@ -38,6 +38,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     private readonly int? _defaultMaxRunning;
+    private readonly IReadOnlyDictionary<string, int>? _kindCaps;
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
@@ -46,6 +47,7 @@ internal sealed partial class OperationEngine : BackgroundService
     {
         _lifetime = lifetime;
         _defaultMaxRunning = tenantLimits?.Value.MaxRunning;
+        _kindCaps = options.Value.KindConcurrencyCaps();
         _store = store;
         _registry = registry;
         _retry = retry;

@@ -212,4 +212,21 @@ public abstract partial class OperationStoreConformanceTests
         Assert.Equal("failed", StatusOf((await EventsAsync(late.Id))[^2]));
         Assert.Equal(OperationStatus.Pending, (await GetAsync(early.Id)).Status);
     }
+
+    [Fact]
+    public async Task ClaimAsync_KindCap_IsNeverExceededAcrossClaimsAndOtherKindsGoOn()
+    {
+        for (var i = 0; i < 5; i++) await StartOperationAsync(tenant: i % 2 == 0 ? Tenant : OtherTenant);
+        for (var i = 0; i < 3; i++) await StartOperationAsync(kind: "other");
+        var caps = new Dictionary<string, int> { [Kind] = 2 };
+
+        var first = await Store.ClaimAsync(new ClaimParams(OwnerA, [Kind, "other"], 10, Lease, KindCaps: caps), Ct);
+        var second = await Store.ClaimAsync(new ClaimParams(OwnerB, [Kind, "other"], 10, Lease, KindCaps: caps), Ct);
+
+        Assert.Equal(2, first.Count(op => op.Kind == Kind));
+        Assert.Equal(3, first.Count(op => op.Kind == "other"));
+        Assert.Empty(second);
+        Assert.True(await SucceedAsync(first.First(op => op.Kind == Kind)));
+        Assert.Equal(Kind, Assert.Single(await Store.ClaimAsync(new ClaimParams(OwnerB, [Kind], 10, Lease, KindCaps: caps), Ct)).Kind);
+    }
 }

@@ -130,6 +130,8 @@ public sealed class PostgresClaimPlanTests : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter("max", NpgsqlDbType.Integer) { Value = 8 });
         command.Parameters.Add(new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("dmr", NpgsqlDbType.Integer) { Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("cap_kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Array.Empty<string>() });
+        command.Parameters.Add(new NpgsqlParameter("cap_limits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = Array.Empty<int>() });
         return command;
     }
 
