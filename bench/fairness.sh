@@ -65,7 +65,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-pg_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s;Maximum Pool Size=32' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD"; }
+pg_conn() { printf 'Host=%s;Port=%s;Database=%s;Username=%s;Password=%s' "$PG_HOST" "$PG_PORT" "$1" "$PG_USER" "$PG_PASSWORD"; }
 
 if [[ $BENCH_SKIP_BUILD != 1 ]]; then
   log "building $BENCH_PROJECT and src/Longhaul.Server (Release)"
@@ -122,7 +122,7 @@ drain_case() {
   label=$store-$tenants-r$round
   fresh "$store" "$label"
   Longhaul__RunWorkers=false serve "$store" "$TARGET" "create-$label"
-  "$BENCH_BIN" drain --mode create --url "$URL" --count "$FAIR_COUNT" --concurrency "$FAIR_CONCURRENCY" --api-keys-file "$keys" >"$WORK/create-$label.log" 2>&1 \
+  "$BENCH_BIN" drain --mode create --url "$URL" --count "$FAIR_COUNT" --concurrency "$FAIR_CONCURRENCY" --api-keys-file "$keys" --api-key "$(head -n 1 "$keys")" >"$WORK/create-$label.log" 2>&1 \
     || { cat "$WORK/create-$label.log"; die "create failed"; }
   stop "$LAST_PID"
   Longhaul__WorkerSlots=$FAIR_WORKER_SLOTS serve "$store" "$TARGET" "drain-$label"

@@ -15,7 +15,7 @@ public sealed partial class SqliteOperationStore
 
     // Turns: the ready operations in virtual-start order decide how many each tenant gets.
     private const string FairWalk = $"""
-        SELECT tenant, concurrency_key, concurrency_limit, kind FROM operations INDEXED BY ix_operations_fair
+        SELECT tenant, concurrency_key, concurrency_limit, kind, seq FROM operations INDEXED BY ix_operations_fair
         WHERE {ReadyFilter} AND ($tenant IS NULL OR tenant = $tenant)
           AND tenant NOT IN (SELECT value FROM json_each($blocked))
         ORDER BY vt, seq
@@ -33,6 +33,13 @@ public sealed partial class SqliteOperationStore
     private const string RunningPerKey = """
         SELECT tenant, concurrency_key, count(*) FROM operations INDEXED BY ix_operations_concurrency
         WHERE concurrency_key IS NOT NULL AND status < 2 AND status = 1 GROUP BY tenant, concurrency_key
+        """;
+
+    // Whether every ready operation has the same priority (the two ends of the ready index): then the walk's own
+    // picks are each tenant's next ones and the per-tenant pass is skipped.
+    private const string OnePriority = """
+        SELECT (SELECT priority FROM operations INDEXED BY ix_operations_ready WHERE status = 0 ORDER BY priority DESC, seq LIMIT 1)
+             = (SELECT priority FROM operations INDEXED BY ix_operations_ready WHERE status = 0 ORDER BY priority, seq DESC LIMIT 1)
         """;
 
     private const string RunningPerKind = "SELECT kind, count(*) FROM operations INDEXED BY ix_operations_leases WHERE status = 1 GROUP BY kind";
@@ -60,6 +67,7 @@ public sealed partial class SqliteOperationStore
         var kindShare = new Dictionary<(string, string), int>();
         var quota = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
+        var walked = new List<long>(p.Max);
         int taken = 0, read = 0, readLimit = p.Max * 4 + 64;
         using (var walk = scope.Command(FairWalk).P("$now", now).P("$kinds", kinds).P("$tenant", p.Tenant).P("$blocked", blocked).ExecuteReader())
         {
@@ -72,6 +80,7 @@ public sealed partial class SqliteOperationStore
                 if (n >= left || !KindFits(walk, 3, kindRoom, kindTaken) || !KeyFits(walk, 1, tenant, keyRunning, keyTaken)) continue;
                 if (n == 0) order.Add(tenant);
                 quota[tenant] = n + 1;
+                walked.Add(walk.GetInt64(4));
                 if (kindRoom is not null && kindRoom.ContainsKey(walk.GetString(3)))
                 {
                     // A capped kind's room is shared out by the walk: each tenant takes no more of it below.
@@ -82,6 +91,7 @@ public sealed partial class SqliteOperationStore
             }
         }
         if (taken == 0) return [];
+        if (scope.Command(OnePriority).ExecuteScalar() is long same && same == 1) return walked;
 
         // Which ones: each tenant's highest priority first, within the concurrency keys' limits.
         keyTaken.Clear();
