@@ -28,7 +28,7 @@ export NUGET_CERT_REVOCATION_MODE=offline DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_N
 FAIR_COUNT=${FAIR_COUNT:-20000}
 FAIR_TENANTS=${FAIR_TENANTS:-100}
 FAIR_ROUNDS=${FAIR_ROUNDS:-2}
-FAIR_STORES=${FAIR_STORES:-sqlite postgres}
+FAIR_STORES=${FAIR_STORES-sqlite postgres}
 FAIR_WORKER_SLOTS=${FAIR_WORKER_SLOTS:-128}
 FAIR_CONCURRENCY=${FAIR_CONCURRENCY:-64}
 DISPATCH_BEFORE_BIN=${DISPATCH_BEFORE_BIN:-}
@@ -101,7 +101,7 @@ fresh() {
 
 # sql STORE TARGET QUERY : one value from the store's database.
 sql() {
-  if [[ $1 == sqlite ]]; then sqlite3 -readonly "$2/longhaul.db" "$3"; else psql -X -q -t -A -d "$2" -c "$3"; fi
+  if [[ $1 == sqlite ]]; then sqlite3 -readonly "$2/longhaul.db" "$3"; else psql -X -q -t -A -d "$2" -c "SET search_path TO longhaul; $3"; fi
 }
 
 serve() { # serve STORE TARGET LABEL (settings as VAR=value before the call)
