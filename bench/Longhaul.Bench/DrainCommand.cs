@@ -23,6 +23,9 @@ internal static class DrainCommand
         var timeoutS = a.Double("timeout", 300, min: 1);
         var pollMs = a.Int("poll-ms", 20);
         var resumePath = a.Optional("resume-path");
+        // One key per line: the creates go round-robin over them (one tenant per key; bench/fairness.sh).
+        var keysFile = a.Optional("api-keys-file");
+        var keys = keysFile is null ? null : File.ReadAllLines(keysFile).Where(l => l.Length > 0).ToArray();
         // all: create then drain; create: create only (server started with workers off);
         // drain: only wait for the drain of what is already stored, timed by the server's own timestamps.
         var mode = a.Optional("mode") ?? "all";
@@ -75,6 +78,7 @@ internal static class DrainCommand
                 try
                 {
                     using var request = BenchHttp.NewPost("v1/operations", body);
+                    if (keys is { Length: > 0 }) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", keys[i % keys.Length]);
                     using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
                     var bytes = await response.Content.ReadAsByteArrayAsync();
                     if (response.IsSuccessStatusCode && BenchHttp.OperationId(response, bytes) is { } id)

@@ -33,7 +33,7 @@ internal static class OperationEndpoints
         var operation = services.GetRequiredService<OperationStartRules>().Resolve(
             Tenant(context), request.Kind!, request.Input!.Value, request.Metadata,
             options.MaxAttempts ?? parsed.Registered?.Defaults?.MaxAttempts, options.TimeoutSeconds ?? parsed.Registered?.Defaults?.TimeoutSeconds, options.Priority,
-            request.CallbackUrl);
+            request.CallbackUrl, options);
         var (slotOk, slot) = await Admission.TenantAdmission.EnterPreferWaitAsync(context, operation.Tenant).ConfigureAwait(false);
         using var waiting = slot;
         if (!slotOk) return;

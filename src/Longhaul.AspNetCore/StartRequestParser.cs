@@ -77,6 +77,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         double? timeout = null;
         var priority = 0;
         string? callbackUrl = null;
+        var scheduling = new SchedulingOptions();
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
@@ -101,7 +102,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
                     else if (value.ValueKind != JsonValueKind.Null) errors["callback_url"] = ["must be a string (an http or https URL) or null"];
                     break;
                 case "options":
-                    ValidateOptions(value, errors, ref maxAttempts, ref timeout, ref priority);
+                    ValidateOptions(value, errors, ref maxAttempts, ref timeout, ref priority, scheduling);
                     break;
                 default:
                     errors[property.Name] = ["is not a known field"];
@@ -111,11 +112,16 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
         if (kind is null && !errors.ContainsKey("kind")) errors["kind"] = ["is required"];
         if (!hasInput) input = LonghaulJsonDefaults.EmptyObject;
         if (kind is not null) rules.CheckKindAndInput(kind, input, errors, registered);
+        rules.CheckScheduling(scheduling.StartAfter, scheduling.StartBy, scheduling.ConcurrencyKey, scheduling.ConcurrencyLimit, errors);
         return errors.Count == 0
             ? new StartOperationRequest
             {
                 Kind = kind!, Input = input, Metadata = metadata, CallbackUrl = callbackUrl,
-                Options = new OperationOptions { MaxAttempts = maxAttempts, TimeoutSeconds = timeout, Priority = priority },
+                Options = new OperationOptions
+                {
+                    MaxAttempts = maxAttempts, TimeoutSeconds = timeout, Priority = priority, StartAfter = scheduling.StartAfter,
+                    StartBy = scheduling.StartBy, ConcurrencyKey = scheduling.ConcurrencyKey, ConcurrencyLimit = scheduling.ConcurrencyLimit,
+                },
             }
             : null;
     }
@@ -126,7 +132,7 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
             ? v.GetString()
             : null;
 
-    private void ValidateOptions(JsonElement value, Dictionary<string, string[]> errors, ref int? maxAttempts, ref double? timeout, ref int priority)
+    private void ValidateOptions(JsonElement value, Dictionary<string, string[]> errors, ref int? maxAttempts, ref double? timeout, ref int priority, SchedulingOptions scheduling)
     {
         if (value.ValueKind == JsonValueKind.Null) return;
         if (value.ValueKind != JsonValueKind.Object)
@@ -156,6 +162,9 @@ internal sealed class StartRequestParser(IOptions<LonghaulApiOptions> apiOptions
                     if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var p) || !OperationStartRules.PriorityAllowed(p))
                         errors["options.priority"] = [OperationStartRules.PriorityMessage];
                     else priority = p;
+                    break;
+                case "start_after" or "start_by" or "concurrency_key" or "concurrency_limit":
+                    scheduling.Read(option.Name, v, errors);
                     break;
                 default:
                     errors[$"options.{option.Name}"] = ["is not a known option"];

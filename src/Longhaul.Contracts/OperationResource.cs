@@ -39,4 +39,19 @@ public sealed record OperationResource
     public JsonElement? Result { get; init; }
     /// <summary>Why it failed or was cancelled; present only then.</summary>
     public OperationError? Error { get; init; }
+    /// <summary>
+    /// While pending: the time before which it will not start (<c>options.start_after</c>, or a retry's backoff); absent
+    /// when it may start as soon as a worker is free.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? ScheduledFor { get; init; }
+    /// <summary>The start deadline (<c>options.start_by</c>); absent when none was set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? StartBy { get; init; }
+    /// <summary>The concurrency key (<c>options.concurrency_key</c>); absent when none was set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ConcurrencyKey { get; init; }
+    /// <summary>How many operations with <see cref="ConcurrencyKey"/> may run at once; absent without a key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ConcurrencyLimit { get; init; }
 }

@@ -20,29 +20,89 @@ public sealed partial class PostgresOperationStore
     // it guesses (a join there became a hash join over a scan of the whole table).
     internal const string ClaimSettings = "SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_generic_plan;";
 
-    /// <summary>The claim statement alone (after <see cref="ClaimSettings"/> in one command); internal for the plan test.</summary>
+    /// <summary>
+    /// Runs before the claim, in the same round trip: while any running limit or concurrency key is in play, claims take
+    /// turns on one lock (per schema) so each counts the running operations the claim before it committed; otherwise no
+    /// lock is taken and claims on different nodes run side by side (ADR 0025).
+    /// </summary>
+    internal const string ClaimLimitedLock = """
+        SELECT pg_advisory_xact_lock(hashtextextended('longhaul.claim.limited.' || current_schema(), 0))
+        WHERE @dmr::integer IS NOT NULL OR cardinality(@cap_kinds::text[]) > 0 OR EXISTS (SELECT 1 FROM tenant_limits WHERE max_running IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM operations WHERE concurrency_key IS NOT NULL AND status = 0)
+        """;
+
+    private const string ReadyFilter = $"""
+        status = 0 AND run_after <= {Now} AND (start_by IS NULL OR start_by > {Now} OR attempt > 0) AND kind = ANY(@kinds)
+        AND (concurrency_key IS NULL OR (SELECT count(*) FROM operations k
+             WHERE k.concurrency_key = operations.concurrency_key AND k.status = 1 AND k.tenant = operations.tenant) < COALESCE(concurrency_limit, 1))
+        """;
+
+    /// <summary>
+    /// The claim statement alone (after <see cref="ClaimSettings"/> in one command); internal for the plan test. Tenants
+    /// take turns (ADR 0025): the ready operations in virtual-start order (<c>vt</c>) decide how many each tenant gets,
+    /// then each tenant's share is its highest-priority ready operations. Tenants at their running limit are skipped;
+    /// an operation whose concurrency key is at its limit is skipped, and a claim takes no more of one key than its room.
+    /// </summary>
     internal const string ClaimStatement = $"""
-        WITH ready AS (
-            SELECT seq FROM operations
-            WHERE status = 0 AND run_after <= {Now} AND kind = ANY(@kinds) AND (@tenant::text IS NULL OR tenant = @tenant)
-            ORDER BY priority DESC, seq
+        WITH limits AS MATERIALIZED (
+            SELECT tenant, max_running FROM tenant_limits WHERE max_running IS NOT NULL
+        ), room AS MATERIALIZED (
+            SELECT COALESCE(r.tenant, l.tenant) AS tenant, COALESCE(l.max_running, @dmr) - COALESCE(r.n, 0) AS room_left
+            FROM (SELECT tenant, count(*) AS n FROM operations
+                  WHERE status = 1 AND (@dmr::integer IS NOT NULL OR tenant IN (SELECT tenant FROM limits)) GROUP BY tenant) r
+            FULL JOIN limits l ON l.tenant = r.tenant
+        ), kind_room AS MATERIALIZED (
+            SELECT c.kind, c.cap - (SELECT count(*) FROM operations r WHERE r.status = 1 AND r.kind = c.kind) AS room_left
+            FROM unnest(@cap_kinds::text[], @cap_limits::integer[]) AS c(kind, cap)
+        ), slots AS (
+            SELECT seq, tenant FROM operations
+            WHERE {ReadyFilter} AND (@tenant::text IS NULL OR tenant = @tenant)
+              AND tenant <> ALL(ARRAY(SELECT tenant FROM room WHERE room_left <= 0))
+              AND kind <> ALL(ARRAY(SELECT kind FROM kind_room WHERE room_left <= 0))
+            ORDER BY vt, seq
             LIMIT @max
             FOR UPDATE SKIP LOCKED
+        ), quota AS (
+            SELECT s.tenant, LEAST(count(*), COALESCE((SELECT room_left FROM room WHERE room.tenant = s.tenant), @dmr)) AS n
+            FROM slots s GROUP BY s.tenant
+        ), picked AS (
+            SELECT c.seq, c.tenant, c.kind, c.priority, c.concurrency_key, c.concurrency_limit
+            FROM quota q CROSS JOIN LATERAL (
+                SELECT seq, tenant, kind, priority, concurrency_key, concurrency_limit FROM operations
+                WHERE operations.tenant = q.tenant AND {ReadyFilter}
+                ORDER BY priority DESC, seq
+                LIMIT q.n
+                FOR UPDATE SKIP LOCKED
+            ) c
+        ), ready AS (
+            -- A key's rank among this claim's picks (no window: it would sort), plus the ones of that key running.
+            SELECT p.seq FROM picked p
+            WHERE p.concurrency_key IS NULL
+               OR (SELECT count(*) FROM picked b WHERE b.tenant = p.tenant AND b.concurrency_key = p.concurrency_key
+                      AND (b.priority > p.priority OR (b.priority = p.priority AND b.seq <= p.seq)))
+                + (SELECT count(*) FROM operations k WHERE k.concurrency_key = p.concurrency_key AND k.status = 1 AND k.tenant = p.tenant)
+                  <= COALESCE(p.concurrency_limit, 1)
+        ), capped AS (
+            -- A capped kind's rank among this claim's picks within its room.
+            SELECT r.seq FROM ready r JOIN picked p ON p.seq = r.seq
+            WHERE NOT EXISTS (SELECT 1 FROM kind_room k WHERE k.kind = p.kind)
+               OR (SELECT count(*) FROM picked b WHERE b.kind = p.kind AND (b.priority > p.priority OR (b.priority = p.priority AND b.seq <= p.seq)))
+                  <= (SELECT k.room_left FROM kind_room k WHERE k.kind = p.kind)
         ), claimed AS (
             UPDATE operations o
             SET status = 1, attempt = o.attempt + 1, lease_epoch = o.lease_epoch + 1, lease_owner = @owner,
                 lease_expires_at = {Now} + @lease, started_at = COALESCE(o.started_at, {Now}), updated_at = {Now},
                 last_event_seq = o.last_event_seq + 1
-            WHERE o.seq = ANY(ARRAY(SELECT seq FROM ready))
+            WHERE o.seq = ANY(ARRAY(SELECT seq FROM capped))
             RETURNING o.*
         ), events AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
             SELECT seq, last_event_seq, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM claimed
         )
-        SELECT {Columns} FROM claimed
+        SELECT {Columns}, vt FROM claimed
         """;
 
-    private const string Claim = ClaimSettings + "\n" + ClaimStatement;
+    private const string Claim = ClaimSettings + "\n" + ClaimLimitedLock + ";\n" + ClaimStatement;
 
     private static readonly (string Prefix, string Suffix) RunningTemplate = StatusTemplate(OperationStatus.Running, null);
 
@@ -57,19 +117,24 @@ public sealed partial class PostgresOperationStore
 
     private Task<List<(long Seq, Operation Op)>> ClaimInTransactionAsync(ClaimParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
-        var claimed = new List<(long Seq, Operation Op)>();
+        var claimed = new List<(long Seq, double Vt, Operation Op)>();
         await using (var command = scope.Command(Claim)
             .P("owner", p.Owner, NpgsqlDbType.Text).P("lease", p.LeaseDuration, NpgsqlDbType.Interval)
             .P("pre", RunningTemplate.Prefix, NpgsqlDbType.Text).P("suf", RunningTemplate.Suffix, NpgsqlDbType.Text)
             .P("kinds", p.Kinds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text).P("max", p.Max, NpgsqlDbType.Integer)
-            .P("tenant", p.Tenant, NpgsqlDbType.Text))
+            .P("tenant", p.Tenant, NpgsqlDbType.Text).P("dmr", p.DefaultMaxRunning, NpgsqlDbType.Integer)
+            .P("cap_kinds", p.KindCaps?.Keys.ToArray() ?? [], NpgsqlDbType.Array | NpgsqlDbType.Text)
+            .P("cap_limits", p.KindCaps?.Values.ToArray() ?? [], NpgsqlDbType.Array | NpgsqlDbType.Integer))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), ReadOperation(reader)));
+            // The lock statement's result (a row or none) comes first.
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) { }
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) claimed.Add((reader.GetInt64(0), reader.GetDouble(32), ReadOperation(reader)));
         }
-        // The order the ready index gave them: highest priority first, then oldest.
-        claimed.Sort(static (a, b) => a.Op.Priority != b.Op.Priority ? b.Op.Priority.CompareTo(a.Op.Priority) : a.Seq.CompareTo(b.Seq));
-        foreach (var (_, op) in claimed) scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
-        return claimed;
+        // Turns first (virtual start), then priority, then age.
+        claimed.Sort(static (a, b) => a.Vt != b.Vt ? a.Vt.CompareTo(b.Vt) : a.Op.Priority != b.Op.Priority ? b.Op.Priority.CompareTo(a.Op.Priority) : a.Seq.CompareTo(b.Seq));
+        foreach (var (_, _, op) in claimed) scope.Notify(StoreNotificationKind.OperationChanged, op.Id);
+        return claimed.ConvertAll(c => (c.Seq, c.Op));
     }, cancellationToken);
 }

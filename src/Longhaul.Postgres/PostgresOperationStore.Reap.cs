@@ -39,6 +39,14 @@ public sealed partial class PostgresOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    // Issue 19: a first attempt not started by options.start_by (a retry has started, so it is not held to it).
+    private const string ReapStartDeadlines = $"""
+        UPDATE operations SET status = 3, error = @error, finished_at = {Now}, updated_at = {Now}, estimated_completion = NULL,
+            last_event_seq = last_event_seq + 2
+        WHERE status = 0 AND start_by IS NOT NULL AND start_by <= {Now} AND attempt = 0
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
     /// <inheritdoc/>
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => WriteAsync(async scope =>
     {
@@ -66,6 +74,12 @@ public sealed partial class PostgresOperationStore
         foreach (var r in await RowsAsync(scope.Command(ReapDeadlines).P("all", p.AllLeasesOf, NpgsqlDbType.Boolean).P("error", ToJson(OperationErrors.DeadlineExceeded), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
         {
             await AppendFinalAsync(scope, r, OperationStatus.Failed, OperationErrors.DeadlineExceeded, cancellationToken).ConfigureAwait(false);
+            scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+            failed++;
+        }
+        foreach (var r in await RowsAsync(scope.Command(ReapStartDeadlines).P("error", ToJson(OperationErrors.StartDeadlinePassed), NpgsqlDbType.Json), cancellationToken).ConfigureAwait(false))
+        {
+            await AppendFinalAsync(scope, r, OperationStatus.Failed, OperationErrors.StartDeadlinePassed, cancellationToken).ConfigureAwait(false);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

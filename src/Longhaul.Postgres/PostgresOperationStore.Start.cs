@@ -7,10 +7,23 @@ public sealed partial class PostgresOperationStore
 {
     private const string InsertOperation = $"""
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events)
+                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events, concurrency_key, concurrency_limit, start_by, vt)
         VALUES (@id, @tenant, @kind, 0, @input, @metadata, @callback, @priority, @max, @timeout,
-                {Now} + @timeout * interval '1 millisecond', {Now}, {Now}, {Now}, @trace, @max_events)
+                {Now} + @timeout * interval '1 millisecond', GREATEST({Now}, COALESCE(@start_after, {Now})), {Now}, {Now}, @trace, @max_events,
+                @ckey, @climit, @start_by, {VirtualStart})
         RETURNING {Columns}
+        """;
+
+    /// <summary>
+    /// The new operation's virtual start (ADR 0025, start-time fair queuing): one turn (1 / weight) after the tenant's
+    /// last waiting operation, but never before the system's virtual time: the latest virtual start among running
+    /// operations (else the earliest waiting one). So a tenant that was idle rejoins at the front, right after the work
+    /// already started, instead of behind everyone's backlog, and cannot bank turns while idle.
+    /// </summary>
+    private const string VirtualStart = """
+        GREATEST(COALESCE((SELECT max(vt) FROM operations WHERE status = 0 AND tenant = @tenant), -1e300)
+                + 1.0 / COALESCE((SELECT weight FROM tenant_limits WHERE tenant = @tenant), @weight),
+            COALESCE((SELECT max(vt) FROM operations WHERE status = 1), (SELECT min(vt) FROM operations WHERE status = 0), 0))
         """;
 
     /// <summary>Serializes creations that share an idempotency key (the row may not exist yet, so a row lock cannot).</summary>
@@ -77,7 +90,10 @@ public sealed partial class PostgresOperationStore
             .P("input", input, NpgsqlDbType.Json).P("metadata", metadata, NpgsqlDbType.Json).P("callback", op.CallbackUrl, NpgsqlDbType.Text)
             .P("priority", op.Priority, NpgsqlDbType.Integer).P("max", op.MaxAttempts, NpgsqlDbType.Integer)
             .P("timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null, NpgsqlDbType.Bigint)
-            .P("trace", op.TraceParent, NpgsqlDbType.Text).P("max_events", p.MaxEvents, NpgsqlDbType.Integer))
+            .P("trace", op.TraceParent, NpgsqlDbType.Text).P("max_events", p.MaxEvents, NpgsqlDbType.Integer)
+            .P("start_after", op.StartAfter?.ToUniversalTime(), NpgsqlDbType.TimestampTz).P("start_by", op.StartBy?.ToUniversalTime(), NpgsqlDbType.TimestampTz)
+            .P("ckey", op.ConcurrencyKey, NpgsqlDbType.Text).P("climit", op.ConcurrencyKey is null ? null : op.ConcurrencyLimit ?? 1, NpgsqlDbType.Integer)
+            .P("weight", Math.Max(1, op.DefaultWeight), NpgsqlDbType.Integer))
         {
             created = (await ReadAllAsync(command, cancellationToken).ConfigureAwait(false))[0];
         }

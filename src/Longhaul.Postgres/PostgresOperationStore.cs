@@ -25,7 +25,8 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
     private const string Columns = """
         seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
         deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
-        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent,
+        concurrency_key, concurrency_limit, start_by
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -272,6 +273,9 @@ public sealed partial class PostgresOperationStore : IOperationStore, IAsyncDisp
         LeaseExpiresAt = Time(r, 26),
         LastEventSeq = r.GetInt64(27),
         TraceParent = r.IsDBNull(28) ? null : r.GetString(28),
+        ConcurrencyKey = r.IsDBNull(29) ? null : r.GetString(29),
+        ConcurrencyLimit = r.IsDBNull(30) ? null : r.GetInt32(30),
+        StartBy = Time(r, 31),
     };
 
     private static async Task<List<Operation>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

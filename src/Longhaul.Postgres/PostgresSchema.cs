@@ -218,6 +218,19 @@ internal static class PostgresSchema
             ALTER TABLE operations ADD COLUMN max_events integer;
             CREATE INDEX ix_uploads_tenant ON uploads (tenant);
             """),
+        // Fair scheduling (issue 19, ADR 0025): each operation's virtual start (`vt`, start-time fair queuing over tenants),
+        // walked by the claim in (vt, seq) order; priority within a tenant by (tenant, priority DESC, seq). Concurrency keys
+        // and a start deadline.
+        (23, """
+            ALTER TABLE operations ADD COLUMN vt double precision NOT NULL DEFAULT 0,
+                ADD COLUMN concurrency_key text, ADD COLUMN concurrency_limit integer, ADD COLUMN start_by timestamptz;
+            CREATE INDEX ix_operations_fair ON operations (vt, seq) WHERE status = 0;
+            CREATE INDEX ix_operations_tenant_ready ON operations (tenant, priority DESC, seq) WHERE status = 0;
+            CREATE INDEX ix_operations_tenant_vt ON operations (tenant, vt) WHERE status = 0;
+            CREATE INDEX ix_operations_running_vt ON operations (vt) WHERE status = 1;
+            CREATE INDEX ix_operations_concurrency ON operations (concurrency_key, status) WHERE concurrency_key IS NOT NULL AND status < 2;
+            CREATE INDEX ix_operations_start_by ON operations (start_by) WHERE status = 0 AND start_by IS NOT NULL;
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

@@ -6,15 +6,12 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
-    private const string Claim = $"""
+    private const string ClaimSeqs = $"""
         UPDATE operations
         SET status = 1, attempt = attempt + 1, lease_epoch = lease_epoch + 1, lease_owner = $owner,
             lease_expires_at = $now + $lease, started_at = COALESCE(started_at, $now), updated_at = $now,
             last_event_seq = last_event_seq + 1
-        WHERE seq IN (SELECT seq FROM operations
-                      WHERE status = 0 AND run_after <= $now AND kind IN (SELECT value FROM json_each($kinds))
-                        AND ($tenant IS NULL OR tenant = $tenant)
-                      ORDER BY priority DESC, seq LIMIT $max)
+        WHERE seq IN (SELECT value FROM json_each($seqs)) AND status = 0
         RETURNING {Columns}
         """;
 
@@ -25,14 +22,19 @@ public sealed partial class SqliteOperationStore
         var rows = await _writer.ExecuteAsync(scope =>
         {
             var now = Now();
-            var claimed = new List<object?[]>();
-            using (var reader = scope.Command(Claim)
+            var picked = PickFairly(scope, p, kinds, now);
+            var claimed = new List<object?[]>(picked.Count);
+            if (picked.Count == 0) return claimed;
+            using (var reader = scope.Command(ClaimSeqs)
                 .P("$owner", p.Owner).P("$now", now).P("$lease", (long)p.LeaseDuration.TotalMilliseconds)
-                .P("$kinds", kinds).P("$max", p.Max).P("$tenant", p.Tenant)
-                .ExecuteReader())
+                .P("$seqs", JsonSerializer.Serialize(picked)).ExecuteReader())
             {
                 while (reader.Read()) claimed.Add(Row(reader));
             }
+            // The order they were picked in: turns over tenants, priority within each.
+            var order = new Dictionary<long, int>(picked.Count);
+            for (var i = 0; i < picked.Count; i++) order[picked[i]] = i;
+            claimed.Sort((a, b) => order[(long)a[0]!].CompareTo(order[(long)b[0]!]));
             foreach (var row in claimed)
             {
                 // Columns 0 (seq), 9 (attempt), 27 (last_event_seq): see Columns.

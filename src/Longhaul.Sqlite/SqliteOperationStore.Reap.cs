@@ -38,6 +38,14 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt, id
         """;
 
+    // Issue 19: a first attempt not started by options.start_by (a retry has started, so it is not held to it).
+    private const string ReapStartDeadlines = """
+        UPDATE operations SET status = 3, error = $error, finished_at = $now, updated_at = $now, estimated_completion = NULL,
+            last_event_seq = last_event_seq + 2
+        WHERE status = 0 AND start_by IS NOT NULL AND start_by <= $now AND attempt = 0
+        RETURNING seq, last_event_seq, attempt, id
+        """;
+
     /// <inheritdoc/>
     public Task<ReapResult> ReapAsync(ReapParams p, CancellationToken cancellationToken) => _writer.ExecuteAsync(scope =>
     {
@@ -65,6 +73,12 @@ public sealed partial class SqliteOperationStore
         foreach (var r in Rows(scope.Command(ReapDeadlines).P("$cutoff", cutoff).P("$now", now).P("$error", ToJson(OperationErrors.DeadlineExceeded))))
         {
             AppendFinal(scope, r, OperationStatus.Failed, OperationErrors.DeadlineExceeded, now);
+            scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
+            failed++;
+        }
+        foreach (var r in Rows(scope.Command(ReapStartDeadlines).P("$now", now).P("$error", ToJson(OperationErrors.StartDeadlinePassed))))
+        {
+            AppendFinal(scope, r, OperationStatus.Failed, OperationErrors.StartDeadlinePassed, now);
             scope.Notify(StoreNotificationKind.OperationChanged, r.Id);
             failed++;
         }

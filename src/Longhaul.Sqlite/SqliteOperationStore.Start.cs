@@ -5,10 +5,23 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
-    private const string InsertOperation = """
+    private const string InsertOperation = $"""
         INSERT INTO operations (id, tenant, kind, status, input, metadata, callback_url, priority, max_attempts, timeout_ms,
-                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events)
-        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $now, $now, $now, $trace, $max_events)
+                                deadline_at, run_after, created_at, updated_at, trace_parent, max_events, concurrency_key, concurrency_limit, start_by, vt)
+        VALUES ($id, $tenant, $kind, 0, $input, $metadata, $callback, $priority, $max, $timeout, $deadline, $runAfter, $now, $now, $trace, $max_events,
+                $ckey, $climit, $startBy, {VirtualStart})
+        """;
+
+    /// <summary>
+    /// The new operation's virtual start (ADR 0025, start-time fair queuing): one turn (1 / weight) after the tenant's
+    /// last waiting operation, but never before the system's virtual time: the latest virtual start among running
+    /// operations (else the earliest waiting one). So a tenant that was idle rejoins at the front, right after the work
+    /// already started, instead of behind everyone's backlog, and cannot bank turns while idle.
+    /// </summary>
+    private const string VirtualStart = """
+        MAX(COALESCE((SELECT MAX(vt) FROM operations WHERE status = 0 AND tenant = $tenant), -1e300)
+                + 1.0 / COALESCE((SELECT weight FROM tenant_limits WHERE tenant = $tenant), $weight),
+            COALESCE((SELECT MAX(vt) FROM operations WHERE status = 1), (SELECT MIN(vt) FROM operations WHERE status = 0), 0))
         """;
 
     private const string FindIdempotencyKey = "SELECT request_hash, operation_id, in_flight_until, expires_at FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
@@ -53,11 +66,14 @@ public sealed partial class SqliteOperationStore
 
         if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant, maxPending) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
+        var runAfter = op.StartAfter is { } after ? Math.Max(now, after.ToUnixTimeMilliseconds()) : now;
         scope.Command(InsertOperation)
             .P("$id", op.Id).P("$tenant", op.Tenant).P("$kind", op.Kind).P("$input", input)
             .P("$metadata", metadata).P("$callback", op.CallbackUrl).P("$priority", op.Priority)
             .P("$max", op.MaxAttempts).P("$timeout", op.TimeoutSeconds is { } ts ? (long)(ts * 1000) : null)
             .P("$deadline", deadline).P("$now", now).P("$trace", op.TraceParent).P("$max_events", p.MaxEvents)
+            .P("$runAfter", runAfter).P("$ckey", op.ConcurrencyKey).P("$climit", op.ConcurrencyKey is null ? null : op.ConcurrencyLimit ?? 1)
+            .P("$startBy", op.StartBy?.ToUnixTimeMilliseconds()).P("$weight", Math.Max(1, op.DefaultWeight))
             .ExecuteNonQuery();
         if (p.Idempotency is { } k)
         {
@@ -83,8 +99,11 @@ public sealed partial class SqliteOperationStore
             DeadlineAt = deadline is { } d ? Time(d) : null,
             CreatedAt = Time(now),
             UpdatedAt = Time(now),
-            RunAfter = Time(now),
+            RunAfter = Time(runAfter),
             TraceParent = op.TraceParent,
+            ConcurrencyKey = op.ConcurrencyKey,
+            ConcurrencyLimit = op.ConcurrencyKey is null ? null : op.ConcurrencyLimit ?? 1,
+            StartBy = op.StartBy,
         };
         return new StartResult(StartOutcome.Started, created);
     }

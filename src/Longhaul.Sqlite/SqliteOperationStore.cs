@@ -15,7 +15,8 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
     private const string Columns = """
         seq, id, tenant, kind, status, input, metadata, callback_url, priority, attempt, max_attempts, timeout_ms,
         deadline_at, run_after, created_at, updated_at, started_at, finished_at, progress, estimated_completion,
-        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent
+        cancel_requested, result, error, checkpoint, lease_owner, lease_epoch, lease_expires_at, last_event_seq, trace_parent,
+        concurrency_key, concurrency_limit, start_by
         """;
 
     private readonly string _connectionString;
@@ -159,6 +160,9 @@ public sealed partial class SqliteOperationStore : IOperationStore, IAsyncDispos
         LeaseExpiresAt = Time(v[26]),
         LastEventSeq = (long)v[27]!,
         TraceParent = v[28] as string,
+        ConcurrencyKey = v[29] as string,
+        ConcurrencyLimit = v[30] is long limit ? (int)limit : null,
+        StartBy = Time(v[31]),
     };
 
     private static Operation? SelectInWriter(WriteScope scope, string? tenant, string id)

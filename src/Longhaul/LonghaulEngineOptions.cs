@@ -64,6 +64,11 @@ public sealed class LonghaulEngineOptions
     /// <summary>Upper bound for <c>options.timeout_seconds</c>. Defaults to 30 days.</summary>
     public TimeSpan MaxTimeout { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How far ahead <c>options.start_after</c> and <c>options.start_by</c> may be. Defaults to 30 days.
+    /// </summary>
+    public TimeSpan MaxStartDelay { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>First retry delay; doubles each attempt, with full jitter. Defaults to 1 second.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -106,6 +111,7 @@ public sealed class LonghaulEngineOptions
         if (!IsApiPath(ApiPath))
             errors.Add($"Longhaul:ApiPath must start with '/', not end with '/', and hold only letters, digits and '/', '-', '_', '.', '~' (is '{ApiPath}').");
         if (MaxTimeout <= TimeSpan.Zero) errors.Add("Longhaul:MaxTimeout must be positive.");
+        if (MaxStartDelay <= TimeSpan.Zero) errors.Add("Longhaul:MaxStartDelay must be positive.");
         if (!(DeadlineWarningFraction is > 0 and <= 1)) errors.Add($"Longhaul:DeadlineWarningFraction must be above 0 and at most 1 (is {DeadlineWarningFraction}).");
         foreach (var (kind, settings) in Kinds) settings?.Validate($"Longhaul:Kinds:{kind}:", this, errors);
         return errors;
@@ -115,4 +121,11 @@ public sealed class LonghaulEngineOptions
     public static bool IsApiPath(string? path)
         => path is { Length: > 1 } && path[0] == '/' && path[^1] != '/' && !path.Contains("//", StringComparison.Ordinal)
            && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.' or '~');
+
+    /// <summary>The global caps (<see cref="OperationKindOptions.MaxConcurrency"/>) of the configured kinds; null when none has one.</summary>
+    public IReadOnlyDictionary<string, int>? KindConcurrencyCaps()
+    {
+        var caps = Kinds.Where(k => k.Value?.MaxConcurrency is not null).ToDictionary(k => k.Key, k => k.Value!.MaxConcurrency!.Value, StringComparer.Ordinal);
+        return caps.Count == 0 ? null : caps;
+    }
 }

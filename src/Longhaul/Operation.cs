@@ -65,6 +65,15 @@ public sealed record Operation
     /// <summary>The W3C <c>traceparent</c> of the trace that started the operation, when one was recorded (tracing on).</summary>
     public string? TraceParent { get; init; }
 
+    /// <summary>The operation's concurrency key (<c>options.concurrency_key</c>), when it has one.</summary>
+    public string? ConcurrencyKey { get; init; }
+
+    /// <summary>How many operations with <see cref="ConcurrencyKey"/> may run at once; null without a key.</summary>
+    public int? ConcurrencyLimit { get; init; }
+
+    /// <summary>The start deadline (<c>options.start_by</c>): not started by then, it ends as <c>start_deadline_passed</c>.</summary>
+    public DateTimeOffset? StartBy { get; init; }
+
     /// <summary>Whether the operation is in a final state (succeeded, failed or cancelled).</summary>
     public bool Done => Status.IsTerminal();
 
@@ -88,5 +97,9 @@ public sealed record Operation
         Metadata = Metadata,
         Result = Status == OperationStatus.Succeeded ? Result : null,
         Error = Status is OperationStatus.Failed or OperationStatus.Cancelled ? Error : null,
+        ScheduledFor = Status == OperationStatus.Pending && RunAfter > UpdatedAt ? RunAfter : null,
+        StartBy = StartBy,
+        ConcurrencyKey = ConcurrencyKey,
+        ConcurrencyLimit = ConcurrencyKey is null ? null : ConcurrencyLimit ?? 1,
     };
 }

@@ -36,6 +36,12 @@ public sealed class OperationKindOptions
     public int? Slots { get; set; }
 
     /// <summary>
+    /// How many operations of this kind run at once in all, across every node and remote worker; 1 or more. Defaults
+    /// to null: no global cap.
+    /// </summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary>
     /// Adds the problems with these settings to <paramref name="errors"/>, each naming the setting as
     /// <paramref name="prefix"/> + its name (e.g. <c>Longhaul:Kinds:sleep:</c> + <c>Slots</c>).
     /// </summary>
@@ -49,5 +55,6 @@ public sealed class OperationKindOptions
         if (RetryMaxDelay is { } x && x < TimeSpan.Zero) errors.Add($"{prefix}RetryMaxDelay must not be negative (is {x}).");
         if (Slots is { } s && (s < 1 || s > engine.WorkerSlots))
             errors.Add($"{prefix}Slots must be between 1 and Longhaul:WorkerSlots ({engine.WorkerSlots}) (is {s}).");
+        if (MaxConcurrency is < 1) errors.Add($"{prefix}MaxConcurrency must be 1 or more (is {MaxConcurrency}).");
     }
 }

@@ -38,7 +38,9 @@ internal static partial class WorkerEndpoints
             await ProblemResults.WriteAsync(context, ProblemCodes.WrongKeyScope, $"This worker key may not claim kind '{refused}' (its kinds: {string.Join(", ", allowed)}).").ConfigureAwait(false);
             return;
         }
-        var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant);
+        var p = new ClaimParams("remote/" + worker, kinds!, max, engine.LeaseDuration, tenant == ApiKeyRecord.AllTenants ? null : tenant,
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Longhaul.Tenancy.TenantLimitsOptions>>().Value.MaxRunning,
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LonghaulEngineOptions>>().Value.KindConcurrencyCaps());
         var wait = TimeSpan.FromSeconds(Math.Min(waitSeconds, api.LongPollMax.TotalSeconds));
         // A waiting claim is a long-poll: it holds one of the tenant's connection slots (an all-tenant key's are tenant '*').
         using var slot = wait > TimeSpan.Zero ? await Admission.TenantAdmission.EnterConnectionAsync(context, tenant).ConfigureAwait(false) : null;

@@ -77,7 +77,7 @@ internal sealed partial class OperationEngine
 
     private async Task<int> ClaimAndStartAsync(IReadOnlyList<string> kinds, int max, CancellationToken cancellationToken)
     {
-        var operations = await _store.ClaimAsync(new ClaimParams(_owner, kinds, max, _options.LeaseDuration), cancellationToken).ConfigureAwait(false);
+        var operations = await _store.ClaimAsync(new ClaimParams(_owner, kinds, max, _options.LeaseDuration, DefaultMaxRunning: _defaultMaxRunning, KindCaps: _kindCaps), cancellationToken).ConfigureAwait(false);
         foreach (var operation in operations) Start(operation);
         return operations.Count;
     }

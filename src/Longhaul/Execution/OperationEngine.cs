@@ -37,12 +37,17 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly IDisposable _subscription;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
+    private readonly int? _defaultMaxRunning;
+    private readonly IReadOnlyDictionary<string, int>? _kindCaps;
+
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
-        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null)
+        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null, IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null)
     {
         _lifetime = lifetime;
+        _defaultMaxRunning = tenantLimits?.Value.MaxRunning;
+        _kindCaps = options.Value.KindConcurrencyCaps();
         _store = store;
         _registry = registry;
         _retry = retry;

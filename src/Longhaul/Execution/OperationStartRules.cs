@@ -11,7 +11,8 @@ namespace Longhaul.Execution;
 /// left unset take the kind's defaults (<see cref="KindSettingsCatalog"/>). Field errors use the JSON paths of the HTTP
 /// request (<c>kind</c>, <c>input…</c>, <c>options.max_attempts</c>).
 /// </summary>
-internal sealed class OperationStartRules(OperationHandlerRegistry registry, KindSettingsCatalog kinds, IOptions<LonghaulEngineOptions> options, TimeProvider time)
+internal sealed class OperationStartRules(OperationHandlerRegistry registry, KindSettingsCatalog kinds, IOptions<LonghaulEngineOptions> options, TimeProvider time,
+    IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null)
 {
     public const int MaxPriority = 100;
 
@@ -55,15 +56,57 @@ internal sealed class OperationStartRules(OperationHandlerRegistry registry, Kin
         if (priority is { } p && !PriorityAllowed(p)) errors["options.priority"] = [PriorityMessage];
     }
 
+    /// <summary>The longest <c>options.concurrency_key</c>, in characters.</summary>
+    public const int MaxConcurrencyKeyLength = 200;
+
+    /// <summary>The highest <c>options.concurrency_limit</c>.</summary>
+    public const int MaxConcurrencyLimit = 1000;
+
+    /// <summary>
+    /// Adds an error for each scheduling option out of range: <c>start_after</c> at most <c>MaxStartDelay</c> ahead,
+    /// <c>start_by</c> in the future, after <c>start_after</c> and at most <c>MaxStartDelay</c> ahead, a key of 1 to
+    /// <see cref="MaxConcurrencyKeyLength"/> printable characters, a limit from 1 to <see cref="MaxConcurrencyLimit"/> and only with a key.
+    /// </summary>
+    public void CheckScheduling(DateTimeOffset? startAfter, DateTimeOffset? startBy, string? concurrencyKey, int? concurrencyLimit, IDictionary<string, string[]> errors)
+    {
+        var now = time.GetUtcNow();
+        var horizon = now + options.Value.MaxStartDelay;
+        if (startAfter > horizon) errors["options.start_after"] = [$"must be at most {options.Value.MaxStartDelay.TotalSeconds} seconds ahead (Longhaul:MaxStartDelay)"];
+        if (startBy is { } by)
+        {
+            if (by <= now) errors["options.start_by"] = ["must be in the future"];
+            else if (startAfter is { } after && by <= after) errors["options.start_by"] = ["must be after options.start_after"];
+            else if (by > horizon) errors["options.start_by"] = [$"must be at most {options.Value.MaxStartDelay.TotalSeconds} seconds ahead (Longhaul:MaxStartDelay)"];
+        }
+        if (concurrencyKey is not null && !IsValidConcurrencyKey(concurrencyKey))
+            errors["options.concurrency_key"] = [$"must be 1 to {MaxConcurrencyKeyLength} characters, none of them control characters"];
+        if (concurrencyLimit is { } limit)
+        {
+            if (limit is < 1 or > MaxConcurrencyLimit) errors["options.concurrency_limit"] = [$"must be an integer from 1 to {MaxConcurrencyLimit}"];
+            else if (concurrencyKey is null) errors["options.concurrency_limit"] = ["needs options.concurrency_key"];
+        }
+    }
+
+    /// <summary>1 to <see cref="MaxConcurrencyKeyLength"/> characters, no control characters.</summary>
+    public static bool IsValidConcurrencyKey(string key) => key.Length is >= 1 and <= MaxConcurrencyKeyLength && !key.Any(char.IsControl);
+
     /// <summary>
     /// The operation to store: a new id, and the kind's defaults for the options left unset. A
     /// <paramref name="callbackUrl"/> must have passed <c>CallbackUrlRules</c> already.
     /// </summary>
-    public OperationToStart Resolve(string tenant, string kind, JsonElement input, JsonElement? metadata, int? maxAttempts, double? timeoutSeconds, int? priority, string? callbackUrl = null)
+    public OperationToStart Resolve(string tenant, string kind, JsonElement input, JsonElement? metadata, int? maxAttempts, double? timeoutSeconds, int? priority, string? callbackUrl = null,
+        Contracts.OperationOptions? scheduling = null)
     {
         var settings = kinds.For(kind);
         return new OperationToStart(OperationIds.New(time), tenant, kind, input, metadata, callbackUrl, priority ?? 0,
-            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds, LonghaulTracing.CurrentTraceParent());
+            maxAttempts ?? settings.MaxAttempts, timeoutSeconds ?? settings.TimeoutSeconds, LonghaulTracing.CurrentTraceParent(),
+            DefaultWeight: tenantLimits?.Value.Weight ?? 1)
+        {
+            StartAfter = scheduling?.StartAfter,
+            StartBy = scheduling?.StartBy,
+            ConcurrencyKey = scheduling?.ConcurrencyKey,
+            ConcurrencyLimit = scheduling?.ConcurrencyKey is null ? null : scheduling.ConcurrencyLimit ?? 1,
+        };
     }
 
     /// <summary>The store's claim on <paramref name="key"/> for a request fingerprinted by <paramref name="requestHash"/>.</summary>

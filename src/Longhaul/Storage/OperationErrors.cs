@@ -11,6 +11,8 @@ public static class OperationErrors
     public const string DeadlineExceededCode = "deadline_exceeded";
     /// <summary>The code of <see cref="WorkerLost"/>.</summary>
     public const string WorkerLostCode = "worker_lost";
+    /// <summary>The code of <see cref="StartDeadlinePassed"/>.</summary>
+    public const string StartDeadlinePassedCode = "start_deadline_passed";
 
     /// <summary>An attempt that failed with an unexpected exception and will be retried; the exception is only logged.</summary>
     public const string InternalErrorCode = "internal_error";
@@ -26,6 +28,9 @@ public static class OperationErrors
 
     /// <summary>An operation stopped by its deadline (<c>options.timeout_seconds</c>), as the reaper finds it.</summary>
     public static readonly OperationError DeadlineExceeded = new() { Code = DeadlineExceededCode, Message = "The operation did not finish within its timeout." };
+
+    /// <summary>An operation whose first attempt had not started by its <c>options.start_by</c> (the reaper's).</summary>
+    public static readonly OperationError StartDeadlinePassed = new() { Code = StartDeadlinePassedCode, Message = "No attempt started by the operation's start_by time." };
 
     /// <summary>An operation whose last attempt's worker stopped heartbeating, with no attempts left (the reaper's).</summary>
     public static readonly OperationError WorkerLost = new() { Code = WorkerLostCode, Message = "The worker running the last attempt stopped heartbeating and no attempts are left." };

@@ -14,6 +14,13 @@ namespace Longhaul.Storage;
 /// <param name="MaxAttempts">Attempts before it fails.</param>
 /// <param name="TimeoutSeconds">The overall deadline from now (store clock), when set.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> of the trace that started it, when one was recorded; each attempt's trace links to it.</param>
+/// <param name="StartAfter">Not claimed before this time (<c>options.start_after</c>); null: at once.</param>
+/// <param name="StartBy">Ends as <c>start_deadline_passed</c> if no attempt started by this time (<c>options.start_by</c>).</param>
+/// <param name="ConcurrencyKey">At most <see cref="ConcurrencyLimit"/> operations with this key run at once, across nodes.</param>
+/// <param name="ConcurrencyLimit">The limit of <see cref="ConcurrencyKey"/>; null with a key means 1.</param>
+/// <param name="DefaultWeight">The tenant's fair-share weight when it has no stored override (<c>Longhaul:Tenants:Defaults:Weight</c>).</param>
 public sealed record OperationToStart(
     string Id, string Tenant, string Kind, JsonElement Input, JsonElement? Metadata, string? CallbackUrl,
-    int Priority, int MaxAttempts, double? TimeoutSeconds, string? TraceParent = null);
+    int Priority, int MaxAttempts, double? TimeoutSeconds, string? TraceParent = null,
+    DateTimeOffset? StartAfter = null, DateTimeOffset? StartBy = null, string? ConcurrencyKey = null, int? ConcurrencyLimit = null,
+    int DefaultWeight = 1);
