@@ -97,6 +97,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
         Workers.WorkerEndpoints.Map(v1);
         Workers.KindRegistrationEndpoints.Map(v1);
+        Workers.KindDeletionEndpoints.Map(v1);
         return v1;
     }
 

@@ -60,6 +60,9 @@ public static class ProblemCatalog
         new(ProblemCodes.UriTooLong, 414, "URI too long"),
         new(ProblemCodes.RequestHeadersTooLarge, 431, "Request headers too large"),
         new(ProblemCodes.HttpVersionNotSupported, 505, "HTTP version not supported"),
+        new(ProblemCodes.KindNotFound, 404, "Kind not found"),
+        new(ProblemCodes.KindNotDeletable, 409, "Kind not deletable"),
+        new(ProblemCodes.KindInUse, 409, "Kind in use"),
     ];
 
     private static readonly FrozenDictionary<string, ProblemDefinition> ByCode = All.ToFrozenDictionary(d => d.Code, StringComparer.Ordinal);

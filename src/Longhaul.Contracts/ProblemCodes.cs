@@ -105,4 +105,10 @@ public static class ProblemCodes
     public const string RequestHeadersTooLarge = "request_headers_too_large";
     /// <summary>505: an HTTP version the server does not speak.</summary>
     public const string HttpVersionNotSupported = "http_version_not_supported";
+    /// <summary>404: no kind registered at run time has this name in the caller's scope.</summary>
+    public const string KindNotFound = "kind_not_found";
+    /// <summary>409: a delete of a built-in or configured kind (only kinds registered at run time can be deleted); nothing changed.</summary>
+    public const string KindNotDeletable = "kind_not_deletable";
+    /// <summary>409: a delete of a kind whose operations are pending or running, without <c>force=true</c>; nothing changed.</summary>
+    public const string KindInUse = "kind_in_use";
 }

@@ -197,6 +197,22 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // The registry of remote workers (issue 12): one row per worker key tenant and worker name, written at most every
+        // few seconds per worker by the node that hears from it; tenant '*' for an every-tenant key.
+        (15, """
+            CREATE TABLE workers (
+                tenant text NOT NULL,
+                name text NOT NULL,
+                key_id text,
+                kinds text,
+                node text NOT NULL,
+                first_seen_at timestamptz NOT NULL,
+                last_seen_at timestamptz NOT NULL,
+                last_claim_at timestamptz,
+                PRIMARY KEY (tenant, name)
+            );
+            CREATE INDEX ix_workers_last_seen ON workers (last_seen_at);
+            """),
     ];
 
     /// <summary>Serializes concurrent migrators (several nodes starting at once); the key is per schema.</summary>

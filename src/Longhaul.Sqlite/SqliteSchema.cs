@@ -187,6 +187,22 @@ internal static class SqliteSchema
             ) WITHOUT ROWID;
             CREATE INDEX ix_registered_kinds_name ON registered_kinds (name);
             """),
+        // The registry of remote workers (issue 12): one row per worker key tenant and worker name, written at most every
+        // few seconds per worker by the node that hears from it; tenant '*' for an every-tenant key.
+        (15, """
+            CREATE TABLE workers (
+                tenant TEXT NOT NULL,
+                name TEXT NOT NULL,
+                key_id TEXT,
+                kinds TEXT,
+                node TEXT NOT NULL,
+                first_seen_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                last_claim_at INTEGER,
+                PRIMARY KEY (tenant, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_workers_last_seen ON workers (last_seen_at);
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -68,7 +68,12 @@ internal static partial class WorkerEndpoints
             if (!lost.Contains(token.Id)) await telemetry.HeartbeatAsync(token).ConfigureAwait(false);
             else if (result.Lost.Contains(token.Id)) await LeaseLostAsync(telemetry, store, token).ConfigureAwait(false);
         }
-        if (worker is not null) services.GetRequiredService<WorkerDirectory>().Heartbeat(worker, LonghaulCaller.Of(context), held);
+        if (worker is not null)
+        {
+            var caller = LonghaulCaller.Of(context);
+            var tenant = caller?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
+            await services.GetRequiredService<WorkerDirectory>().SeenAsync(worker, tenant, caller?.KeyId, kinds: null, claimed: false).ConfigureAwait(false);
+        }
         if (held.Count == 0)
         {
             await LeaseLostAsync(context).ConfigureAwait(false);
