@@ -50,9 +50,11 @@ internal static partial class KindDeletionEndpoints
         {
             case DeleteRegisteredKindOutcome.NotFound:
                 var visible = await store.FindRegisteredKindAsync(new FindRegisteredKindParams(tenant, name), CancellationToken.None).ConfigureAwait(false);
-                return visible is not null
-                    ? new ProblemResult(ProblemCodes.WrongKeyScope, $"'{name}' is registered for every tenant; only a key of every tenant may delete it.")
-                    : new ProblemResult(ProblemCodes.KindNotFound, "No kind registered at run time has this name.");
+                // Seen by the caller but registered in another scope: only a key of that scope may delete it.
+                if (visible is null) return new ProblemResult(ProblemCodes.KindNotFound, "No kind registered at run time has this name.");
+                return new ProblemResult(ProblemCodes.WrongKeyScope, visible.Tenant == ApiKeyRecord.AllTenants
+                    ? $"'{name}' is registered for every tenant; only a worker key of every tenant may delete it."
+                    : $"'{name}' is registered for tenant '{visible.Tenant}'; only a worker key of that tenant may delete it.");
             case DeleteRegisteredKindOutcome.InUse:
                 return new ProblemResult(ProblemCodes.KindInUse,
                     $"{result.Unfinished.Count} operation(s) of kind '{name}' are pending or running; nothing was deleted. Delete with ?force=true to cancel them.");
