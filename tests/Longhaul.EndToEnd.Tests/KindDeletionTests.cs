@@ -93,4 +93,32 @@ public sealed class KindDeletionTests : RemoteWorkerTest
         }
         Assert.Equal(before, (await Api.GetAsync(ClientKey, "/v1/kinds")).ToJsonString());
     }
+
+    [Fact]
+    public async Task PythonSample_ListWorkersAndUnregister_UseTheEndpoints()
+    {
+        await StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Api.PutAsync("/v1/kinds/resize", WorkerKey, "{}")).Status);
+        var worker = await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "noop");
+        await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"), w => w["workers"]!.AsArray().Count == 1, LineTimeout);
+
+        var (listExit, listed) = await RunSampleAsync(ClientKey, "--list-workers");
+        var (deleteExit, deleted) = await RunSampleAsync(WorkerKey, "--unregister", "resize");
+        var (againExit, again) = await RunSampleAsync(WorkerKey, "--unregister", "resize");
+
+        Assert.True(listExit == 0 && listed.Contains("\"name\":\"w1\"", StringComparison.Ordinal) && listed.Contains("\"status\":", StringComparison.Ordinal), listed);
+        Assert.True(deleteExit == 0 && deleted.Contains("deleted kind resize", StringComparison.Ordinal), deleted);
+        Assert.True(againExit == 2 && again.Contains("kind_not_found", StringComparison.Ordinal), again);
+        Assert.DoesNotContain((await Api.GetAsync(ClientKey, "/v1/kinds"))["kinds"]!.AsArray(), k => k!["name"]!.GetValue<string>() == "resize");
+        worker.Terminate();
+    }
+
+    private async Task<(int Exit, string Output)> RunSampleAsync(string key, params string[] args)
+    {
+        var process = LonghaulProcess.Start("python3", ["-u", Path.Combine(PythonWorker.Directory, "longhaul_worker.py"), "--url", Server.BaseAddress.ToString().TrimEnd('/'), .. args],
+            new Dictionary<string, string> { ["LONGHAUL_API_KEY"] = key, ["PYTHONDONTWRITEBYTECODE"] = "1" }, PythonWorker.Directory);
+        Env.Adopt(process);
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(30), Ct);
+        return (exit, process.Output);
+    }
 }
