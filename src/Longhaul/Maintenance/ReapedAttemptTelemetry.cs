@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Longhaul.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Longhaul.Maintenance;
 
@@ -13,7 +14,7 @@ namespace Longhaul.Maintenance;
 /// error status "lease expired"; the claim span's context lives only in the worker's lease token, so it is a trace
 /// of its own, linked to the trace that started the operation, as an in-process attempt's is.
 /// </summary>
-internal sealed class ReapedAttemptTelemetry(IOperationStore store, LonghaulMetrics metrics, TimeProvider time)
+internal sealed partial class ReapedAttemptTelemetry(IOperationStore store, LonghaulMetrics metrics, TimeProvider time, ILogger<ReapedAttemptTelemetry> logger)
 {
     /// <summary>The most expired remote leases looked at per sweep; more are reaped, unrecorded.</summary>
     public const int MaxPerSweep = 1000;
@@ -21,16 +22,35 @@ internal sealed class ReapedAttemptTelemetry(IOperationStore store, LonghaulMetr
     /// <summary>The attempt outcome (metric label, span attribute) of an attempt whose lease expired.</summary>
     public const string Outcome = "lease_expired";
 
-    /// <summary>The expired remote leases the coming sweep will end.</summary>
-    public Task<IReadOnlyList<ExpiredLease>> BeforeSweepAsync(CancellationToken cancellationToken)
-        => store.ListExpiredRemoteLeasesAsync(new ExpiredLeasesParams(MaxPerSweep), cancellationToken);
+    /// <summary>The expired remote leases the coming sweep will end; none when they cannot be read (the sweep must still run).</summary>
+    public async Task<IReadOnlyList<ExpiredLease>> BeforeSweepAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ListExpiredRemoteLeasesAsync(new ExpiredLeasesParams(MaxPerSweep), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogReadFailed(ex);
+            return [];
+        }
+    }
 
     /// <summary>Records the span and run time of each of <paramref name="expired"/> the sweep ended.</summary>
     public async Task AfterSweepAsync(IReadOnlyList<ExpiredLease> expired, CancellationToken cancellationToken)
     {
         foreach (var lease in expired)
         {
-            var op = await store.GetAsync(new GetParams(null, lease.Id), cancellationToken).ConfigureAwait(false);
+            Operation? op;
+            try
+            {
+                op = await store.GetAsync(new GetParams(null, lease.Id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogReadFailed(ex);
+                return;
+            }
             if (op is null || (op.LeaseEpoch == lease.Epoch && op.Status == OperationStatus.Running)) continue;
             var now = time.GetUtcNow();
             var claimedAt = lease.ClaimedAt ?? now;
@@ -45,4 +65,7 @@ internal sealed class ReapedAttemptTelemetry(IOperationStore store, LonghaulMetr
             LonghaulTracing.EndAttempt(activity, Outcome, Outcome);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reaper: reading the expired remote leases for their attempts' telemetry failed; their attempts go unrecorded")]
+    private partial void LogReadFailed(Exception ex);
 }
