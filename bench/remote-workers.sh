@@ -34,6 +34,7 @@ serve() { # data-dir, extra env...
   echo "server did not start" >&2; cat "$dir/server.log" >&2; exit 1
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # 1. In-process: create with workers off, restart with workers on, drain.
 serve "$dir/a" Longhaul__RunWorkers=false
@@ -49,9 +50,13 @@ serve "$dir/b"
 $py create "$url" noop '{}' "$count"
 (cd "$ROOT/samples/python-worker" && exec python3 "$worker" --url "$url" --module example_handlers --kinds noop --concurrency "$concurrency" --name bench >"$dir/worker.log" 2>&1) &
 wpid=$!; pids+=("$wpid")
+cpu0=$(cpu_ticks "$server")
 remote=$($py drain "$url" noop "$count")
+cpu1=$(cpu_ticks "$server")
 kill "$wpid"; wait "$wpid" 2>/dev/null || true
 echo "remote_drain_ops_per_s=$remote ratio=$(echo "scale=2; $remote / $inproc" | bc)"
+# The server's CPU time during the remote drain (user + system, from /proc): less noisy than wall time on a busy machine.
+echo "remote_drain_server_cpu_s=$(echo "scale=2; ($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc) server_cpu_ms_per_op=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $(getconf CLK_TCK) / $count" | bc)"
 
 # 3. Cancel latency: with the worker's cancel watch, then heartbeats only (every Longhaul:HeartbeatInterval, 10 s).
 (cd "$ROOT/samples/python-worker" && exec python3 "$worker" --url "$url" --module example_handlers --kinds wait_cancel --concurrency 4 --name watch >"$dir/watch.log" 2>&1) &

@@ -19,7 +19,9 @@ SIGTERM/SIGINT stops claiming, lets running handlers finish within a grace perio
     lw.Worker("http://localhost:8080", api_key, {"report": report}, concurrency=4).run()
 
 Or from the command line: python3 longhaul_worker.py --url URL --module example_handlers --concurrency 4
-(the key from LONGHAUL_API_KEY; the module's HANDLERS dict maps kinds to functions).
+(the key from LONGHAUL_API_KEY; the module's HANDLERS dict maps kinds to functions). Kinds registered at run time
+(--register KIND=SCHEMA_FILE) are deleted with --unregister KIND [--force]; --list-workers (with a client key) prints
+the workers list (GET /v1/workers).
 """
 
 import argparse
@@ -477,10 +479,25 @@ def register_kind(client, kind, schema_file, handler=None):
     print(f"registered kind {kind}", flush=True)
 
 
+def unregister_kind(client, kind, force=False):
+    """Deletes a kind registered at run time (DELETE /v1/kinds/{kind}): refused with 409 kind_in_use while operations of
+    it are pending or running, unless force, which cancels them; built-in and configured kinds answer 409
+    kind_not_deletable. Every node stops knowing the kind at once."""
+    path = "/kinds/" + urllib.parse.quote(kind, safe="") + ("?force=true" if force else "")
+    client.send("DELETE", path, None, client.headers)
+    print(f"deleted kind {kind}", flush=True)
+
+
+def list_workers(client):
+    """The workers the key's tenant sees (GET /v1/workers, a client key): name, key_id, kinds, node, first/last seen,
+    last claim, running leases and status (active, idle, gone), from the store's registry, whichever node they talk to."""
+    return client.send("GET", "/workers", None, client.headers)["workers"]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run a Longhaul remote worker.")
     parser.add_argument("--url", required=True, help="the Longhaul server, e.g. http://localhost:8080")
-    parser.add_argument("--module", required=True, help="a module with HANDLERS = {kind: function}")
+    parser.add_argument("--module", help="a module with HANDLERS = {kind: function} (required to run a worker)")
     parser.add_argument("--kinds", help="comma-separated subset of the module's kinds to claim")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--name", help="the worker's name (default host/pid)")
@@ -489,7 +506,26 @@ def main(argv=None):
     parser.add_argument("--no-watch", action="store_true", help="learn of cancels from heartbeats only")
     parser.add_argument("--register", action="append", default=[], metavar="KIND=SCHEMA_FILE",
                         help="register KIND at start (PUT /v1/kinds/KIND) with the input JSON Schema in SCHEMA_FILE; repeatable")
+    parser.add_argument("--unregister", action="append", default=[], metavar="KIND",
+                        help="delete KIND, registered at run time (DELETE /v1/kinds/KIND), then exit; repeatable")
+    parser.add_argument("--force", action="store_true", help="with --unregister: cancel the kind's pending and running operations")
+    parser.add_argument("--list-workers", action="store_true",
+                        help="print the workers the key's tenant sees (GET /v1/workers, needs a client key) as JSON lines, then exit")
     args = parser.parse_args(argv)
+    if args.unregister or args.list_workers:
+        client = Client(args.url, os.environ.get("LONGHAUL_API_KEY"))
+        try:
+            for kind in args.unregister:
+                unregister_kind(client, kind, args.force)
+            if args.list_workers:
+                for w in list_workers(client):
+                    print(json.dumps(w, separators=(",", ":")), flush=True)
+        except ApiError as e:
+            print(f"refused: {json.dumps(e.problem)}", file=sys.stderr, flush=True)
+            sys.exit(2)
+        return
+    if not args.module:
+        parser.error("--module is required to run a worker")
     sys.path.insert(0, os.getcwd())
     handlers = importlib.import_module(args.module).HANDLERS
     if args.kinds:

@@ -98,6 +98,7 @@ public static class LonghaulEndpointRouteBuilderExtensions
         Workers.WorkerEndpoints.Map(v1);
         Workers.KindRegistrationEndpoints.Map(v1);
         Admission.TenantEndpoints.Map(v1);
+        Workers.KindDeletionEndpoints.Map(v1);
         return v1;
     }
 

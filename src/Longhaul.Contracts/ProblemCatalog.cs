@@ -65,6 +65,9 @@ public static class ProblemCatalog
         new(ProblemCodes.ConnectionLimit, 429, "Too many connections"),
         new(ProblemCodes.StorageLimitExceeded, 413, "Storage limit exceeded"),
         new(ProblemCodes.AuthRateLimited, 429, "Too many failed authentication attempts"),
+        new(ProblemCodes.KindNotFound, 404, "Kind not found"),
+        new(ProblemCodes.KindNotDeletable, 409, "Kind not deletable"),
+        new(ProblemCodes.KindInUse, 409, "Kind in use"),
     ];
 
     private static readonly FrozenDictionary<string, ProblemDefinition> ByCode = All.ToFrozenDictionary(d => d.Code, StringComparer.Ordinal);

@@ -117,4 +117,10 @@ public static class ProblemCodes
     public const string StorageLimitExceeded = "storage_limit_exceeded";
     /// <summary>429: too many requests with a wrong API key came from this client address in the window (<c>Retry-After</c> says when the block ends).</summary>
     public const string AuthRateLimited = "auth_rate_limited";
+    /// <summary>404: no kind registered at run time has this name in the caller's scope.</summary>
+    public const string KindNotFound = "kind_not_found";
+    /// <summary>409: a delete of a built-in or configured kind (only kinds registered at run time can be deleted); nothing changed.</summary>
+    public const string KindNotDeletable = "kind_not_deletable";
+    /// <summary>409: a delete of a kind whose operations are pending or running, without <c>force=true</c>; nothing changed.</summary>
+    public const string KindInUse = "kind_in_use";
 }

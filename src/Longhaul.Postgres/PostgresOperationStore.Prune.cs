@@ -34,6 +34,8 @@ public sealed partial class PostgresOperationStore
             .P("retention", p.Retention, NpgsqlDbType.Interval).P("n", p.BatchSize, NpgsqlDbType.Integer), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(PruneIdempotencyKeys), cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(scope.Command(PruneUploads), cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(scope.Command(PruneWorkers).P("retention", p.WorkerRetention ?? PruneParams.DefaultWorkerRetention, NpgsqlDbType.Interval), cancellationToken)
+            .ConfigureAwait(false);
         return pruned;
     }, cancellationToken);
 }

@@ -218,6 +218,22 @@ internal static class PostgresSchema
             ALTER TABLE operations ADD COLUMN max_events integer;
             CREATE INDEX ix_uploads_tenant ON uploads (tenant);
             """),
+        // The registry of remote workers (issue 12): one row per worker key tenant and worker name, written at most every
+        // few seconds per worker by the node that hears from it; tenant '*' for an every-tenant key.
+        (15, """
+            CREATE TABLE workers (
+                tenant text NOT NULL,
+                name text NOT NULL,
+                key_id text,
+                kinds text,
+                node text NOT NULL,
+                first_seen_at timestamptz NOT NULL,
+                last_seen_at timestamptz NOT NULL,
+                last_claim_at timestamptz,
+                PRIMARY KEY (tenant, name)
+            );
+            CREATE INDEX ix_workers_last_seen ON workers (last_seen_at);
+            """),
         // Fair scheduling (issue 19, ADR 0025): each operation's virtual start (`vt`, start-time fair queuing over tenants),
         // walked by the claim in (vt, seq) order; priority within a tenant by (tenant, priority DESC, seq). Concurrency keys
         // and a start deadline.

@@ -18,6 +18,7 @@ public sealed partial class SqliteOperationStore
         scope.Command("DELETE FROM idempotency_keys WHERE expires_at <= $now").P("$now", now).ExecuteNonQuery();
         scope.Command(PruneUploadChunks).P("$now", now).ExecuteNonQuery();
         scope.Command("DELETE FROM uploads WHERE expires_at <= $now").P("$now", now).ExecuteNonQuery();
+        scope.Command(PruneWorkers).P("$cutoff", now - (long)(p.WorkerRetention ?? PruneParams.DefaultWorkerRetention).TotalMilliseconds).ExecuteNonQuery();
         return victims.Count;
     }, cancellationToken);
 }

@@ -208,6 +208,22 @@ internal static class SqliteSchema
             ALTER TABLE operations ADD COLUMN max_events INTEGER;
             CREATE INDEX ix_uploads_tenant ON uploads (tenant);
             """),
+        // The registry of remote workers (issue 12): one row per worker key tenant and worker name, written at most every
+        // few seconds per worker by the node that hears from it; tenant '*' for an every-tenant key.
+        (15, """
+            CREATE TABLE workers (
+                tenant TEXT NOT NULL,
+                name TEXT NOT NULL,
+                key_id TEXT,
+                kinds TEXT,
+                node TEXT NOT NULL,
+                first_seen_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                last_claim_at INTEGER,
+                PRIMARY KEY (tenant, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_workers_last_seen ON workers (last_seen_at);
+            """),
         // Fair scheduling (issue 19, ADR 0025): each operation's virtual start (`vt`, start-time fair queuing over tenants),
         // walked by the claim in (vt, seq) order; priority within a tenant by (tenant, priority DESC, seq). Concurrency keys
         // and a start deadline.

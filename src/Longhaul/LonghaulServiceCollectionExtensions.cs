@@ -48,6 +48,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<LonghaulMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, Kinds.Bulk.BulkHandler>());
+        services.TryAddSingleton<ReapedAttemptTelemetry>();
 
         // Order matters: the schema and lease recovery come before workers start claiming.
         services.AddHostedService<StoreInitializer>();

@@ -4,11 +4,11 @@ using Longhaul.EndToEnd.Tests.Harness;
 
 namespace Longhaul.EndToEnd.Tests;
 
-/// <summary>A remote kind registered at run time on one PostgreSQL API node is known to another: listed, validated, started, claimed.</summary>
+/// <summary>A remote kind registered at run time on one PostgreSQL API node is known to another (listed, validated, started, claimed), and so is its deletion.</summary>
 public sealed class PostgresRegisteredKindTests : PostgresNodesTest
 {
     [Fact]
-    public async Task TwoApiNodes_KindRegisteredOnOne_IsListedValidatedStartedAndClaimedOnTheOther()
+    public async Task TwoApiNodes_KindRegisteredOnOne_IsListedValidatedStartedAndClaimedOnTheOther_AndDeletedOnBoth()
     {
         CreateSchema();
         var environment = Schema.Environment([.. PostgresTestSchema.ShortLease(3)]);
@@ -39,5 +39,14 @@ public sealed class PostgresRegisteredKindTests : PostgresNodesTest
         var (completed, _) = await apiA.PostAsync("/v1/leases/complete", workerKey, new JsonObject { ["lease"] = token, ["result"] = 1 });
         Assert.Equal(HttpStatusCode.NoContent, completed);
         Assert.Equal("succeeded", (await apiA.WaitDoneAsync(clientKey, id, TimeSpan.FromSeconds(30)))["status"]!.GetValue<string>());
+
+        // Deleted on node B: node A no longer lists, accepts or hands out the kind.
+        var (deleted, deletedBody) = await apiB.SendAsync(HttpMethod.Delete, "/v1/kinds/resize", workerKey);
+        Assert.True(deleted == HttpStatusCode.NoContent, $"{(int)deleted} {deletedBody?.ToJsonString()}\n{Env.Logs}");
+        Assert.DoesNotContain((await apiA.GetAsync(clientKey, "/v1/kinds"))["kinds"]!.AsArray(), k => k!["name"]!.GetValue<string>() == "resize");
+        var (refused, refusedBody) = await apiA.PostAsync("/v1/operations", clientKey, """{"kind":"resize","input":{"width":3}}""");
+        Assert.True(refused == HttpStatusCode.UnprocessableEntity, $"{(int)refused} {refusedBody?.ToJsonString()}");
+        var (claimRefused, _) = await apiA.PostAsync("/v1/workers/claim", workerKey, """{"worker":"w","kinds":["resize"]}""");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, claimRefused);
     }
 }

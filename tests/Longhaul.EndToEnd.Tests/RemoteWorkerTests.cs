@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
 
@@ -169,22 +170,38 @@ public sealed class RemoteWorkerTests : RemoteWorkerTest
     }
 
     [Fact]
-    public async Task Workers_ListedForOperators_WithKindsAndRunning_AndGoneAfterMissedHeartbeats()
+    public async Task Workers_ListedForOperators_WithKeyNodeKindsAndRunning_IdleThenGoneAfterMissedHeartbeats_OwnTenantOnly()
     {
+        var globexClient = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--tenant", "globex");
+        var globexWorker = await WorkerApi.CreateKeyAsync(Env, null, StoreArgs, "--scope", "worker", "--tenant", "globex");
         await StartAsync();
         var id = await Api.StartAsync(ClientKey, "wait_cancel", new JsonObject { ["seconds"] = 60 });
         var worker = await PythonWorker.StartAsync(Env, Server.BaseAddress, WorkerKey, "w1", kinds: "wait_cancel");
+        await PythonWorker.StartAsync(Env, Server.BaseAddress, globexWorker, "g1", kinds: "noop");
         await worker.WaitForLineAsync(l => l.Contains($"claimed {id}", StringComparison.Ordinal), LineTimeout, Ct);
 
-        var active = await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"),
-            w => w["workers"]!.AsArray().Any(x => x!["name"]!.GetValue<string>() == "w1" && x["running"]!.GetValue<int>() == 1), LineTimeout);
-        var entry = active["workers"]!.AsArray().Single(x => x!["name"]!.GetValue<string>() == "w1")!;
+        static JsonNode? Named(JsonNode list, string name) => list["workers"]!.AsArray().SingleOrDefault(x => x!["name"]!.GetValue<string>() == name);
+        var active = await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"), w => Named(w, "w1")?["running"]!.GetValue<int>() == 1, LineTimeout);
+        var entry = Named(active, "w1")!;
         Assert.True(entry["status"]!.GetValue<string>() == "active" && entry["tenant"]!.GetValue<string>() == "acme", active.ToJsonString());
         Assert.Equal(["wait_cancel"], entry["kinds"]!.AsArray().Select(k => k!.GetValue<string>()));
+        Assert.True(entry["key_id"]!.GetValue<string>().Length > 0 && entry["node"]!.GetValue<string>().Length > 0, active.ToJsonString());
+        Assert.True(entry["first_seen_at"]!.GetValue<DateTimeOffset>() <= entry["last_seen_at"]!.GetValue<DateTimeOffset>(), active.ToJsonString());
+        Assert.NotNull(entry["last_claim_at"]!.GetValue<DateTimeOffset?>());
+        // Tenant-scoped keys see their own tenant's workers only.
+        Assert.Null(Named(active, "g1"));
+        var theirs = await Eventually.ValueAsync(() => Api.GetAsync(globexClient, "/v1/workers"), w => Named(w, "g1") is not null, LineTimeout);
+        Assert.Null(Named(theirs, "w1"));
+        Assert.Equal("idle", Named(theirs, "g1")!["status"]!.GetValue<string>());
+
+        var (cancelled, _) = await Api.SendAsync(HttpMethod.Post, $"/v1/operations/{id}/cancel", ClientKey);
+        Assert.True(cancelled is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{cancelled}\n{Env.Logs}");
+        await Api.WaitDoneAsync(ClientKey, id, DoneTimeout);
+        await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"),
+            w => Named(w, "w1") is { } x && x["status"]!.GetValue<string>() == "idle" && x["running"]!.GetValue<int>() == 0, LineTimeout);
 
         worker.Kill();
-        var gone = await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"),
-            w => w["workers"]!.AsArray().Any(x => x!["name"]!.GetValue<string>() == "w1" && x["status"]!.GetValue<string>() == "gone"), LineTimeout);
-        Assert.True(gone["workers"]!.AsArray().Single(x => x!["name"]!.GetValue<string>() == "w1")!["running"]!.GetValue<int>() == 0, gone.ToJsonString());
+        await Eventually.ValueAsync(() => Api.GetAsync(ClientKey, "/v1/workers"),
+            w => Named(w, "w1") is { } x && x["status"]!.GetValue<string>() == "gone" && x["running"]!.GetValue<int>() == 0, LineTimeout);
     }
 }

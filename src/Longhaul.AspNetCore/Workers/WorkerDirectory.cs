@@ -1,91 +1,81 @@
 using System.Collections.Concurrent;
 using Longhaul.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Longhaul.AspNetCore.Workers;
 
 /// <summary>
-/// The remote workers this node has heard from (claims and heartbeats), for <c>GET /v1/workers</c>: in memory, per
-/// node. A worker unheard of for a lease duration shows as gone (its leases expire then too); one unheard of for ten
-/// lease durations is forgotten.
+/// Keeps the store's worker registry (<c>GET /v1/workers</c>, ADR 29) current from the claims, long polls and
+/// heartbeats this node answers, cheaply: at most one write per worker per <see cref="WriteEvery"/> from this node,
+/// plus one whenever its kinds or key change. The registry is read from the store, so every node lists every worker.
 /// </summary>
-internal sealed class WorkerDirectory(TimeProvider time, IOptions<LonghaulEngineOptions> engine)
+internal sealed partial class WorkerDirectory(IOperationStore store, TimeProvider time, IOptions<LonghaulEngineOptions> engine, ILogger<WorkerDirectory> logger)
 {
-    private const int MaxWorkers = 10_000;
-    private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
+    /// <summary>The most workers <c>GET /v1/workers</c> lists.</summary>
+    public const int MaxListed = 1000;
 
-    public void Claimed(string worker, LonghaulCaller? caller, IReadOnlyList<string> kinds, IEnumerable<string> claimed)
-    {
-        var entry = Entry(worker, caller);
-        lock (entry)
-        {
-            entry.Kinds = kinds;
-            entry.LastClaimAt = entry.LastSeenAt = time.GetUtcNow();
-            entry.Running.UnionWith(claimed);
-        }
-    }
+    /// <summary>How many heartbeat intervals a worker may go unheard of before it shows as gone.</summary>
+    public const int GoneAfterIntervals = 3;
 
-    public void Heartbeat(string worker, LonghaulCaller? caller, IEnumerable<string> held)
-    {
-        var entry = Entry(worker, caller);
-        lock (entry)
-        {
-            entry.LastSeenAt = time.GetUtcNow();
-            entry.Running.Clear();
-            entry.Running.UnionWith(held);
-        }
-    }
+    private const int MaxRemembered = 10_000;
+    private static readonly TimeSpan MaxWriteEvery = TimeSpan.FromSeconds(5);
 
-    public void Finished(string operationId)
-    {
-        foreach (var entry in _workers.Values)
-        {
-            lock (entry) entry.Running.Remove(operationId);
-        }
-    }
+    /// <summary>This node, as the registry names it: host and process.</summary>
+    public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    /// <summary>The workers whose key acts for <paramref name="tenant"/> or for every tenant, most recently seen first.</summary>
-    public IReadOnlyList<WorkerSnapshot> List(string tenant)
+    private readonly ConcurrentDictionary<(string Tenant, string Name), Written> _written = new();
+
+    /// <summary>
+    /// The longest a worker's stored last-seen time lags behind this node hearing from it: the heartbeat interval, at
+    /// most 5 seconds, so a worker that heartbeats on time never looks older than two intervals.
+    /// </summary>
+    public TimeSpan WriteEvery => engine.Value.HeartbeatInterval < MaxWriteEvery ? engine.Value.HeartbeatInterval : MaxWriteEvery;
+
+    /// <summary>A worker unheard of for longer than this (<see cref="GoneAfterIntervals"/> heartbeat intervals) is gone.</summary>
+    public TimeSpan GoneAfter => engine.Value.HeartbeatInterval * GoneAfterIntervals;
+
+    /// <summary>
+    /// This node heard from <paramref name="worker"/> (a claim, a claim still waiting, a heartbeat): records it in the
+    /// store unless this node recorded it, with the same kinds and key, less than <see cref="WriteEvery"/> ago. Never
+    /// throws: a failed write is logged and tried again at the next call (the registry is for operators; the protocol
+    /// call it rides on must not fail for it).
+    /// </summary>
+    public async Task SeenAsync(string worker, string tenant, string? keyId, IReadOnlyList<string>? kinds, bool claimed)
     {
         var now = time.GetUtcNow();
-        var lease = engine.Value.LeaseDuration;
-        var list = new List<WorkerSnapshot>();
-        foreach (var (name, entry) in _workers)
+        var key = (tenant, worker);
+        var written = _written.TryGetValue(key, out var w) ? w : null;
+        if (written is not null && now - written.At < WriteEvery && written.KeyId == keyId && (kinds is null || written.Kinds.SequenceEqual(kinds, StringComparer.Ordinal)))
+            return;
+        if (_written.Count >= MaxRemembered) _written.Clear();
+        var next = new Written(now, keyId, kinds ?? written?.Kinds ?? []);
+        // Only one of the calls racing past the check writes.
+        if (written is null ? !_written.TryAdd(key, next) : !_written.TryUpdate(key, next, written)) return;
+        try
         {
-            lock (entry)
-            {
-                if (now - entry.LastSeenAt > lease * 10)
-                {
-                    _workers.TryRemove(name, out _);
-                    continue;
-                }
-                if (entry.Tenant != tenant && entry.Tenant != ApiKeyRecord.AllTenants) continue;
-                var gone = now - entry.LastSeenAt > lease;
-                list.Add(new WorkerSnapshot(name, entry.Tenant, entry.KeyId, entry.Kinds, entry.LastClaimAt, entry.LastSeenAt, gone ? 0 : entry.Running.Count, gone));
-            }
+            await store.RecordWorkerAsync(new RecordWorkerParams(tenant, worker, keyId, kinds, Node, claimed), CancellationToken.None).ConfigureAwait(false);
         }
-        return [.. list.OrderByDescending(w => w.LastSeenAt)];
+        catch (Exception ex)
+        {
+            _written.TryRemove(KeyValuePair.Create(key, next));
+            LogRecordFailed(ex, worker);
+        }
     }
 
-    private WorkerEntry Entry(string worker, LonghaulCaller? caller)
+    /// <summary>The workers <paramref name="tenant"/> sees, most recently seen first, with their status.</summary>
+    public async Task<IReadOnlyList<(WorkerRecord Worker, string Status)>> ListAsync(string tenant, CancellationToken cancellationToken)
     {
-        if (_workers.Count > MaxWorkers) _workers.Clear();
-        var entry = _workers.GetOrAdd(worker, _ => new WorkerEntry());
-        lock (entry)
-        {
-            entry.Tenant = caller?.Tenant ?? TenantResolver.DevelopmentTenant;
-            entry.KeyId = caller?.KeyId;
-        }
-        return entry;
+        var workers = await store.ListWorkersAsync(new ListWorkersParams(tenant, MaxListed), cancellationToken).ConfigureAwait(false);
+        return [.. workers.Select(w => (w, Status(w)))];
     }
 
-    private sealed class WorkerEntry
-    {
-        public string Tenant { get; set; } = "";
-        public string? KeyId { get; set; }
-        public IReadOnlyList<string> Kinds { get; set; } = [];
-        public DateTimeOffset? LastClaimAt { get; set; }
-        public DateTimeOffset LastSeenAt { get; set; }
-        public HashSet<string> Running { get; } = new(StringComparer.Ordinal);
-    }
+    /// <summary><c>gone</c> when unheard of for <see cref="GoneAfter"/> (store clock), else <c>active</c> while it holds leases, else <c>idle</c>.</summary>
+    public string Status(WorkerRecord worker)
+        => worker.AsOf - worker.LastSeenAt > GoneAfter ? "gone" : worker.Leases > 0 ? "active" : "idle";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording remote worker {Worker} in the worker registry failed")]
+    private partial void LogRecordFailed(Exception ex, string worker);
+
+    private sealed record Written(DateTimeOffset At, string? KeyId, IReadOnlyList<string> Kinds);
 }

@@ -45,10 +45,12 @@ internal static partial class WorkerEndpoints
         // A waiting claim is a long-poll: it holds one of the tenant's connection slots (an all-tenant key's are tenant '*').
         using var slot = wait > TimeSpan.Zero ? await Admission.TenantAdmission.EnterConnectionAsync(context, tenant).ConfigureAwait(false) : null;
         if (wait > TimeSpan.Zero && slot is null) return;
-        var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval).ConfigureAwait(false)).ConfigureAwait(false);
-        var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();
         var directory = services.GetRequiredService<WorkerDirectory>();
-        directory.Claimed(worker!, caller, kinds!, claimed.Select(o => o.Id));
+        await directory.SeenAsync(worker!, tenant, caller?.KeyId, kinds!, claimed: true).ConfigureAwait(false);
+        // A worker waiting in a long poll is alive: kept seen (at most one write per few seconds) while it waits.
+        var claimed = await EndOverdueAsync(context, await ClaimWaitingAsync(context, p, wait, engine.PollInterval,
+            () => directory.SeenAsync(worker!, tenant, caller?.KeyId, kinds!, claimed: false)).ConfigureAwait(false)).ConfigureAwait(false);
+        var telemetry = services.GetRequiredService<RemoteAttemptTelemetry>();
         if (context.RequestAborted.IsCancellationRequested)
         {
             await HandBackAllAsync(context, claimed).ConfigureAwait(false);
@@ -105,7 +107,7 @@ internal static partial class WorkerEndpoints
         return kinds;
     }
 
-    private static async Task<IReadOnlyList<Operation>> ClaimWaitingAsync(HttpContext context, ClaimParams p, TimeSpan wait, TimeSpan poll)
+    private static async Task<IReadOnlyList<Operation>> ClaimWaitingAsync(HttpContext context, ClaimParams p, TimeSpan wait, TimeSpan poll, Func<Task> waiting)
     {
         var services = context.RequestServices;
         var store = Store(context);
@@ -138,6 +140,7 @@ internal static partial class WorkerEndpoints
                 return [];
             }
             if (current.Task.IsCompleted) Interlocked.CompareExchange(ref signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+            await waiting().ConfigureAwait(false);
         }
     }
 

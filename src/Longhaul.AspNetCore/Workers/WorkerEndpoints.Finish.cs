@@ -62,7 +62,6 @@ internal static partial class WorkerEndpoints
                 await LeaseLostAsync(context).ConfigureAwait(false);
                 return;
             }
-            Forget(context, lease);
             services.GetRequiredService<LonghaulMetrics>().Retried(op.Kind);
             await services.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, "retry", error.Code).ConfigureAwait(false);
             var retryAt = services.GetRequiredService<TimeProvider>().GetUtcNow() + delay;
@@ -79,7 +78,6 @@ internal static partial class WorkerEndpoints
             await LeaseLostAsync(context).ConfigureAwait(false);
             return;
         }
-        Forget(context, lease);
         context.RequestServices.GetRequiredService<LonghaulMetrics>().Finished(op, OperationStatus.Failed, error.Code, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, "failed", error.Code).ConfigureAwait(false);
         await WriteJsonAsync(context, w => w.WriteString("outcome", "failed")).ConfigureAwait(false);
@@ -182,7 +180,6 @@ internal static partial class WorkerEndpoints
             await LeaseLostAsync(context).ConfigureAwait(false);
             return;
         }
-        Forget(context, lease);
         NoContent(context);
     }
 
@@ -197,6 +194,4 @@ internal static partial class WorkerEndpoints
         record(context.RequestServices.GetRequiredService<LonghaulMetrics>(), op, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
         await context.RequestServices.GetRequiredService<RemoteAttemptTelemetry>().EndedAsync(lease, op, outcome, errorCode).ConfigureAwait(false);
     }
-
-    private static void Forget(HttpContext context, LeaseToken lease) => context.RequestServices.GetRequiredService<WorkerDirectory>().Finished(lease.Id);
 }

@@ -62,13 +62,17 @@ internal static partial class WorkerEndpoints
         lost.UnionWith(result.Lost);
         var cancels = result.CancelRequested.ToHashSet(StringComparer.Ordinal);
         var held = leases.Where(l => l.Token is not null && !lost.Contains(l.Token.Id)).Select(l => l.Token!.Id).ToList();
+        // A lease found lost here expired and was reaped: the reaper recorded its attempt (span and run time, ADR 29).
         foreach (var (_, token) in leases)
         {
-            if (token is null) continue;
-            if (!lost.Contains(token.Id)) await telemetry.HeartbeatAsync(token).ConfigureAwait(false);
-            else if (result.Lost.Contains(token.Id)) await LeaseLostAsync(telemetry, store, token).ConfigureAwait(false);
+            if (token is not null && !lost.Contains(token.Id)) await telemetry.HeartbeatAsync(token).ConfigureAwait(false);
         }
-        if (worker is not null) services.GetRequiredService<WorkerDirectory>().Heartbeat(worker, LonghaulCaller.Of(context), held);
+        if (worker is not null)
+        {
+            var caller = LonghaulCaller.Of(context);
+            var tenant = caller?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
+            await services.GetRequiredService<WorkerDirectory>().SeenAsync(worker, tenant, caller?.KeyId, kinds: null, claimed: false).ConfigureAwait(false);
+        }
         if (held.Count == 0)
         {
             await LeaseLostAsync(context).ConfigureAwait(false);
@@ -91,13 +95,6 @@ internal static partial class WorkerEndpoints
             WriteTime(w, "expires_at", now + engine.LeaseDuration);
             w.WriteNumber("heartbeat_interval_seconds", engine.HeartbeatInterval.TotalSeconds);
         }).ConfigureAwait(false);
-    }
-
-    /// <summary>A lease found lost at a heartbeat (claimed again, finished or reaped): its attempt's span ends <c>lease_lost</c>, as the engine's does.</summary>
-    private static async Task LeaseLostAsync(RemoteAttemptTelemetry telemetry, IOperationStore store, LeaseToken token)
-    {
-        var op = await store.GetAsync(new GetParams(null, token.Id), CancellationToken.None).ConfigureAwait(false);
-        if (op is not null) await telemetry.EndedAsync(token, op, "lease_lost", null).ConfigureAwait(false);
     }
 
     /// <summary><c>POST /v1/leases/progress</c>: <c>{"lease", "progress", "estimated_completion"?}</c>, one fenced write.</summary>

@@ -11,7 +11,8 @@ namespace Longhaul.Maintenance;
 /// <see cref="IMaintenanceLeadership"/> elects (every node for a single-node store).
 /// </summary>
 internal sealed partial class MaintenanceService(
-    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulEngineOptions> options, LonghaulMetrics metrics, ILogger<MaintenanceService> logger) : BackgroundService
+    IOperationStore store, IMaintenanceLeadership leadership, TimeProvider time, IOptions<LonghaulEngineOptions> options, LonghaulMetrics metrics,
+    ReapedAttemptTelemetry reapedAttempts, ILogger<MaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private const int PruneBatch = 1000;
@@ -26,12 +27,14 @@ internal sealed partial class MaintenanceService(
             {
                 await Task.Delay(o.ReaperInterval, time, stoppingToken).ConfigureAwait(false);
                 if (!await leadership.IsLeaderAsync(stoppingToken).ConfigureAwait(false)) continue;
+                var expired = await reapedAttempts.BeforeSweepAsync(stoppingToken).ConfigureAwait(false);
                 var reaped = await store.ReapAsync(new ReapParams(), stoppingToken).ConfigureAwait(false);
                 if (reaped.Requeued + reaped.Failed > 0)
                 {
                     LogReaped(reaped.Requeued, reaped.Failed);
                     metrics.Reaped(reaped.Requeued, reaped.Failed);
                 }
+                if (expired.Count > 0) await reapedAttempts.AfterSweepAsync(expired, stoppingToken).ConfigureAwait(false);
                 if (time.GetUtcNow() - lastPrune >= PruneEvery)
                 {
                     lastPrune = time.GetUtcNow();

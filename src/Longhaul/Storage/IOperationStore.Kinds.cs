@@ -18,4 +18,11 @@ public partial interface IOperationStore
     /// <see cref="ApiKeyRecord.AllTenants"/> lists every tenant's.
     /// </summary>
     Task<IReadOnlyList<RegisteredKindRecord>> ListRegisteredKindsAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the kind of exactly that tenant and name, in one write with the look at its unfinished operations (of
+    /// that tenant, or of every tenant for an every-tenant kind): refused (<see cref="DeleteRegisteredKindOutcome.InUse"/>,
+    /// nothing changed) when there are some and the delete is not forced.
+    /// </summary>
+    Task<DeleteRegisteredKindResult> DeleteRegisteredKindAsync(DeleteRegisteredKindParams p, CancellationToken cancellationToken);
 }

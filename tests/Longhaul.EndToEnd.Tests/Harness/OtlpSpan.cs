@@ -6,6 +6,18 @@ namespace Longhaul.EndToEnd.Tests.Harness;
 internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, string ParentSpanId, string Name,
     IReadOnlyList<(string TraceId, string SpanId)> Links, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> Events)
 {
+    /// <summary>Start time, Unix nanoseconds.</summary>
+    public ulong StartNanos { get; init; }
+
+    /// <summary>End time, Unix nanoseconds.</summary>
+    public ulong EndNanos { get; init; }
+
+    /// <summary>The status code (0 unset, 1 ok, 2 error).</summary>
+    public ulong StatusCode { get; init; }
+
+    /// <summary>The status message; empty when none.</summary>
+    public string StatusMessage { get; init; } = "";
+
     public override string ToString() => $"{Scope}:{Name} {TraceId}/{SpanId}<-{ParentSpanId}";
 
     /// <summary>Decodes an <c>ExportTraceServiceRequest</c>: resource_spans(1) → scope_spans(2) → scope(1).name(1), spans(2).</summary>
@@ -31,13 +43,23 @@ internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, str
                     };
                 }
                 var events = span.Where(f => f.Number == 11).Select(f => Text(Fields(f.Bytes!), 2) ?? "").ToList();
-                yield return new OtlpSpan(scope, Hex(span, 1), Hex(span, 2), Hex(span, 4), Text(span, 5) ?? "", links, attributes, events);
+                var status = span.FirstOrDefault(f => f.Number == 15).Bytes is { } st ? Fields(st).ToList() : [];
+                yield return new OtlpSpan(scope, Hex(span, 1), Hex(span, 2), Hex(span, 4), Text(span, 5) ?? "", links, attributes, events)
+                {
+                    StartNanos = Fixed64(span, 7),
+                    EndNanos = Fixed64(span, 8),
+                    StatusCode = status.FirstOrDefault(f => f.Number == 3).Varint,
+                    StatusMessage = Text(status, 2) ?? "",
+                };
             }
         }
     }
 
     private static string Hex(IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> fields, int number)
         => fields.FirstOrDefault(f => f.Number == number).Bytes is { } bytes ? Convert.ToHexStringLower(bytes) : "";
+
+    private static ulong Fixed64(IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> fields, int number)
+        => fields.FirstOrDefault(f => f.Number == number).Bytes is { Length: 8 } bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes) : 0;
 
     private static string? Text(IEnumerable<(int Number, byte[]? Bytes, ulong Varint)> fields, int number)
         => fields.FirstOrDefault(f => f.Number == number).Bytes is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
@@ -57,6 +79,7 @@ internal sealed record OtlpSpan(string Scope, string TraceId, string SpanId, str
                     result.Add((number, null, Varint(message, ref position)));
                     break;
                 case 1:
+                    result.Add((number, message[position..(position + 8)], 0));
                     position += 8;
                     break;
                 case 2:
