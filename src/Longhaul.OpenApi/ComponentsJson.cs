@@ -13,7 +13,7 @@ internal static class ComponentsJson
     [
         typeof(OperationResource), typeof(OperationList), typeof(StartOperationRequest), typeof(KindList), typeof(OverviewResource),
         typeof(StorageUsageResource), typeof(UploadResource), typeof(Problem), typeof(WebhookDeliveryList), typeof(WebhookSecretList),
-        typeof(OperationError), typeof(ProgressInfo),
+        typeof(OperationError),
     ];
 
     /// <summary>The components object (without the kinds' input schemas, which <see cref="KindSchemas"/> adds).</summary>

@@ -26,5 +26,7 @@ internal sealed class LonghaulDocumentTransformer : IOpenApiDocumentTransformer
         document.Paths = parsed.Paths;
         document.Components = parsed.Components;
         document.Extensions = parsed.Extensions;
+        // The generator names the request's origin with a trailing '/': the paths start with '/' already.
+        foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
     }
 }
