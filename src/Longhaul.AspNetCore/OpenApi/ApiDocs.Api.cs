@@ -57,7 +57,7 @@ internal static partial class ApiDocs
     {
         Parameters =
         [
-            ApiParam.Query("seconds", Seconds, "How long to hold it (at most `Longhaul:Http:DiagnosticsHoldMax`).", required: true),
+            ApiParam.Query("seconds", """{"type":"number","exclusiveMinimum":0}""", "How long to hold it: above 0, at most `Longhaul:Http:DiagnosticsHoldMax`.", required: true),
             ApiParam.Query("mode", """{"type":"string","enum":["silent","drip"]}""", "Silent, or a space every `interval` seconds."),
             ApiParam.Query("interval", """{"type":"number","exclusiveMinimum":0}""", "Seconds between spaces in `drip` mode (default 2)."),
         ],

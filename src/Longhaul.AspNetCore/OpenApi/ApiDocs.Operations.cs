@@ -99,8 +99,8 @@ internal static partial class ApiDocs
     /// <summary>The answers of a file download (operation files and signed export links).</summary>
     private static ApiResponse[] FileResponses(params ApiResponse[] problems) =>
     [
-        new(200, "The whole file, with the `Content-Type` it was stored with.") { ContentType = "application/octet-stream", Schema = """{"type":"string","format":"binary"}""", Headers = ["Content-Length", "ETag", "Last-Modified", "Accept-Ranges"] },
-        new(206, "The range asked for.") { ContentType = "application/octet-stream", Schema = """{"type":"string","format":"binary"}""", Headers = ["Content-Range", "Content-Length", "ETag", "Last-Modified", "Accept-Ranges"] },
+        new(200, "The whole file, with the `Content-Type` it was stored with.") { ContentType = "*/*", Schema = """{"type":"string","format":"binary"}""", Headers = ["Content-Length", "ETag", "Last-Modified", "Accept-Ranges"] },
+        new(206, "The range asked for.") { ContentType = "*/*", Schema = """{"type":"string","format":"binary"}""", Headers = ["Content-Range", "Content-Length", "ETag", "Last-Modified", "Accept-Ranges"] },
         Problem(416, "A range starting past the end (or `bytes=-0`); `Content-Range: bytes */length`.", RangeNotSatisfiable) with { Headers = ["Content-Range"] },
         .. problems,
     ];
