@@ -60,6 +60,7 @@ internal static partial class ApiDocs
         Responses =
         [
             new(200, "The event stream.") { ContentType = "text/event-stream", Schema = Str, Events = new Dictionary<string, string> { ["snapshot"] = "#OperationResource", ["status"] = "#StatusEvent", ["progress"] = "#ProgressEvent", ["output"] = "#Any", ["warning"] = "#WarningEvent", ["done"] = "#OperationResource" } },
+            Empty(204, "Resuming after the last event of a finished operation: nothing more will come (EventSource clients stop)."),
             Problem(400, "A bad `after` or `Last-Event-ID`.", InvalidParameter),
             Problem(404, NotFound, OperationNotFound),
         ],
