@@ -1,7 +1,7 @@
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.AspNetCore;
 
@@ -10,10 +10,10 @@ internal static class OverviewEndpoint
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
-    /// <summary>Typed (ADR 28): the tenant and the store are bound, the answer is a <see cref="JsonHttpResult{TValue}"/> written with the wire types' serializer.</summary>
-    public static async Task<JsonHttpResult<OverviewResource>> GetAsync(LonghaulTenant tenant, IOperationStore store, CancellationToken cancellationToken)
+    public static async Task GetAsync(HttpContext context)
     {
-        var read = await store.OverviewAsync(new OverviewParams(tenant.Name, Window), cancellationToken).ConfigureAwait(false);
+        var store = context.RequestServices.GetRequiredService<IOperationStore>();
+        var read = await store.OverviewAsync(new OverviewParams(OperationEndpoints.Tenant(context), Window), context.RequestAborted).ConfigureAwait(false);
         var all = read.Active.Concat(read.Finished).ToList();
         var finished = read.Finished.Sum(c => c.Count);
         var succeeded = read.Finished.Where(c => c.Status == OperationStatus.Succeeded).Sum(c => c.Count);
@@ -29,7 +29,7 @@ internal static class OverviewEndpoint
             ThroughputPerMinute = Math.Round(finished / Window.TotalMinutes, 3),
             FailureRate = succeeded + failed == 0 ? null : Math.Round((double)failed / (succeeded + failed), 4),
         };
-        return TypedResults.Json(overview, LonghaulJson.Default.OverviewResource);
+        await JsonResponses.WriteAsync(context, overview, LonghaulJson.Default.OverviewResource).ConfigureAwait(false);
     }
 
     private static StatusCounts Counts(IEnumerable<OverviewCount> counts)
