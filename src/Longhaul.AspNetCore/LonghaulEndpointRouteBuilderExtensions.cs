@@ -114,8 +114,12 @@ public static class LonghaulEndpointRouteBuilderExtensions
     /// <summary>Maps only <c>/healthz</c> (the process is up) and <c>/readyz</c> (the store answers): with <see cref="MapLonghaulMetrics"/>, all a worker-only node serves.</summary>
     public static IEndpointRouteBuilder MapLonghaulHealth(this IEndpointRouteBuilder endpoints)
     {
-        // Typed: a constant answer, now with its Content-Type (it had none, which the contract test through Prism caught).
-        endpoints.MapGet("/healthz", () => TypedResults.Text("{\"status\":\"ok\"}", "application/json")).WithMetadata(ApiDocs.Health);
+        // With its Content-Type (it had none, which the contract test through Prism caught); framing unchanged.
+        endpoints.MapGet("/healthz", (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("{\"status\":\"ok\"}");
+        }).WithMetadata(ApiDocs.Health);
         endpoints.MapGet("/readyz", async (HttpContext context) =>
         {
             var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
