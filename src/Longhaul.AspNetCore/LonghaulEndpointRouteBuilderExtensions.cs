@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Longhaul.AspNetCore.OpenApi;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -68,33 +69,33 @@ public static class LonghaulEndpointRouteBuilderExtensions
         if (services.GetService<ILonghaulTenantSource>() is null) services.GetRequiredService<LonghaulApiMounts>().AddKeyChecked(prefix);
         var v1 = endpoints.MapGroup(prefix);
         ((IEndpointConventionBuilder)v1).Add(endpoint => endpoint.RequestDelegate = ApiGate.Wrap(endpoint.RequestDelegate!, prefix));
-        v1.MapPost("/operations", OperationEndpoints.StartAsync);
-        v1.MapGet("/operations", OperationEndpoints.ListAsync);
-        v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync);
-        v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync);
-        v1.MapGet("/operations/{id}/request", StartRequestEndpoint.GetAsync);
-        v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync);
-        v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync);
-        v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync);
-        v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync);
-        v1.MapGet("/operations/{id}/deliveries", WebhookEndpoints.ListDeliveriesAsync);
-        v1.MapPost("/operations/{id}/deliveries/{deliveryId}/redeliver", WebhookEndpoints.RedeliverAsync);
-        v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync);
-        v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync);
-        v1.MapMethods("/uploads", [HttpMethods.Options], Uploads.UploadEndpoints.OptionsAsync);
-        v1.MapPost("/uploads", Uploads.UploadEndpoints.CreateAsync);
-        v1.MapPut("/uploads", Uploads.UploadEndpoints.PutAsync);
-        v1.MapMethods("/uploads/{id}", [HttpMethods.Head], Uploads.UploadEndpoints.HeadAsync);
-        v1.MapGet("/uploads/{id}", Uploads.UploadEndpoints.GetAsync);
-        v1.MapGet("/uploads/{id}/content", Uploads.UploadEndpoints.ContentAsync);
-        v1.MapPatch("/uploads/{id}", Uploads.UploadEndpoints.PatchAsync);
-        v1.MapDelete("/uploads/{id}", Uploads.UploadEndpoints.DeleteAsync);
-        v1.MapGet("/events", ChangeStreamEndpoint.StreamAsync);
-        v1.MapGet("/overview", OverviewEndpoint.GetAsync);
-        v1.MapGet("/kinds", OperationEndpoints.KindsAsync);
-        v1.MapGet("/usage", UsageEndpoint.GetAsync).WithMetadata(Admission.OperatorEndpoint.AndClients);
-        v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync);
-        v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync);
+        v1.MapPost("/operations", OperationEndpoints.StartAsync).WithMetadata(ApiDocs.Start);
+        v1.MapGet("/operations", OperationEndpoints.ListAsync).WithMetadata(ApiDocs.List);
+        v1.MapGet("/operations/{id}", OperationEndpoints.GetAsync).WithMetadata(ApiDocs.Get);
+        v1.MapGet("/operations/{id}/wait", OperationEndpoints.WaitAsync).WithMetadata(ApiDocs.Wait);
+        v1.MapGet("/operations/{id}/request", StartRequestEndpoint.GetAsync).WithMetadata(ApiDocs.Request);
+        v1.MapGet("/operations/{id}/events", EventStreamEndpoint.StreamAsync).WithMetadata(ApiDocs.Events);
+        v1.MapMethods("/operations/{id}/files/{name}", FileEndpoint.Methods, FileEndpoint.GetAsync).WithMetadata(ApiDocs.File);
+        v1.MapPost("/operations/{id}/cancel", OperationEndpoints.CancelAsync).WithMetadata(ApiDocs.Cancel);
+        v1.MapDelete("/operations/{id}", OperationEndpoints.DeleteAsync).WithMetadata(ApiDocs.Delete);
+        v1.MapGet("/operations/{id}/deliveries", WebhookEndpoints.ListDeliveriesAsync).WithMetadata(ApiDocs.Deliveries);
+        v1.MapPost("/operations/{id}/deliveries/{deliveryId}/redeliver", WebhookEndpoints.RedeliverAsync).WithMetadata(ApiDocs.Redeliver);
+        v1.MapGet("/webhooks/secret", WebhookEndpoints.GetSecretAsync).WithMetadata(ApiDocs.Secret);
+        v1.MapPost("/webhooks/secret/rotate", WebhookEndpoints.RotateSecretAsync).WithMetadata(ApiDocs.Rotate);
+        v1.MapMethods("/uploads", [HttpMethods.Options], Uploads.UploadEndpoints.OptionsAsync).WithMetadata(ApiDocs.UploadOptions);
+        v1.MapPost("/uploads", Uploads.UploadEndpoints.CreateAsync).WithMetadata(ApiDocs.UploadCreate);
+        v1.MapPut("/uploads", Uploads.UploadEndpoints.PutAsync).WithMetadata(ApiDocs.UploadPut);
+        v1.MapMethods("/uploads/{id}", [HttpMethods.Head], Uploads.UploadEndpoints.HeadAsync).WithMetadata(ApiDocs.UploadHead);
+        v1.MapGet("/uploads/{id}", Uploads.UploadEndpoints.GetAsync).WithMetadata(ApiDocs.UploadGet);
+        v1.MapGet("/uploads/{id}/content", Uploads.UploadEndpoints.ContentAsync).WithMetadata(ApiDocs.UploadContent);
+        v1.MapPatch("/uploads/{id}", Uploads.UploadEndpoints.PatchAsync).WithMetadata(ApiDocs.UploadPatch);
+        v1.MapDelete("/uploads/{id}", Uploads.UploadEndpoints.DeleteAsync).WithMetadata(ApiDocs.UploadDelete);
+        v1.MapGet("/events", ChangeStreamEndpoint.StreamAsync).WithMetadata(ApiDocs.ChangeStream);
+        v1.MapGet("/overview", OverviewEndpoint.GetAsync).WithMetadata(ApiDocs.Overview);
+        v1.MapGet("/kinds", OperationEndpoints.KindsAsync).WithMetadata(ApiDocs.Kinds);
+        v1.MapGet("/usage", UsageEndpoint.GetAsync).WithMetadata(ApiDocs.Usage).WithMetadata(Admission.OperatorEndpoint.AndClients);
+        v1.MapGet("/diagnostics/hold", DiagnosticsEndpoint.HoldAsync).WithMetadata(ApiDocs.Hold);
+        v1.MapMethods("/proxy/{upstream}/{**path}", ProxyEndpoint.Methods, ProxyEndpoint.HandleAsync).WithMetadata(ApiDocs.Proxy);
         Workers.WorkerEndpoints.Map(v1);
         Workers.KindRegistrationEndpoints.Map(v1);
         Admission.TenantEndpoints.Map(v1);
@@ -108,20 +109,25 @@ public static class LonghaulEndpointRouteBuilderExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapLonghaulMetrics(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(ApiDocs.Metrics);
         return endpoints;
     }
 
     /// <summary>Maps only <c>/healthz</c> (the process is up) and <c>/readyz</c> (the store answers): with <see cref="MapLonghaulMetrics"/>, all a worker-only node serves.</summary>
     public static IEndpointRouteBuilder MapLonghaulHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", (HttpContext context) => context.Response.WriteAsync("{\"status\":\"ok\"}"));
+        // With its Content-Type (it had none, which the contract test through Prism caught); framing unchanged.
+        endpoints.MapGet("/healthz", (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("{\"status\":\"ok\"}");
+        }).WithMetadata(ApiDocs.Health);
         endpoints.MapGet("/readyz", async (HttpContext context) =>
         {
             var ready = await context.RequestServices.GetRequiredService<IOperationStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
             if (ready) await WriteReadyAsync(context, context.RequestServices.GetRequiredService<StoreWarnings>().Current).ConfigureAwait(false);
             else await ProblemResults.WriteAsync(context, ProblemCodes.StoreUnavailable, "The store is not reachable.").ConfigureAwait(false);
-        });
+        }).WithMetadata(ApiDocs.Ready);
         return endpoints;
     }
 

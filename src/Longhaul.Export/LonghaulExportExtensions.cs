@@ -39,7 +39,8 @@ public static class LonghaulExportExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapMethods(DownloadLinks.PathPrefix + "/{id}/{name}", [HttpMethodsGet, HttpMethodsHead],
-            (Microsoft.AspNetCore.Http.HttpContext context, string id, string name) => DownloadEndpoint.GetAsync(context, id, name));
+            (Microsoft.AspNetCore.Http.HttpContext context, string id, string name) => DownloadEndpoint.GetAsync(context, id, name))
+            .WithMetadata(Longhaul.AspNetCore.OpenApi.ApiDocs.Download);
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using Longhaul.AspNetCore;
 using Longhaul.Dashboard;
 using Longhaul.Export;
 using Longhaul.Import;
+using Longhaul.OpenApi;
 using Longhaul.Postgres;
 using Longhaul.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -80,6 +81,7 @@ public static partial class LonghaulServer
             .AddImportKind()
             .AddApi();
         builder.Services.AddLonghaulDashboard();
+        builder.Services.AddLonghaulOpenApi();
         if (store.Postgres is { } postgres)
         {
             // Each role listens only to what it acts on: workers to new work and cancels, the API to changes (and, with
@@ -118,6 +120,7 @@ public static partial class LonghaulServer
             app.MapLonghaul();
             app.MapLonghaulDownloads();
             app.MapLonghaulDashboard();
+            app.MapLonghaulOpenApi();
         }
         app.Lifetime.ApplicationStarted.Register(() => ReportStartup(app, context));
         var shutdownLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Longhaul.Server");

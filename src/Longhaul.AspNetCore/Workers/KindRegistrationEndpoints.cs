@@ -21,7 +21,7 @@ internal static class KindRegistrationEndpoints
     private static readonly string[] Fields = ["description", "input_schema", "max_attempts", "timeout_seconds"];
 
     public static void Map(RouteGroupBuilder api)
-        => api.MapPut("/kinds/{name}", PutAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
+        => api.MapPut("/kinds/{name}", PutAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.RegisterKind);
 
     private static async Task PutAsync(HttpContext context, string name)
     {

@@ -20,19 +20,19 @@ internal static partial class WorkerEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/workers/claim", ClaimAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/heartbeat", HeartbeatAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/progress", ProgressAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/checkpoint", CheckpointAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/output", OutputAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/complete", CompleteAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/fail", FailAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/cancelled", CancelledAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/hand-back", HandBackAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/watch", WatchAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPut("/leases/files/{name}/chunks/{index}", FileChunkAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapPost("/leases/files/{name}/finish", FinishFileAsync).WithMetadata(WorkerProtocolEndpoint.Instance);
-        api.MapGet("/workers", ListWorkersAsync);
+        api.MapPost("/workers/claim", ClaimAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Claim);
+        api.MapPost("/leases/heartbeat", HeartbeatAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Heartbeat);
+        api.MapPost("/leases/progress", ProgressAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Progress);
+        api.MapPost("/leases/checkpoint", CheckpointAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Checkpoint);
+        api.MapPost("/leases/output", OutputAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Output);
+        api.MapPost("/leases/complete", CompleteAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Complete);
+        api.MapPost("/leases/fail", FailAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Fail);
+        api.MapPost("/leases/cancelled", CancelledAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.LeaseCancelled);
+        api.MapPost("/leases/hand-back", HandBackAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.HandBack);
+        api.MapPost("/leases/watch", WatchAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.Watch);
+        api.MapPut("/leases/files/{name}/chunks/{index}", FileChunkAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.FileChunk);
+        api.MapPost("/leases/files/{name}/finish", FinishFileAsync).WithMetadata(WorkerProtocolEndpoint.Instance, OpenApi.ApiDocs.FileFinish);
+        api.MapGet("/workers", ListWorkersAsync).WithMetadata(OpenApi.ApiDocs.WorkerList);
     }
 
     /// <summary>
