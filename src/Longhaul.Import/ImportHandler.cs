@@ -82,24 +82,14 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         var options = _catalog.Options;
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, state.Offset);
         using var scanner = new RecordScanner(stream, state.Offset, state.Line, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
-        var maxRows = batch.Capacity;
         // Two batches: the next chunk is read and converted while the current one is written (the database and this
         // process work at the same time), as psql's \copy overlaps its reading with the server's parsing.
-        ImportBatch[] batches = [batch, new ImportBatch(maxRows, plan.Columns)];
-        async Task<bool> PrepareAsync(ImportBatch into)
-        {
-            if (!await scanner.NextAsync(chunk, maxRows, cancellationToken).ConfigureAwait(false)) return false;
-            RowParser.Parse(chunk, plan, into);
-            into.EndOffset = chunk.EndOffset;
-            into.EndLine = chunk.EndLine;
-            return true;
-        }
-        var next = PrepareAsync(batches[0]);
+        using var second = new ImportBatch(batch.Capacity, plan.Columns);
+        await using var chunks = ChunkReadAhead.Over(scanner, chunk, plan, batch, second, cancellationToken);
         try
         {
-            for (var turn = 0; await next.ConfigureAwait(false); turn ^= 1)
+            while (await chunks.NextAsync().ConfigureAwait(false) is { } current)
             {
-                var current = batches[turn];
                 var skipped = state.Skipped + current.Errors.Count;
                 if (current.Errors.Count > 0 && (input.OnError == "fail" || skipped > input.MaxErrors))
                 {
@@ -108,16 +98,12 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                         input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
                         Details(e.Line, e.Column, e.Reason));
                 }
-                // The batch is chosen here, not inside the lambda: the lambda may start after `turn` has moved on (a
-                // loaded thread pool), and would then read the next chunk into the batch being committed, while the
-                // following turn committed a stale batch again (one chunk twice, the next one never).
-                var ahead = batches[turn ^ 1];
-                next = Task.Run(() => PrepareAsync(ahead), CancellationToken.None);
                 var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
                 var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
                 if (!await db.CommitAsync(context.OperationId, state, after, current, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
                 state = after;
+                // Done with it before the next NextAsync, which reads the chunk after next into it.
                 current.Clear();
                 await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -129,19 +115,6 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         {
             await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            // The read-ahead may still run (or have failed) when a chunk failed: it ends before the stream goes.
-            try
-            {
-                await next.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Its failure is not this attempt's: the chunk before it failed first.
-            }
-            batches[1].Dispose();
         }
         return state with { Done = true };
     }
