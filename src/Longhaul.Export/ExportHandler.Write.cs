@@ -62,66 +62,58 @@ public sealed partial class ExportHandler
             // Cancellation stops the COPY once, instead of a registration for each of a million small reads.
             using (cancellationToken.Register(static t => ((Npgsql.NpgsqlCopyTextReader)t!).Cancel(), text))
             {
-                // PostgreSQL sends one message per row, in packets of about 8 KiB. Read asynchronously, each packet
-                // that is not there yet costs a hop through the socket engine and a thread-pool wake-up (most of this
-                // path's CPU, measured with perf); blocking reads on a thread of their own wait in the kernel instead.
-                // Segment steps (checkpoint saves, store hand-offs) are waited for on that thread.
-                await Task.Factory.StartNew(() =>
+                // The raw bytes under the reader: PostgreSQL's CSV as sent (one message per row), never decoded here.
+                var raw = text.BaseStream;
+                var buffer = new byte[256 * 1024];
+                // The rows with CRLF, handed to the encoder every RowsBetweenFlushes rows.
+                var output = new byte[buffer.Length + 2 * RowsBetweenFlushes];
+                var (length, filled) = (0, 0);
+                var encoderText = (ExportTextEncoder)encoder;
+                while (true)
                 {
-                    // The raw bytes under the reader: PostgreSQL's CSV as sent (one message per row), never decoded here.
-                    var raw = text.BaseStream;
-                    var buffer = new byte[256 * 1024];
-                    // The rows with CRLF, handed to the encoder every RowsBetweenFlushes rows.
-                    var output = new byte[buffer.Length + 2 * RowsBetweenFlushes];
-                    var (length, filled) = (0, 0);
-                    var encoderText = (ExportTextEncoder)encoder;
-                    while (true)
+                    if (length == buffer.Length)
                     {
-                        if (length == buffer.Length)
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                        Array.Resize(ref output, buffer.Length + 2 * RowsBetweenFlushes);
+                    }
+                    var read = await raw.ReadAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (read == 0) break;
+                    // From the front: an unfinished row kept from the last read is scanned again with its quotes.
+                    var scan = 0;
+                    length += read;
+                    var (rowStart, quoted) = (0, false);
+                    while (scan < length)
+                    {
+                        var at = buffer.AsSpan(scan, length - scan).IndexOfAny((byte)'"', (byte)'\n');
+                        if (at < 0) break;
+                        var i = scan + at;
+                        scan = i + 1;
+                        if (buffer[i] == (byte)'"') quoted = !quoted;
+                        if (quoted || buffer[i] != (byte)'\n') continue;
+                        // A row ends: RFC 4180's CRLF for COPY's LF.
+                        if (filled + (i - rowStart) + 2 > output.Length)
                         {
-                            Array.Resize(ref buffer, buffer.Length * 2);
-                            Array.Resize(ref output, buffer.Length + 2 * RowsBetweenFlushes);
-                        }
-                        var read = raw.Read(buffer.AsSpan(length));
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (read == 0) break;
-                        // From the front: an unfinished row kept from the last read is scanned again with its quotes.
-                        var scan = 0;
-                        length += read;
-                        var (rowStart, quoted) = (0, false);
-                        while (scan < length)
-                        {
-                            var at = buffer.AsSpan(scan, length - scan).IndexOfAny((byte)'"', (byte)'\n');
-                            if (at < 0) break;
-                            var i = scan + at;
-                            scan = i + 1;
-                            if (buffer[i] == (byte)'"') quoted = !quoted;
-                            if (quoted || buffer[i] != (byte)'\n') continue;
-                            // A row ends: RFC 4180's CRLF for COPY's LF.
-                            if (filled + (i - rowStart) + 2 > output.Length)
-                            {
-                                encoderText.WriteRaw(output.AsSpan(0, filled));
-                                filled = 0;
-                            }
-                            buffer.AsSpan(rowStart, i - rowStart).CopyTo(output.AsSpan(filled));
-                            filled += i - rowStart;
-                            output[filled++] = (byte)'\r';
-                            output[filled++] = (byte)'\n';
-                            var (start, end) = (rowStart, i);
-                            rowStart = scan;
-                            if (++rows % RowsBetweenFlushes != 0) continue;
                             encoderText.WriteRaw(output.AsSpan(0, filled));
                             filled = 0;
-                            // The buffer stays as it is until the step is done: the key is read from it only at a segment's end.
-                            StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).GetAwaiter().GetResult();
                         }
-                        // The unfinished row moves to the front; it is scanned again from its start.
-                        if (rowStart > 0) buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);
-                        length -= rowStart;
+                        buffer.AsSpan(rowStart, i - rowStart).CopyTo(output.AsSpan(filled));
+                        filled += i - rowStart;
+                        output[filled++] = (byte)'\r';
+                        output[filled++] = (byte)'\n';
+                        var (start, end) = (rowStart, i);
+                        rowStart = scan;
+                        if (++rows % RowsBetweenFlushes != 0) continue;
+                        encoderText.WriteRaw(output.AsSpan(0, filled));
+                        filled = 0;
+                        await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).ConfigureAwait(false);
                     }
-                    encoderText.WriteRaw(output.AsSpan(0, filled));
-                    if (length > 0) throw new InvalidOperationException("PostgreSQL's COPY output ended inside a row.");
-                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                    // The unfinished row moves to the front; it is scanned again from its start.
+                    if (rowStart > 0) buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);
+                    length -= rowStart;
+                }
+                encoderText.WriteRaw(output.AsSpan(0, filled));
+                if (length > 0) throw new InvalidOperationException("PostgreSQL's COPY output ended inside a row.");
             }
         }
         else
