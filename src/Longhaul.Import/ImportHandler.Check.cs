@@ -4,6 +4,9 @@ namespace Longhaul.Import;
 
 public sealed partial class ImportHandler
 {
+    /// <summary>The most bytes of records per chunk of the check pass: its read buffer is this plus <c>MaxRecordBytes</c>.</summary>
+    private const int CheckChunkBytes = 1024 * 1024;
+
     /// <summary>
     /// <c>on_error: fail</c>: every row is read and converted, nothing kept, so that a bad row anywhere loads nothing.
     /// Runs beside the load (its own scanner, chunk and batch); the load holds its chunks uncommitted until this passed.
@@ -14,7 +17,8 @@ public sealed partial class ImportHandler
         using var chunk = new ScannedChunk(rows);
         using var batch = new ImportBatch(rows, plan.Columns);
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, first);
-        using var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
+        // Small chunks: nothing is kept, so the check's read buffer need not be the load's (it runs at the same time: memory).
+        using var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, Math.Min(options.MaxChunkBytes, CheckChunkBytes));
         while (await scanner.NextAsync(chunk, batch.Capacity, cancellationToken).ConfigureAwait(false))
         {
             RowParser.Parse(chunk, plan, batch, checkOnly: true);
