@@ -2,6 +2,7 @@
 # Export throughput in one run: rows/s of a 1,000,000-row CSV export from PostgreSQL by the `export` kind (POST to
 # done: the row estimate, the file streamed into the store with its checkpoints, and its SHA-256), as a ratio to
 # `psql \copy (SELECT … ORDER BY id) TO file WITH (FORMAT csv, HEADER)` of the same rows. Target ratio >= 0.7.
+# Per run also the server's CPU milliseconds per export (utime+stime, from /proc) and the load average.
 # Also reports the server's peak RSS (VmHWM; API and worker in one process) and its RSS at the end.
 #
 #   bench/export.sh [path/to/longhaul]     (default artifacts/publish/linux-x64/longhaul: scripts/publish.sh)
@@ -46,15 +47,16 @@ for r in $(seq 1 "$runs"); do
   psql -q -c "\\copy (SELECT id, name, amount, note FROM $schema.items ORDER BY id) TO '$dir/copy.csv' WITH (FORMAT csv, HEADER)"
   t1=$(now_ms); copy_ms+=($((t1 - t0)))
 
+  c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   t0=$(now_ms)
   id=$(curl -sf -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/operations" \
     -d "{\"kind\":\"export\",\"input\":{\"source\":\"pg\",\"table\":\"$schema.items\",\"columns\":[\"id\",\"name\",\"amount\",\"note\"],\"format\":\"csv\"}}" \
     | sed -E 's/.*"id":"([^"]+)".*/\1/')
   until curl -sf "http://127.0.0.1:$port/v1/operations/$id/wait?timeout=30" | grep -q '"done":true'; do :; done
-  t1=$(now_ms); export_ms+=($((t1 - t0)))
+  t1=$(now_ms); export_ms+=($((t1 - t0))); cpu_ms=$(( ($(awk '{print $14 + $15}' "/proc/$pid/stat") - c0) * 10 ))
   status=$(curl -sf "http://127.0.0.1:$port/v1/operations/$id" | sed -E 's/.*"status":"([^"]+)".*/\1/')
   [ "$status" = succeeded ] || { echo "export $id: $status" >&2; cat "$dir/server.log" >&2; exit 1; }
-  echo "run=$r copy_ms=${copy_ms[-1]} export_ms=${export_ms[-1]} copy_bytes=$(stat -c %s "$dir/copy.csv")"
+  echo "run=$r copy_ms=${copy_ms[-1]} export_ms=${export_ms[-1]} copy_bytes=$(stat -c %s "$dir/copy.csv") server_cpu_ms=$cpu_ms load=$(cut -d' ' -f1 /proc/loadavg)"
 done
 c=$(printf '%s\n' "${copy_ms[@]}" | median); e=$(printf '%s\n' "${export_ms[@]}" | median)
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status"); rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -4,6 +4,8 @@
 # its checkpoint), as a ratio to `psql \copy items FROM file WITH (FORMAT csv, HEADER)` of the same file into the same
 # table. Target ratio >= 0.8. Both on_error modes: `skip` reads the file once; `fail` (the default) checks it first.
 # Also reports the server's peak RSS (VmHWM; API and worker in one process, the upload included). Target < 200 MiB.
+# Per run also the server's CPU milliseconds per import (utime+stime of the longhaul process, from /proc; less
+# sensitive to a loaded machine than the wall-clock ratio) and the load average.
 #
 #   bench/import.sh [path/to/longhaul]     (default artifacts/publish/linux-x64/longhaul: scripts/publish.sh)
 #
@@ -41,15 +43,18 @@ t0=$(now_ms)
 upload=$(curl -sf -X PUT --data-binary "@$dir/items.csv" "http://127.0.0.1:$port/v1/uploads" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 upload_ms=$(( $(now_ms) - t0 ))
 
-import() { # $1 = on_error; prints the milliseconds from POST to done
-  local t0 id status
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+import() { # $1 = on_error; prints the milliseconds from POST to done; the server's CPU milliseconds go to $dir/cpu_ms
+  local t0 c0 id status
   psql -q -c "TRUNCATE $schema.items"
+  c0=$(cpu_ticks)
   t0=$(now_ms)
   id=$(curl -sf -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/operations" \
     -d "{\"kind\":\"import\",\"input\":{\"upload\":\"$upload\",\"target\":\"pg\",\"table\":\"items\",\"on_error\":\"$1\",\"chunk_rows\":$chunk}}" \
     | sed -E 's/.*"id":"([^"]+)".*/\1/')
   until curl -sf "http://127.0.0.1:$port/v1/operations/$id/wait?timeout=30" | grep -q '"done":true'; do :; done
   echo $(( $(now_ms) - t0 ))
+  echo $(( ($(cpu_ticks) - c0) * 10 )) >"$dir/cpu_ms"
   status=$(curl -sf "http://127.0.0.1:$port/v1/operations/$id" | sed -E 's/.*"status":"([^"]+)".*/\1/')
   [ "$status" = succeeded ] || { echo "import $id: $status" >&2; curl -sf "http://127.0.0.1:$port/v1/operations/$id" >&2; exit 1; }
   [ "$(psql -tAc "SELECT count(*) FROM $schema.items")" = "$rows" ] || { echo "import $id: row count differs" >&2; exit 1; }
@@ -61,9 +66,9 @@ for r in $(seq 1 "$runs"); do
   t0=$(now_ms)
   psql -q -c "\\copy $schema.items FROM '$dir/items.csv' WITH (FORMAT csv, HEADER)"
   copy_ms+=($(( $(now_ms) - t0 )))
-  skip_ms+=($(import skip))
-  fail_ms+=($(import fail))
-  echo "run=$r copy_ms=${copy_ms[-1]} import_skip_ms=${skip_ms[-1]} import_fail_ms=${fail_ms[-1]}"
+  skip_ms+=($(import skip)); skip_cpu=$(cat "$dir/cpu_ms")
+  fail_ms+=($(import fail)); fail_cpu=$(cat "$dir/cpu_ms")
+  echo "run=$r copy_ms=${copy_ms[-1]} import_skip_ms=${skip_ms[-1]} import_fail_ms=${fail_ms[-1]} server_cpu_ms_skip=$skip_cpu server_cpu_ms_fail=$fail_cpu load=$(cut -d' ' -f1 /proc/loadavg)"
 done
 c=$(printf '%s\n' "${copy_ms[@]}" | median); s=$(printf '%s\n' "${skip_ms[@]}" | median); f=$(printf '%s\n' "${fail_ms[@]}" | median)
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status"); rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -13,6 +13,15 @@ internal interface IImportTarget : IAsyncDisposable
     /// <summary>Writes the chunk (into the staging table when staging) with its errors and <paramref name="after"/>; false, with nothing written, when the stored state is not <paramref name="before"/>.</summary>
     Task<bool> CommitAsync(string operationId, ImportState before, ImportState after, ImportBatch batch, IReadOnlyList<ImportError> reported, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens the held transaction: the next chunks' <see cref="CommitAsync"/> write into it (rows, errors, the moved
+    /// state) without committing, until <see cref="ReleaseAsync"/>. A crash meanwhile leaves nothing of them.
+    /// </summary>
+    Task HoldAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ends the held transaction, if one is open: commits it (with the state of its last chunk) or rolls it back.</summary>
+    Task ReleaseAsync(bool commit, CancellationToken cancellationToken);
+
     /// <summary>Marks the import done; when staging, first adds the staged rows to the table and drops the staging table, all in one transaction. False when the state moved.</summary>
     Task<bool> FinishAsync(string operationId, ImportState state, CancellationToken cancellationToken);
 

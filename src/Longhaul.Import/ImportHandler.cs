@@ -67,81 +67,74 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         var checkpoint = context.GetCheckpoint<ImportCheckpoint>() ?? new ImportCheckpoint();
         await using var db = await _catalog.OpenAsync(target, input.Table, plan.Columns, input.AllOrNothing, cancellationToken).ConfigureAwait(false);
         var state = await db.BeginAsync(context.OperationId, new ImportState(first, firstLine, 0, 0, 0, false), cancellationToken).ConfigureAwait(false);
-        if (!state.Done && input.OnError == "fail" && !checkpoint.Checked && state.Offset == first)
+        if (!state.Done)
         {
-            await CheckAsync(upload, plan, first, firstLine, chunk, batch, context, cancellationToken).ConfigureAwait(false);
-            await context.SaveCheckpointAsync(checkpoint with { Checked = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // on_error fail, nothing loaded yet: the check pass runs beside the load, whose chunks wait in one held
+            // transaction until the check has passed the whole file (ADR 30). After a crash before that commit nothing
+            // is loaded and the check runs again; after it, the check is not needed (the state moved past the start).
+            var overlap = input.OnError == "fail" && !checkpoint.Checked && state.Offset == first;
+            using var stopCheck = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var check = overlap ? Task.Run(() => CheckAsync(upload, plan, first, firstLine, rows, stopCheck.Token), CancellationToken.None) : null;
+            try
+            {
+                state = await LoadAsync(input, upload, plan, state, chunk, batch, db, check, context, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (check is not null) await StopAsync(check, stopCheck).ConfigureAwait(false);
+            }
         }
-        if (!state.Done) state = await LoadAsync(input, upload, plan, state, chunk, batch, db, context, cancellationToken).ConfigureAwait(false);
         return await ResultAsync(input, upload, state, db, context, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImportState> LoadAsync(ImportInput input, UploadRecord upload, ImportPlan plan, ImportState state, ScannedChunk chunk, ImportBatch batch,
-        IImportTarget db, OperationContext context, CancellationToken cancellationToken)
+        IImportTarget db, Task? check, OperationContext context, CancellationToken cancellationToken)
     {
         var options = _catalog.Options;
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, state.Offset);
         using var scanner = new RecordScanner(stream, state.Offset, state.Line, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
-        var maxRows = batch.Capacity;
         // Two batches: the next chunk is read and converted while the current one is written (the database and this
         // process work at the same time), as psql's \copy overlaps its reading with the server's parsing.
-        ImportBatch[] batches = [batch, new ImportBatch(maxRows, plan.Columns)];
-        async Task<bool> PrepareAsync(ImportBatch into)
-        {
-            if (!await scanner.NextAsync(chunk, maxRows, cancellationToken).ConfigureAwait(false)) return false;
-            RowParser.Parse(chunk, plan, into);
-            into.EndOffset = chunk.EndOffset;
-            into.EndLine = chunk.EndLine;
-            return true;
-        }
-        var next = PrepareAsync(batches[0]);
+        using var second = new ImportBatch(batch.Capacity, plan.Columns);
+        await using var chunks = ChunkReadAhead.Over(scanner, chunk, plan, batch, second, cancellationToken);
+        // While the check runs, the chunks are written into one held transaction.
+        var held = check is not null;
+        if (held) await db.HoldAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            for (var turn = 0; await next.ConfigureAwait(false); turn ^= 1)
+            while (await chunks.NextAsync().ConfigureAwait(false) is { } current)
             {
-                var current = batches[turn];
                 var skipped = state.Skipped + current.Errors.Count;
                 if (current.Errors.Count > 0 && (input.OnError == "fail" || skipped > input.MaxErrors))
                 {
+                    // The check meets the same first bad row (or an earlier bad record) and says nothing was imported.
+                    if (held) await check!.ConfigureAwait(false);
                     var e = current.Errors[0];
                     throw new PermanentFailureException(input.OnError == "fail" ? "invalid_row" : "too_many_errors",
                         input.OnError == "fail" ? $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}." : $"More than {input.MaxErrors} bad rows (max_errors); line {e.Line}: {e.Reason}.",
                         Details(e.Line, e.Column, e.Reason));
                 }
-                // The batch is chosen here, not inside the lambda: the lambda may start after `turn` has moved on (a
-                // loaded thread pool), and would then read the next chunk into the batch being committed, while the
-                // following turn committed a stale batch again (one chunk twice, the next one never).
-                var ahead = batches[turn ^ 1];
-                next = Task.Run(() => PrepareAsync(ahead), CancellationToken.None);
                 var reported = current.Errors.Take((int)Math.Max(0, options.MaxReportedErrors - state.Reported)).ToList();
                 var after = new ImportState(current.EndOffset, current.EndLine, state.Inserted + current.Rows, skipped, state.Reported + reported.Count, false);
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
                 if (!await db.CommitAsync(context.OperationId, state, after, current, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
                 state = after;
+                // Done with it before the next NextAsync, which reads the chunk after next into it.
                 current.Clear();
+                if (held && check!.IsCompleted) held = await ReleaseAsync(check, db).ConfigureAwait(false);
                 await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
+            if (held) held = await ReleaseAsync(check!, db).ConfigureAwait(false);
             // With all_or_nothing this also adds the staged rows to the table, in the same transaction.
             if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
         }
-        catch (Exception e) when (input.AllOrNothing && Abandons(e, context))
+        catch (Exception e)
         {
-            await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
+            // A bad file, a cancel or a failure while held: none of the held chunks stays.
+            if (held) await db.ReleaseAsync(commit: false, CancellationToken.None).ConfigureAwait(false);
+            if (input.AllOrNothing && Abandons(e, context)) await db.AbandonAsync(context.OperationId, CancellationToken.None).ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            // The read-ahead may still run (or have failed) when a chunk failed: it ends before the stream goes.
-            try
-            {
-                await next.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Its failure is not this attempt's: the chunk before it failed first.
-            }
-            batches[1].Dispose();
         }
         return state with { Done = true };
     }
@@ -154,22 +147,6 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         => e is not LeaseLostException
             && context.StopReason is OperationStopReason.None or OperationStopReason.Cancelled or OperationStopReason.DeadlineExceeded
             && (e is OperationCanceledException or PermanentFailureException or ImportFileException || context.Attempt >= context.MaxAttempts);
-
-    /// <summary><c>on_error: fail</c>: every row is read and converted before any is written, so a bad row loads nothing.</summary>
-    private async Task CheckAsync(UploadRecord upload, ImportPlan plan, long first, long firstLine, ScannedChunk chunk, ImportBatch batch, OperationContext context, CancellationToken cancellationToken)
-    {
-        var options = _catalog.Options;
-        await using var stream = new UploadStream(_store, upload.Id, upload.Length, first);
-        using var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, options.MaxChunkBytes);
-        while (await scanner.NextAsync(chunk, batch.Capacity, cancellationToken).ConfigureAwait(false))
-        {
-            RowParser.Parse(chunk, plan, batch, checkOnly: true);
-            if (batch.Errors.Count == 0) continue;
-            var e = batch.Errors[0];
-            throw new PermanentFailureException("invalid_row", $"Line {e.Line}{(e.Column is null ? "" : $", column {e.Column}")}: {e.Reason}. Nothing was imported.", Details(e.Line, e.Column, e.Reason));
-        }
-        await context.ReportProgressAsync(new ProgressInfo { Current = 0, Total = upload.Length, Unit = "bytes", Message = "file checked; loading" }, cancellationToken).ConfigureAwait(false);
-    }
 
     private async Task<ImportResult> ResultAsync(ImportInput input, UploadRecord upload, ImportState state, IImportTarget db, OperationContext context, CancellationToken cancellationToken)
     {

@@ -32,6 +32,20 @@ internal sealed partial class PostgresImportTarget(NpgsqlConnection connection, 
         """;
 
     private string? _copy;
+    private NpgsqlTransaction? _held;
+
+    public async Task HoldAsync(CancellationToken cancellationToken) => _held = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    public async Task ReleaseAsync(bool commit, CancellationToken cancellationToken)
+    {
+        if (_held is not { } held) return;
+        _held = null;
+        await using (held)
+        {
+            if (commit) await held.CommitAsync(cancellationToken).ConfigureAwait(false);
+            else await held.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public async Task<ImportState> BeginAsync(string operationId, ImportState initial, CancellationToken cancellationToken)
     {
@@ -61,7 +75,9 @@ internal sealed partial class PostgresImportTarget(NpgsqlConnection connection, 
 
     public async Task<bool> CommitAsync(string operationId, ImportState before, ImportState after, ImportBatch batch, IReadOnlyList<ImportError> reported, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Its own transaction, or the held one (committed later by ReleaseAsync).
+        await using var own = _held is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var transaction = own ?? _held!;
         if (!await MoveAsync(operationId, before, after, transaction, cancellationToken).ConfigureAwait(false)) return false;
         if (batch.Rows > 0)
         {
@@ -76,7 +92,7 @@ internal sealed partial class PostgresImportTarget(NpgsqlConnection connection, 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         await InsertErrorsAsync(operationId, reported, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (own is not null) await own.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -28,6 +28,25 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
         """;
 
     private SqliteCommand? _insert;
+    private SqliteTransaction? _held;
+
+    public Task HoldAsync(CancellationToken cancellationToken)
+    {
+        _held = connection.BeginTransaction(deferred: false);
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(bool commit, CancellationToken cancellationToken)
+    {
+        if (_held is not { } held) return Task.CompletedTask;
+        _held = null;
+        using (held)
+        {
+            if (commit) held.Commit();
+            else held.Rollback();
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<ImportState> BeginAsync(string operationId, ImportState initial, CancellationToken cancellationToken)
     {
@@ -61,7 +80,9 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
 
     public Task<bool> CommitAsync(string operationId, ImportState before, ImportState after, ImportBatch batch, IReadOnlyList<ImportError> reported, CancellationToken cancellationToken)
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
+        // Its own transaction, or the held one (committed later by ReleaseAsync).
+        using var own = _held is null ? connection.BeginTransaction(deferred: false) : null;
+        var transaction = own ?? _held!;
         if (!Move(operationId, before, after, transaction)) return Task.FromResult(false);
         var insert = _insert!;
         insert.Transaction = transaction;
@@ -81,7 +102,7 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
             command.Parameters.AddWithValue("$reason", error.Reason);
             command.ExecuteNonQuery();
         }
-        transaction.Commit();
+        own?.Commit();
         return Task.FromResult(true);
     }
 
@@ -118,6 +139,7 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
 
     public async ValueTask DisposeAsync()
     {
+        _held?.Dispose();
         _insert?.Dispose();
         await connection.DisposeAsync().ConfigureAwait(false);
     }
