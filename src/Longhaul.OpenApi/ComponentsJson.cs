@@ -13,7 +13,7 @@ internal static class ComponentsJson
     [
         typeof(OperationResource), typeof(OperationList), typeof(StartOperationRequest), typeof(KindList), typeof(OverviewResource),
         typeof(StorageUsageResource), typeof(UploadResource), typeof(Problem), typeof(WebhookDeliveryList), typeof(WebhookSecretList),
-        typeof(OperationError),
+        typeof(OperationError), typeof(TenantList), typeof(TenantLimitsResource), typeof(TenantLimitValues), typeof(UsageList),
     ];
 
     /// <summary>The components object (without the kinds' input schemas, which <see cref="KindSchemas"/> adds).</summary>

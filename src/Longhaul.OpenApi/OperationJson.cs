@@ -63,7 +63,14 @@ internal static class OperationJson
         if (doc.Access != ApiAccess.Anonymous)
         {
             Add(ApiResponse.Problem(401, "No API key, or a wrong one (with keys configured).", ProblemCodes.Unauthorized));
-            Add(ApiResponse.Problem(403, doc.Access == ApiAccess.WorkerKey ? "Not a worker key, or a kind the key may not use." : "A worker key (client keys only), or an embedding app's user without a tenant.", ProblemCodes.WrongKeyScope, ProblemCodes.Forbidden));
+            Add(ApiResponse.Problem(403, doc.Access switch
+            {
+                ApiAccess.WorkerKey => "Not a worker key, or a kind the key may not use.",
+                ApiAccess.OperatorKey => "Not an operator key.",
+                ApiAccess.ClientOrOperatorKey => "A worker key, or a client key asking for another tenant.",
+                _ => "A worker or operator key (client keys only), or an embedding app's user without a tenant.",
+            }, ProblemCodes.WrongKeyScope, ProblemCodes.Forbidden));
+            Add(ApiResponse.Problem(429, "Too many requests with a wrong API key from this client address (`Retry-After`: when the block ends).", ProblemCodes.AuthRateLimited) with { Headers = ["Retry-After"] });
         }
         if (doc.Body is { IsJson: true } && !head)
         {

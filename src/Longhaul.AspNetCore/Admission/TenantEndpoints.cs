@@ -18,11 +18,11 @@ internal static class TenantEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapGet("/tenants", ListAsync).WithName("ListTenants").WithSummary("Every known tenant with its limits (operator key).")
-            .WithMetadata(OperatorEndpoint.Only);
+            .WithMetadata(OperatorEndpoint.Only).WithMetadata(OpenApi.ApiDocs.ListTenants);
         v1.MapGet("/tenants/{tenant}/limits", GetAsync).WithName("GetTenantLimits").WithSummary("A tenant's limit overrides and the limits in force (operator key).")
-            .WithMetadata(OperatorEndpoint.Only);
+            .WithMetadata(OperatorEndpoint.Only).WithMetadata(OpenApi.ApiDocs.GetTenantLimits);
         v1.MapPut("/tenants/{tenant}/limits", PutAsync).WithName("SetTenantLimits").WithSummary("Replaces a tenant's limit overrides (operator key).")
-            .Accepts<TenantLimitValues>("application/json").WithMetadata(OperatorEndpoint.Only);
+            .Accepts<TenantLimitValues>("application/json").WithMetadata(OperatorEndpoint.Only).WithMetadata(OpenApi.ApiDocs.SetTenantLimits);
     }
 
     /// <summary>The tenants that have an API key or overrides, in name order (operations alone do not make a tenant known).</summary>

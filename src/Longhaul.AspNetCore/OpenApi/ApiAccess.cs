@@ -11,4 +11,10 @@ internal enum ApiAccess
 
     /// <summary>A worker key (or none in development mode); a client key → 403 <c>wrong_key_scope</c>.</summary>
     WorkerKey,
+
+    /// <summary>An operator key (or none in development mode); client and worker keys → 403 <c>wrong_key_scope</c>.</summary>
+    OperatorKey,
+
+    /// <summary>A client key for its own tenant, or an operator key for any; a worker key → 403 <c>wrong_key_scope</c>.</summary>
+    ClientOrOperatorKey,
 }

@@ -35,6 +35,7 @@ internal static partial class ApiDocs
         [
             new(200, "The event stream.") { ContentType = "text/event-stream", Schema = Str, Events = new Dictionary<string, string> { ["operation"] = "#OperationResource" } },
             Problem(400, "A bad filter value.", InvalidParameter),
+            ConnectionLimited,
         ],
     };
 
@@ -48,9 +49,15 @@ internal static partial class ApiDocs
         Responses = [Ok(200, "Built-in and configured kinds, then the remote kinds registered at run time the caller sees.", "#KindList")],
     };
 
-    public static readonly ApiDoc Usage = new("getUsage", "Tenant", "What the caller's tenant keeps stored")
+    public static readonly ApiDoc Usage = new("getUsage", "Tenant", "The tenant's stored bytes, running and pending operations, create rate and connections, each against its limit")
     {
-        Responses = [Ok(200, "Finished, non-empty operation files.", "#StorageUsageResource")],
+        Access = ApiAccess.ClientOrOperatorKey,
+        Parameters = [ApiParam.Query("tenant", Str, "Operator key: one tenant's usage (without it, every known tenant's as `{\"tenants\": […]}`). A client key may name only its own.")],
+        Responses =
+        [
+            new(200, "One tenant's usage; for an operator key without `tenant`, the list of every known tenant's.") { ContentType = "application/json", Schema = """{"oneOf":[{"$ref":"#/components/schemas/StorageUsageResource"},{"$ref":"#/components/schemas/UsageList"}]}""" },
+            Problem(400, "A bad `tenant`.", InvalidParameter),
+        ],
     };
 
     public static readonly ApiDoc Hold = new("diagnosticsHold", "Diagnostics", "Hold the request (used by `longhaul probe`)")
@@ -78,6 +85,7 @@ internal static partial class ApiDocs
             Ok(202, "Started as an `http` operation.", "#OperationResource", "Location", "Retry-After", "Longhaul-Operation-Id"),
             Problem(400, "A bad `Longhaul-Timeout-Seconds`.", InvalidParameter),
             Problem(404, "No such upstream.", UpstreamNotFound),
+            Problem(429, "The API key's create rate is used up, the tenant has `max_pending` pending operations, or (with `Prefer: wait`) its `max_connections` are held.", RateLimited, TenantPendingLimit, ConnectionLimit) with { Headers = ["Retry-After"] },
             Problem(409, "The call was cancelled.", Cancelled),
             Problem(422, "A method or path the upstream does not allow, or a refused `Longhaul-Callback-Url`.", ValidationFailed),
             Problem(502, "The call produced no upstream answer (the operation's error code).", UpstreamError),

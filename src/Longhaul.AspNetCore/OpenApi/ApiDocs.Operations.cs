@@ -26,6 +26,7 @@ internal static partial class ApiDocs
             Ok(200, "Finished within `Prefer: wait=N`.", "#OperationResource", "Location", "Preference-Applied", "Idempotent-Replayed"),
             Problem(400, "A malformed `Idempotency-Key`.", IdempotencyKeyInvalid),
             Problem(409, "A request with the same `Idempotency-Key` is still in progress.", IdempotencyKeyInFlight),
+            Problem(429, "The API key's create rate is used up, the tenant has `max_pending` pending operations, or (with `Prefer: wait`) its `max_connections` are held.", RateLimited, TenantPendingLimit, ConnectionLimit) with { Headers = ["Retry-After"] },
             Problem(422, "An unknown kind, an input its schema refuses, a bad field, or an `Idempotency-Key` reused with another body.", ValidationFailed, IdempotencyKeyReused),
         ],
     };
@@ -45,7 +46,7 @@ internal static partial class ApiDocs
     public static readonly ApiDoc Wait = new("waitOperation", Ops, "Long-poll until the operation is done")
     {
         Parameters = [ApiParam.Query("timeout", Seconds, "Seconds to wait at most (capped at `Longhaul:Http:LongPollMax`).")],
-        Responses = [Ok(200, "The operation, done or not after the wait.", "#OperationResource", "Retry-After"), Problem(400, "A bad `timeout`.", InvalidParameter), Problem(404, NotFound, OperationNotFound)],
+        Responses = [Ok(200, "The operation, done or not after the wait.", "#OperationResource", "Retry-After"), Problem(400, "A bad `timeout`.", InvalidParameter), Problem(404, NotFound, OperationNotFound), ConnectionLimited],
     };
 
     public static readonly ApiDoc Request = new("getOperationRequest", Ops, "The start request that starts the same operation again (run again)")
@@ -63,6 +64,7 @@ internal static partial class ApiDocs
             Empty(204, "Resuming after the last event of a finished operation: nothing more will come (EventSource clients stop)."),
             Problem(400, "A bad `after` or `Last-Event-ID`.", InvalidParameter),
             Problem(404, NotFound, OperationNotFound),
+            ConnectionLimited,
         ],
     };
 

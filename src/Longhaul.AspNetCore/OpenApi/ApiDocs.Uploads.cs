@@ -32,6 +32,7 @@ internal static partial class ApiDocs
             Problem(400, "A bad `Upload-Length` or `Upload-Metadata`, or `Upload-Defer-Length` (not supported).", InvalidParameter),
             TusVersion,
             Problem(413, "Above `Tus-Max-Size`.", UploadTooLarge),
+            StorageLimited,
             Problem(415, "A body that is not `application/offset+octet-stream`.", UnsupportedMediaType),
             Problem(460, "The first bytes do not match `Upload-Checksum`.", ChecksumMismatch),
         ],
@@ -45,6 +46,7 @@ internal static partial class ApiDocs
             Ok(201, "Stored.", "#UploadResource", "Location"),
             Problem(411, "No `Content-Length`.", LengthRequired),
             Problem(413, "Above `Longhaul:Uploads:MaxBytes`.", UploadTooLarge),
+            StorageLimited,
         ],
     };
 

@@ -12,7 +12,7 @@ internal static partial class ApiDocs
     {
         Access = ApiAccess.WorkerKey,
         Body = ApiBody.Json("#ClaimRequest"),
-        Responses = [Ok(200, "The claimed operations (maybe none).", "#ClaimResponse")],
+        Responses = [Ok(200, "The claimed operations (maybe none).", "#ClaimResponse"), ConnectionLimited],
     };
 
     public static readonly ApiDoc Heartbeat = Lease("heartbeat", "Renew leases", "#HeartbeatRequest", Ok(200, "Which leases held.", "#HeartbeatResponse"));
@@ -37,6 +37,7 @@ internal static partial class ApiDocs
             Problem(400, "A lease token this server did not issue.", LeaseTokenInvalid),
             Problem(409, "The lease no longer holds.", LeaseLost),
             Problem(413, "A chunk larger than 1 MiB.", BodyTooLarge),
+            StorageLimited,
             Problem(422, "A bad file name or index.", ValidationFailed),
         ],
     };
@@ -48,7 +49,7 @@ internal static partial class ApiDocs
         Responses = [Ok(201, "Registered.", "#RegisteredKind"), Ok(200, "Replaced.", "#RegisteredKind"), Problem(409, "The name is taken.", KindExists)],
     };
 
-    public static readonly ApiDoc WorkerList = new("listWorkers", "Tenant", "The remote workers this node heard from")
+    public static readonly ApiDoc WorkerList = new("listWorkers", "Tenant", "The remote workers any node heard from (stored), most recently seen first")
     {
         Responses = [Ok(200, "The workers.", "#WorkerList")],
     };

@@ -18,7 +18,7 @@ namespace Longhaul.AspNetCore.Workers;
 internal static partial class KindDeletionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
-        => api.MapDelete("/kinds/{name}", DeleteAsync).WithMetadata(WorkerProtocolEndpoint.Instance).WithName("DeleteKind")
+        => api.MapDelete("/kinds/{name}", DeleteAsync).WithMetadata(WorkerProtocolEndpoint.Instance).WithMetadata(OpenApi.ApiDocs.DeleteKind).WithName("DeleteKind")
             .WithSummary("Deletes a remote kind registered at run time")
             .Produces(StatusCodes.Status204NoContent)
             .Produces<Problem>(StatusCodes.Status400BadRequest, ProblemResults.ContentType)
