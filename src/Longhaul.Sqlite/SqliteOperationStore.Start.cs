@@ -16,10 +16,12 @@ public sealed partial class SqliteOperationStore
     /// The new operation's virtual start (ADR 0025, start-time fair queuing): one turn (1 / weight) after the tenant's
     /// last waiting operation, but never before the system's virtual time: the latest virtual start among running
     /// operations (else the earliest waiting one). So a tenant that was idle rejoins at the front, right after the work
-    /// already started, instead of behind everyone's backlog, and cannot bank turns while idle.
+    /// already started, instead of behind everyone's backlog, and cannot bank turns while idle. A tenant's virtual starts
+    /// grow with its operations' seq (each new one is past every waiting one; a retried one keeps its older, smaller
+    /// value), so the last waiting one is the newest waiting one: read through (tenant, status, seq), no index of its own.
     /// </summary>
     private const string VirtualStart = """
-        MAX(COALESCE((SELECT MAX(vt) FROM operations WHERE status = 0 AND tenant = $tenant), -1e300)
+        MAX(COALESCE((SELECT vt FROM operations INDEXED BY ix_operations_tenant_status WHERE tenant = $tenant AND status = 0 ORDER BY seq DESC LIMIT 1), -1e300)
                 + 1.0 / COALESCE((SELECT weight FROM tenant_limits WHERE tenant = $tenant), $weight),
             COALESCE((SELECT MAX(vt) FROM operations WHERE status = 1), (SELECT MIN(vt) FROM operations WHERE status = 0), 0))
         """;

@@ -226,7 +226,8 @@ internal static class SqliteSchema
             """),
         // Fair scheduling (issue 19, ADR 0025): each operation's virtual start (`vt`, start-time fair queuing over tenants),
         // walked by the claim in (vt, seq) order; priority within a tenant by (tenant, priority DESC, seq). Concurrency keys
-        // and a start deadline.
+        // and a start deadline. No (tenant, vt) index: a tenant's newest waiting operation has its largest vt, found through
+        // ix_operations_tenant_status (each tenant-keyed index costs a claim spread over many tenants one page per tenant).
         (23, """
             ALTER TABLE operations ADD COLUMN vt REAL NOT NULL DEFAULT 0;
             ALTER TABLE operations ADD COLUMN concurrency_key TEXT;
@@ -234,7 +235,6 @@ internal static class SqliteSchema
             ALTER TABLE operations ADD COLUMN start_by INTEGER;
             CREATE INDEX ix_operations_fair ON operations (vt, seq) WHERE status = 0;
             CREATE INDEX ix_operations_tenant_ready ON operations (tenant, priority DESC, seq) WHERE status = 0;
-            CREATE INDEX ix_operations_tenant_vt ON operations (tenant, vt) WHERE status = 0;
             CREATE INDEX ix_operations_running_vt ON operations (vt) WHERE status = 1;
             CREATE INDEX ix_operations_concurrency ON operations (concurrency_key, status) WHERE concurrency_key IS NOT NULL AND status < 2;
             CREATE INDEX ix_operations_start_by ON operations (start_by) WHERE status = 0 AND start_by IS NOT NULL;
