@@ -32,16 +32,7 @@ public static class TenantLimitValuesMapping
         MaxStoredBytes = l.MaxStoredBytes,
     };
 
-    /// <summary>The configured defaults as on the wire (null: unlimited).</summary>
-    public static TenantLimitValues ToWire(this TenantLimitsOptions d) => d is null ? throw new ArgumentNullException(nameof(d)) : new()
-    {
-        Weight = d.Weight,
-        MaxRunning = d.MaxRunning,
-        MaxPending = d.MaxPending,
-        CreateRatePerSecond = d.CreateRatePerSecond,
-        CreateBurst = d.CreateBurst,
-        MaxConnections = d.MaxConnections,
-        MaxEventsPerOperation = d.MaxEventsPerOperation,
-        MaxStoredBytes = d.MaxStoredBytes,
-    };
+    /// <summary>The configured defaults as on the wire (null: unlimited): the limits in force for a tenant without overrides.</summary>
+    public static TenantLimitValues ToWire(this TenantLimitsOptions d)
+        => d is null ? throw new ArgumentNullException(nameof(d)) : TenantLimits.Resolve(string.Empty, null, d).ToWire();
 }
