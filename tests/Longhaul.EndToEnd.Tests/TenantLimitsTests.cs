@@ -134,6 +134,39 @@ public sealed class TenantLimitsTests : RemoteWorkerTest
     }
 
     [Fact]
+    public async Task WorkerLongPolls_WaitingClaimAndLeaseWatch_HoldTheTenantsConnectionSlots()
+    {
+        await StartWithTenantsAsync();
+        await SetLimitsAsync("acme", """{"max_connections":1}""");
+        var op = await Api.StartAsync(ClientKey, "noop", new JsonObject());
+        var lease = await ClaimTokenAsync(WorkerKey);
+
+        // acme's client holds the one slot: the worker's waiting claim and lease watch are refused, their quick forms not.
+        var stream = await SseStream.OpenAsync(ClientHttp, $"/v1/operations/{op}/events", null, Ct);
+        Assert.Equal("snapshot", (await stream.ReadAsync(LineTimeout, Ct))!.Type);
+        using (var claim = await SendAsync(HttpMethod.Post, "/v1/workers/claim", WorkerKey, """{"worker":"w","kinds":["noop"],"wait_seconds":1}"""))
+            await AssertRefusedAsync(claim, 429, "connection_limit");
+        using (var watch = await SendAsync(HttpMethod.Post, "/v1/leases/watch", WorkerKey, new JsonObject { ["lease"] = lease, ["wait_seconds"] = 1 }.ToJsonString()))
+            await AssertRefusedAsync(watch, 429, "connection_limit");
+        var (quick, answer) = await Api.PostAsync("/v1/leases/watch", WorkerKey, new JsonObject { ["lease"] = lease, ["wait_seconds"] = 0 });
+        Assert.Equal(HttpStatusCode.OK, quick);
+        Assert.True(answer!["held"]!.GetValue<bool>());
+
+        // Globex's worker is not affected; once acme's stream closes, its watch waits again.
+        await Api.StartAsync(_globexKey, "noop", new JsonObject());
+        var theirs = await ClaimTokenAsync(_globexWorkerKey);
+        var (theirWatch, _) = await Api.PostAsync("/v1/leases/watch", _globexWorkerKey, new JsonObject { ["lease"] = theirs, ["wait_seconds"] = 0.2 });
+        Assert.Equal(HttpStatusCode.OK, theirWatch);
+        await stream.DisposeAsync();
+        var released = await Eventually.ValueAsync(async () =>
+        {
+            var (status, _) = await Api.PostAsync("/v1/leases/watch", WorkerKey, new JsonObject { ["lease"] = lease, ["wait_seconds"] = 0.2 });
+            return status;
+        }, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, released);
+    }
+
+    [Fact]
     public async Task OperatorApi_ScopesBadInputAndCli_4xxProblemsAndNothingChanged()
     {
         await StartWithTenantsAsync();

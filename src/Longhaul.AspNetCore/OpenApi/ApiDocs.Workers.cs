@@ -23,7 +23,7 @@ internal static partial class ApiDocs
     public static readonly ApiDoc Fail = Lease("fail", "Failed: retried with attempts left, else failed", "#LeaseFailRequest", Ok(200, "The outcome.", "#LeaseFailResponse"));
     public static readonly ApiDoc LeaseCancelled = Lease("cancelled", "Cancelled, after a requested cancel", "#LeaseRequest", Empty(204, "Cancelled."));
     public static readonly ApiDoc HandBack = Lease("handBack", "Pending again at once, the attempt not counted", "#LeaseRequest", Empty(204, "Handed back."));
-    public static readonly ApiDoc Watch = Lease("watchLease", "Long-poll until a cancel is requested or the lease stops holding", "#LeaseWatchRequest", Ok(200, "Whether it holds and a cancel is requested.", "#LeaseWatchResponse"));
+    public static readonly ApiDoc Watch = Lease("watchLease", "Long-poll until a cancel is requested or the lease stops holding", "#LeaseWatchRequest", Ok(200, "Whether it holds and a cancel is requested.", "#LeaseWatchResponse"), ConnectionLimited);
     public static readonly ApiDoc FileFinish = Lease("finishFile", "Finish an operation file from its chunks", "#FileFinishRequest", Ok(200, "Where it is served.", "#FileFinishResponse"));
 
     public static readonly ApiDoc FileChunk = new("putFileChunk", Wk, "Upload one chunk (1 MiB but the last) of an operation file")
@@ -54,7 +54,7 @@ internal static partial class ApiDocs
         Responses = [Ok(200, "The workers.", "#WorkerList")],
     };
 
-    private static ApiDoc Lease(string id, string summary, string body, ApiResponse ok) => new(id, Wk, summary)
+    private static ApiDoc Lease(string id, string summary, string body, ApiResponse ok, params ApiResponse[] more) => new(id, Wk, summary)
     {
         Access = ApiAccess.WorkerKey,
         Body = ApiBody.Json(body),
@@ -63,6 +63,7 @@ internal static partial class ApiDocs
             ok,
             Problem(400, "A lease token this server did not issue.", LeaseTokenInvalid),
             Problem(409, "The lease no longer holds (a later claim, finished, cancelled, reaped, another tenant's).", LeaseLost),
+            .. more,
         ],
     };
 }

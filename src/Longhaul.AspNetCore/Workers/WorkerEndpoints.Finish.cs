@@ -136,6 +136,10 @@ internal static partial class WorkerEndpoints
         var waitSeconds = request.Number("wait_seconds", 0, double.MaxValue) ?? cap.TotalSeconds;
         var lease = await LeaseAsync(context, request).ConfigureAwait(false);
         if (lease is null || await request.FailedAsync(context).ConfigureAwait(false)) return;
+        // A waiting watch is a long-poll: it holds one of the caller's connection slots, as a waiting claim does.
+        var tenant = LonghaulCaller.Of(context)?.Tenant ?? (string)context.Items[LonghaulMiddleware.TenantItem]!;
+        using var slot = waitSeconds > 0 ? await Admission.TenantAdmission.EnterConnectionAsync(context, tenant).ConfigureAwait(false) : null;
+        if (waitSeconds > 0 && slot is null) return;
         var time = services.GetRequiredService<TimeProvider>();
         var signals = services.GetRequiredService<OperationSignals>();
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
