@@ -8,7 +8,8 @@ namespace Longhaul.AspNetCore;
 /// <summary>
 /// <c>GET /v1/operations/{id}/request</c>: the start request that would start the same operation again (kind, input
 /// as stored, metadata and options; never the <c>callback_url</c>), for "run again". The resource does not carry the
-/// input, which can be large.
+/// input, which can be large. The concurrency key and limit are copied (they describe the work); <c>start_after</c> and
+/// <c>start_by</c> are not (instants that have passed once the operation ran).
 /// </summary>
 internal static class StartRequestEndpoint
 {
@@ -26,7 +27,11 @@ internal static class StartRequestEndpoint
             Kind = op.Kind,
             Input = op.Input,
             Metadata = op.Metadata,
-            Options = new OperationOptions { TimeoutSeconds = op.TimeoutSeconds, MaxAttempts = op.MaxAttempts, Priority = op.Priority },
+            Options = new OperationOptions
+            {
+                TimeoutSeconds = op.TimeoutSeconds, MaxAttempts = op.MaxAttempts, Priority = op.Priority,
+                ConcurrencyKey = op.ConcurrencyKey, ConcurrencyLimit = op.ConcurrencyLimit,
+            },
         };
         await JsonResponses.WriteAsync(context, request, LonghaulJson.Default.StartOperationRequest).ConfigureAwait(false);
     }

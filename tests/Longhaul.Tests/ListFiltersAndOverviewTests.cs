@@ -157,7 +157,8 @@ public sealed class ListFiltersAndOverviewTests
     {
         await using var host = await TestHost.StartAsync(engine: o => o.RunWorkers = false, tenants: ["alpha", "beta"]);
         var alpha = host.ClientFor("alpha");
-        var body = """{"kind":"sleep","input":{"seconds":1.5,"steps":3},"metadata":{"customer":"acme"},"options":{"timeout_seconds":60,"max_attempts":2,"priority":7}}""";
+        var startBy = DateTimeOffset.UtcNow.AddMinutes(30).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var body = $$$"""{"kind":"sleep","input":{"seconds":1.5,"steps":3},"metadata":{"customer":"acme"},"options":{"timeout_seconds":60,"max_attempts":2,"priority":7,"concurrency_key":"acct-9","concurrency_limit":2,"start_by":"{{{startBy}}}"}}""";
         var first = await ReadJsonAsync(await alpha.PostAsync("/v1/operations", Json(body), Ct));
 
         var request = await alpha.GetJsonAsync($"/v1/operations/{first.Id()}/request");
@@ -170,6 +171,10 @@ public sealed class ListFiltersAndOverviewTests
         Assert.NotEqual(first.Id(), again.Id());
         Assert.Equal("acme", again.GetProperty("metadata").GetProperty("customer").GetString());
         Assert.Equal(2, again.GetProperty("max_attempts").GetInt32());
+        Assert.Equal("acct-9", again.GetProperty("concurrency_key").GetString());
+        Assert.Equal(2, again.GetProperty("concurrency_limit").GetInt32());
+        Assert.True(!request.GetProperty("options").TryGetProperty("start_by", out var copied) || copied.ValueKind == System.Text.Json.JsonValueKind.Null, request.GetRawText());
+        Assert.False(again.TryGetProperty("start_by", out var startByAgain) && startByAgain.ValueKind != System.Text.Json.JsonValueKind.Null);
         await AssertProblemAsync(await host.ClientFor("beta").GetAsync($"/v1/operations/{first.Id()}/request", Ct), 404, "operation_not_found");
     }
 
