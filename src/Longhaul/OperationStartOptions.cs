@@ -32,4 +32,22 @@ public sealed class OperationStartOptions
     /// http or https, and a host whose every address is public or allow-listed (<c>Longhaul:Egress</c>). Defaults to none.
     /// </summary>
     public string? CallbackUrl { get; init; }
+
+    /// <summary>Not started before this time; at most <c>Longhaul:MaxStartDelay</c> ahead. Defaults to none (at once).</summary>
+    public DateTimeOffset? StartAfter { get; init; }
+
+    /// <summary>
+    /// If no attempt has started by this time, the operation ends failed with <c>start_deadline_passed</c>: in the
+    /// future, after <see cref="StartAfter"/>, at most <c>Longhaul:MaxStartDelay</c> ahead. Defaults to none.
+    /// </summary>
+    public DateTimeOffset? StartBy { get; init; }
+
+    /// <summary>
+    /// Operations of the tenant sharing this key (1 to 200 characters, no control characters) run at most
+    /// <see cref="ConcurrencyLimit"/> at once, across nodes. Defaults to none.
+    /// </summary>
+    public string? ConcurrencyKey { get; init; }
+
+    /// <summary>How many with <see cref="ConcurrencyKey"/> may run at once, 1 to 1000; 1 when a key is given without it. Needs a key.</summary>
+    public int? ConcurrencyLimit { get; init; }
 }

@@ -9,7 +9,7 @@ namespace Longhaul.Execution;
 
 /// <summary>
 /// <see cref="IOperationStarter"/> on the registered store. The fingerprint of an idempotent start is the SHA-256 of
-/// <c>{"kind":…,"input":…,"metadata":…,"options":{"max_attempts":…,"timeout_seconds":…,"priority":…},"callback_url":…}</c> as given
+/// <c>{"kind":…,"input":…,"metadata":…,"options":{"max_attempts":…,"timeout_seconds":…,"priority":…, scheduling options when set},"callback_url":…}</c> as given
 /// (before defaults), so a repeat with the same values replays and any other value is a reuse of the key. It is not
 /// the HTTP API's fingerprint (the request body's bytes): one key used both ways counts as two requests.
 /// </summary>
@@ -51,11 +51,16 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
             errors["idempotency_key"] = ["must be 1 to 255 printable ASCII characters"];
         rules.CheckKindAndInput(kind, inputElement, errors);
         rules.CheckOptions(options.MaxAttempts, options.TimeoutSeconds, options.Priority, errors);
+        rules.CheckScheduling(options.StartAfter, options.StartBy, options.ConcurrencyKey, options.ConcurrencyLimit, errors);
         if (options.CallbackUrl is { } callback && await callbacks.CheckAsync(callback, cancellationToken).ConfigureAwait(false) is { } refusal)
             errors["callback_url"] = [refusal];
         if (errors.Count > 0) throw new OperationValidationException(errors);
 
-        var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority, options.CallbackUrl);
+        var scheduling = new Contracts.OperationOptions
+        {
+            StartAfter = options.StartAfter, StartBy = options.StartBy, ConcurrencyKey = options.ConcurrencyKey, ConcurrencyLimit = options.ConcurrencyLimit,
+        };
+        var operation = rules.Resolve(options.Tenant, kind, inputElement, metadata, options.MaxAttempts, options.TimeoutSeconds, options.Priority, options.CallbackUrl, scheduling);
         var claim = options.IdempotencyKey is { } k ? rules.Claim(k, Fingerprint(kind, inputElement, metadata, options), null) : null;
         // The event limit is the operation's wherever it starts; the admission limits (rate, pending) are the HTTP API's.
         var tenantLimits = await limits.GetAsync(options.Tenant, cancellationToken).ConfigureAwait(false);
@@ -101,6 +106,11 @@ internal sealed class StoreOperationStarter(IOperationStore store, OperationStar
             else writer.WriteNull("timeout_seconds");
             if (options.Priority is { } p) writer.WriteNumber("priority", p);
             else writer.WriteNull("priority");
+            // The scheduling options only when set, so the fingerprints of starts without them stay what they were.
+            if (options.StartAfter is { } after) writer.WriteString("start_after", after);
+            if (options.StartBy is { } by) writer.WriteString("start_by", by);
+            if (options.ConcurrencyKey is { } ck) writer.WriteString("concurrency_key", ck);
+            if (options.ConcurrencyLimit is { } cl) writer.WriteNumber("concurrency_limit", cl);
             writer.WriteEndObject();
             // Only when set, so the fingerprints of starts without one stay what they were.
             if (options.CallbackUrl is { } callback) writer.WriteString("callback_url", callback);

@@ -60,6 +60,25 @@ public abstract class OperationStarterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_SchedulingOptions_AreCheckedAndStored()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var refused = await Assert.ThrowsAsync<OperationValidationException>(() => Starter.StartAsync(ReportHandler.Name, new ReportInput("t", 1),
+            new OperationStartOptions { StartBy = now.AddMinutes(-1), ConcurrencyLimit = 2 }, Ct));
+        var started = await Starter.StartAsync(ReportHandler.Name, new ReportInput("t", 1), new OperationStartOptions
+        {
+            StartAfter = now.AddMinutes(10), StartBy = now.AddMinutes(20), ConcurrencyKey = "account-7",
+        }, Ct);
+
+        Assert.Equal(["options.concurrency_limit", "options.start_by"], refused.Errors.Keys.Order(StringComparer.Ordinal));
+        var stored = await Store.GetAsync(new GetParams(OperationStartOptions.DefaultTenant, started.Operation.Id), Ct);
+        Assert.Equal("account-7", stored!.ConcurrencyKey);
+        Assert.Equal(1, stored.ConcurrencyLimit);
+        Assert.Equal(now.AddMinutes(20).ToUnixTimeMilliseconds(), stored.StartBy!.Value.ToUnixTimeMilliseconds());
+        Assert.True(stored.RunAfter > now.AddMinutes(9), $"run_after {stored.RunAfter}");
+    }
+
+    [Fact]
     public async Task StartAsync_UnknownKind_ThrowsValidationErrorOnKind()
     {
         var error = await Assert.ThrowsAsync<OperationValidationException>(() => Starter.StartAsync("no_such_kind", null, cancellationToken: Ct));
