@@ -6,7 +6,7 @@ namespace Longhaul.Sqlite;
 public sealed partial class SqliteOperationStore
 {
     /// <summary>Counts no further than the limit: the cost of a start stays bounded by the limit, not by the backlog.</summary>
-    private const string CountPendingOfTenant = "SELECT count(*) FROM (SELECT 1 FROM operations WHERE tenant = $tenant AND status = 0 LIMIT $max)";
+    private const string CountPendingOfTenant = "SELECT count(*) FROM (SELECT 1 FROM operations INDEXED BY ix_operations_tenant_active WHERE tenant = $tenant AND finished_at IS NULL AND status = 0 LIMIT $max)";
 
     /// <summary>
     /// The operation whose fenced event write was refused because its log is full (<c>max_events</c>, set at start from

@@ -18,10 +18,11 @@ public sealed partial class SqliteOperationStore
     /// operations (else the earliest waiting one). So a tenant that was idle rejoins at the front, right after the work
     /// already started, instead of behind everyone's backlog, and cannot bank turns while idle. A tenant's virtual starts
     /// grow with its operations' seq (each new one is past every waiting one; a retried one keeps its older, smaller
-    /// value), so the last waiting one is the newest waiting one: read through (tenant, status, seq), no index of its own.
+    /// value), so the last waiting one is the newest waiting one: read through the tenant's unfinished operations newest
+    /// first (<c>ix_operations_tenant_active</c>, past at most its running ones), no index of its own.
     /// </summary>
     private const string VirtualStart = """
-        MAX(COALESCE((SELECT vt FROM operations INDEXED BY ix_operations_tenant_status WHERE tenant = $tenant AND status = 0 ORDER BY seq DESC LIMIT 1), -1e300)
+        MAX(COALESCE((SELECT vt FROM operations INDEXED BY ix_operations_tenant_active WHERE tenant = $tenant AND finished_at IS NULL AND status = 0 ORDER BY seq DESC LIMIT 1), -1e300)
                 + 1.0 / COALESCE((SELECT weight FROM tenant_limits WHERE tenant = $tenant), $weight),
             COALESCE((SELECT MAX(vt) FROM operations WHERE status = 1), (SELECT MIN(vt) FROM operations WHERE status = 0), 0))
         """;

@@ -239,6 +239,19 @@ internal static class SqliteSchema
             CREATE INDEX ix_operations_concurrency ON operations (concurrency_key, status) WHERE concurrency_key IS NOT NULL AND status < 2;
             CREATE INDEX ix_operations_start_by ON operations (start_by) WHERE status = 0 AND start_by IS NOT NULL;
             """),
+        // No index keyed by tenant changes when a claim or a final write changes an operation's status (issue 19, ADR 0025
+        // costs): a claim spread over many tenants paid about one page of each such index per tenant at every commit. A
+        // tenant's unfinished work by `finished_at IS NULL` (no claim changes it; the final write removes the row once), its
+        // finished work by status (written once), its ready work of non-default priority only. `finished_at` is set by
+        // every final write and by nothing else: the backfill keeps that true for any older row.
+        (16, """
+            UPDATE operations SET finished_at = updated_at WHERE status >= 2 AND finished_at IS NULL;
+            DROP INDEX IF EXISTS ix_operations_tenant_status;
+            DROP INDEX IF EXISTS ix_operations_tenant_ready;
+            CREATE INDEX ix_operations_tenant_active ON operations (tenant, seq DESC) WHERE finished_at IS NULL;
+            CREATE INDEX ix_operations_tenant_finished ON operations (tenant, status, seq DESC) WHERE finished_at IS NOT NULL;
+            CREATE INDEX ix_operations_tenant_prioritized ON operations (tenant, priority DESC, seq) WHERE status = 0 AND priority <> 0;
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
