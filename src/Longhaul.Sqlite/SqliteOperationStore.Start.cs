@@ -67,7 +67,7 @@ public sealed partial class SqliteOperationStore
             scope.Command(DeleteIdempotencyKey).P("$tenant", op.Tenant).P("$key", key.Key).ExecuteNonQuery();
         }
 
-        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant, maxPending) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
+        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
         var runAfter = op.StartAfter is { } after ? Math.Max(now, after.ToUnixTimeMilliseconds()) : now;
         scope.Command(InsertOperation)
