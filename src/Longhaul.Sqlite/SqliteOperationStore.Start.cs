@@ -27,6 +27,9 @@ public sealed partial class SqliteOperationStore
             COALESCE((SELECT MAX(vt) FROM operations WHERE status = 1), (SELECT MIN(vt) FROM operations WHERE status = 0), 0))
         """;
 
+    // The tenant's pending count (ADR 0031): the start counts its own operation; triggers count every later change.
+    private const string CountNewPending = "INSERT INTO tenant_pending (tenant, pending) VALUES ($tenant, 1) ON CONFLICT (tenant) DO UPDATE SET pending = pending + 1";
+
     private const string FindIdempotencyKey = "SELECT request_hash, operation_id, in_flight_until, expires_at FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
     private const string DeleteIdempotencyKey = "DELETE FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
     private const string InsertIdempotencyKey = "INSERT INTO idempotency_keys (tenant, key, request_hash, operation_id, in_flight_until, expires_at) VALUES ($tenant, $key, $hash, $op, $hold, $expires)";
@@ -78,6 +81,7 @@ public sealed partial class SqliteOperationStore
             .P("$runAfter", runAfter).P("$ckey", op.ConcurrencyKey).P("$climit", op.ConcurrencyKey is null ? null : op.ConcurrencyLimit ?? 1)
             .P("$startBy", op.StartBy?.ToUnixTimeMilliseconds()).P("$weight", Math.Max(1, op.DefaultWeight))
             .ExecuteNonQuery();
+        scope.Command(CountNewPending).P("$tenant", op.Tenant).ExecuteNonQuery();
         if (p.Idempotency is { } k)
         {
             scope.Command(InsertIdempotencyKey)
