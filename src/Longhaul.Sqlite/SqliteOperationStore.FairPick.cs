@@ -15,17 +15,10 @@ public sealed partial class SqliteOperationStore
 
     // Turns: the ready operations in virtual-start order decide how many each tenant gets.
     private const string FairWalk = $"""
-        SELECT tenant, concurrency_key, concurrency_limit, kind, seq FROM operations INDEXED BY ix_operations_fair
+        SELECT tenant, concurrency_key, concurrency_limit, kind, seq, priority, vt FROM operations INDEXED BY ix_operations_fair
         WHERE {ReadyFilter} AND ($tenant IS NULL OR tenant = $tenant)
           AND tenant NOT IN (SELECT value FROM json_each($blocked))
         ORDER BY vt, seq
-        """;
-
-    // Within a tenant: priority, then age.
-    private const string TenantReady = $"""
-        SELECT seq, concurrency_key, concurrency_limit, kind FROM operations INDEXED BY ix_operations_tenant_ready
-        WHERE tenant = $tenant AND {ReadyFilter}
-        ORDER BY priority DESC, seq
         """;
 
     private const string RunningPerTenant = "SELECT tenant, count(*) FROM operations INDEXED BY ix_operations_leases WHERE status = 1 GROUP BY tenant";
@@ -68,23 +61,30 @@ public sealed partial class SqliteOperationStore
         var quota = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         var walked = new List<long>(p.Max);
+        var walkedOf = new Dictionary<string, List<ReadyRow>>(StringComparer.Ordinal);
         int taken = 0, read = 0, readLimit = p.Max * 4 + 64;
         using (var walk = scope.Command(FairWalk).P("$now", now).P("$kinds", kinds).P("$tenant", p.Tenant).P("$blocked", blocked).ExecuteReader())
         {
             while (taken < p.Max && read++ < readLimit && walk.Read())
             {
                 var tenant = walk.GetString(0);
+                var row = ReadyRow.Read(walk, 4, 1, 3, 5, 6);
                 quota.TryGetValue(tenant, out var n);
                 // A tenant missing from the room map has nothing running: its whole limit (its override, else the default).
                 var left = room is null ? null : room.TryGetValue(tenant, out var r) ? r : p.DefaultMaxRunning;
-                if (n >= left || !KindFits(walk, 3, kindRoom, kindTaken) || !KeyFits(walk, 1, tenant, keyRunning, keyTaken)) continue;
-                if (n == 0) order.Add(tenant);
+                if (n >= left || !KindFits(row.Kind, kindRoom, kindTaken) || !KeyFits(row, tenant, keyRunning, keyTaken)) continue;
+                if (n == 0)
+                {
+                    order.Add(tenant);
+                    walkedOf[tenant] = [];
+                }
                 quota[tenant] = n + 1;
-                walked.Add(walk.GetInt64(4));
-                if (kindRoom is not null && kindRoom.ContainsKey(walk.GetString(3)))
+                walked.Add(row.Seq);
+                walkedOf[tenant].Add(row);
+                if (kindRoom is not null && kindRoom.ContainsKey(row.Kind))
                 {
                     // A capped kind's room is shared out by the walk: each tenant takes no more of it below.
-                    var share = (tenant, walk.GetString(3));
+                    var share = (tenant, row.Kind);
                     kindShare[share] = kindShare.GetValueOrDefault(share) + 1;
                 }
                 taken++;
@@ -100,18 +100,18 @@ public sealed partial class SqliteOperationStore
         {
             var want = quota[tenant];
             int got = 0, scanned = 0, scanLimit = want * 4 + 16;
-            using var ready = scope.Command(TenantReady).P("$tenant", tenant).P("$now", now).P("$kinds", kinds).ExecuteReader();
-            while (got < want && scanned++ < scanLimit && ready.Read())
+            foreach (var row in TenantByPriority(scope, tenant, walkedOf[tenant], now, kinds, scanLimit))
             {
-                if (kindRoom is not null && kindRoom.ContainsKey(ready.GetString(3)))
+                if (got >= want || scanned++ >= scanLimit) break;
+                if (kindRoom is not null && kindRoom.ContainsKey(row.Kind))
                 {
-                    var share = (tenant, ready.GetString(3));
+                    var share = (tenant, row.Kind);
                     if (kindShare.GetValueOrDefault(share) <= 0) continue;
-                    if (!KeyFits(ready, 1, tenant, keyRunning, keyTaken)) continue;
+                    if (!KeyFits(row, tenant, keyRunning, keyTaken)) continue;
                     kindShare[share]--;
                 }
-                else if (!KeyFits(ready, 1, tenant, keyRunning, keyTaken)) continue;
-                picked.Add(ready.GetInt64(0));
+                else if (!KeyFits(row, tenant, keyRunning, keyTaken)) continue;
+                picked.Add(row.Seq);
                 got++;
             }
         }
@@ -141,15 +141,14 @@ public sealed partial class SqliteOperationStore
     }
 
     /// <summary>
-    /// Whether the row's concurrency key (column <paramref name="column"/>, its limit the next) has room, counting the
-    /// ones running and the ones taken by this claim; counts it as taken when it has.
+    /// Whether the row's concurrency key has room under its limit, counting the ones running and the ones taken by this
+    /// claim; counts it as taken when it has.
     /// </summary>
-    private static bool KeyFits(Microsoft.Data.Sqlite.SqliteDataReader row, int column, string tenant,
-        Dictionary<(string, string), int> running, Dictionary<(string, string), int> taken)
+    private static bool KeyFits(ReadyRow row, string tenant, Dictionary<(string, string), int> running, Dictionary<(string, string), int> taken)
     {
-        if (row.IsDBNull(column)) return true;
-        var key = (tenant, row.GetString(column));
-        var limit = row.IsDBNull(column + 1) ? 1 : row.GetInt32(column + 1);
+        if (row.Key is null) return true;
+        var key = (tenant, row.Key);
+        var limit = row.Limit ?? 1;
         running.TryGetValue(key, out var now);
         taken.TryGetValue(key, out var inBatch);
         if (now + inBatch >= limit) return false;
@@ -170,11 +169,10 @@ public sealed partial class SqliteOperationStore
         return room;
     }
 
-    /// <summary>Whether the row's kind (column <paramref name="column"/>) has room under its cap; counts it as taken when it has.</summary>
-    private static bool KindFits(Microsoft.Data.Sqlite.SqliteDataReader row, int column, Dictionary<string, int>? room, Dictionary<string, int> taken)
+    /// <summary>Whether the kind has room under its cap; counts it as taken when it has.</summary>
+    private static bool KindFits(string kind, Dictionary<string, int>? room, Dictionary<string, int> taken)
     {
         if (room is null) return true;
-        var kind = row.GetString(column);
         if (!room.TryGetValue(kind, out var left)) return true;
         taken.TryGetValue(kind, out var inBatch);
         if (inBatch >= left) return false;

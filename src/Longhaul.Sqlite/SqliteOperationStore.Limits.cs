@@ -5,8 +5,8 @@ namespace Longhaul.Sqlite;
 
 public sealed partial class SqliteOperationStore
 {
-    /// <summary>Counts no further than the limit: the cost of a start stays bounded by the limit, not by the backlog.</summary>
-    private const string CountPendingOfTenant = "SELECT count(*) FROM (SELECT 1 FROM operations WHERE tenant = $tenant AND status = 0 LIMIT $max)";
+    /// <summary>The tenant's pending count, kept by triggers in the same transaction as every change (ADR 0031): one row read.</summary>
+    private const string CountPendingOfTenant = "SELECT COALESCE((SELECT pending FROM tenant_pending WHERE tenant = $tenant), 0)";
 
     /// <summary>
     /// The operation whose fenced event write was refused because its log is full (<c>max_events</c>, set at start from
@@ -21,8 +21,8 @@ public sealed partial class SqliteOperationStore
         RETURNING seq, last_event_seq, attempt
         """;
 
-    private static long CountPending(WriteScope scope, string tenant, int max)
-        => (long)scope.Command(CountPendingOfTenant).P("$tenant", tenant).P("$max", max).ExecuteScalar()!;
+    private static long CountPending(WriteScope scope, string tenant)
+        => (long)scope.Command(CountPendingOfTenant).P("$tenant", tenant).ExecuteScalar()!;
 
     /// <summary>
     /// After a fenced event write matched no row: when the reason is the operation's event limit, fails it in the same

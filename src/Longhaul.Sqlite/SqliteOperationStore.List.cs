@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Longhaul.Contracts;
 using Longhaul.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -58,7 +59,10 @@ public sealed partial class SqliteOperationStore
         return examined > p.ScanLimit ? new ListCount(Math.Min(count, p.ScanLimit), false) : new ListCount(count, true);
     }
 
-    /// <summary>Tenant, statuses and kind: the filters the <c>(tenant, status, seq)</c> and <c>(tenant, seq)</c> indexes serve.</summary>
+    /// <summary>
+    /// Tenant, statuses and kind: the filters the <c>(tenant, seq)</c> index of unfinished work, the <c>(tenant, status, seq)</c>
+    /// index of finished work and the <c>(tenant, seq)</c> index of all work serve.
+    /// </summary>
     private static string IndexedFilter(ListParams p, SqliteCommand command)
     {
         var sql = new StringBuilder("tenant = $tenant");
@@ -66,14 +70,17 @@ public sealed partial class SqliteOperationStore
         var statuses = p.StatusSet();
         if (statuses.Count > 0)
         {
-            sql.Append(" AND status IN (");
-            for (var i = 0; i < statuses.Count; i++)
-            {
-                var name = "$status" + i.ToString(CultureInfo.InvariantCulture);
-                sql.Append(i == 0 ? name : ", " + name);
-                command.P(name, (int)statuses[i]);
-            }
-            sql.Append(')');
+            // Unfinished and finished work have an index each (no claim or final write moves a row within a tenant-keyed
+            // index): `finished_at` tells them apart, so each set of statuses names the index that holds it.
+            var active = statuses.Where(s => !s.IsTerminal()).ToList();
+            var finished = statuses.Where(s => s.IsTerminal()).ToList();
+            var n = 0;
+            if (active.Count > 0 && finished.Count > 0) sql.Append(" AND (");
+            else sql.Append(" AND ");
+            if (active.Count > 0) sql.Append("(finished_at IS NULL AND ").Append(StatusIn(active, command, ref n)).Append(')');
+            if (active.Count > 0 && finished.Count > 0) sql.Append(" OR ");
+            if (finished.Count > 0) sql.Append("(finished_at IS NOT NULL AND ").Append(StatusIn(finished, command, ref n)).Append(')');
+            if (active.Count > 0 && finished.Count > 0) sql.Append(')');
         }
         if (p.Kind is not null)
         {
@@ -81,6 +88,18 @@ public sealed partial class SqliteOperationStore
             command.P("$kind", p.Kind);
         }
         return sql.ToString();
+    }
+
+    private static string StatusIn(List<OperationStatus> statuses, SqliteCommand command, ref int n)
+    {
+        var sql = new StringBuilder("status IN (");
+        for (var i = 0; i < statuses.Count; i++, n++)
+        {
+            var name = "$status" + n.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? name : ", " + name);
+            command.P(name, (int)statuses[i]);
+        }
+        return sql.Append(')').ToString();
     }
 
     /// <summary>Creation time and metadata: filters no index serves (bounded by <see cref="ListParams.ScanLimit"/>).</summary>

@@ -7,7 +7,7 @@ namespace Longhaul.Sqlite;
 public sealed partial class SqliteOperationStore
 {
     private const string OverviewActive = """
-        SELECT kind, status, count(*) FROM operations WHERE tenant = $tenant AND status IN (0, 1) GROUP BY kind, status
+        SELECT kind, status, count(*) FROM operations WHERE tenant = $tenant AND finished_at IS NULL AND status IN (0, 1) GROUP BY kind, status
         """;
 
     private const string OverviewFinished = """
@@ -15,7 +15,7 @@ public sealed partial class SqliteOperationStore
         WHERE status >= 2 AND finished_at >= $since AND tenant = $tenant GROUP BY kind, status
         """;
 
-    private const string OverviewReady = "SELECT count(*) FROM operations WHERE tenant = $tenant AND status = 0 AND run_after <= $now";
+    private const string OverviewReady = "SELECT count(*) FROM operations WHERE tenant = $tenant AND finished_at IS NULL AND status = 0 AND run_after <= $now";
 
     /// <inheritdoc/>
     public async Task<StoreOverview> OverviewAsync(OverviewParams p, CancellationToken cancellationToken)

@@ -18,13 +18,17 @@ public sealed partial class SqliteOperationStore
     /// operations (else the earliest waiting one). So a tenant that was idle rejoins at the front, right after the work
     /// already started, instead of behind everyone's backlog, and cannot bank turns while idle. A tenant's virtual starts
     /// grow with its operations' seq (each new one is past every waiting one; a retried one keeps its older, smaller
-    /// value), so the last waiting one is the newest waiting one: read through (tenant, status, seq), no index of its own.
+    /// value), so the last waiting one is the newest waiting one: read through the tenant's unfinished operations newest
+    /// first (<c>ix_operations_tenant_active</c>, past at most its running ones), no index of its own.
     /// </summary>
     private const string VirtualStart = """
-        MAX(COALESCE((SELECT vt FROM operations INDEXED BY ix_operations_tenant_status WHERE tenant = $tenant AND status = 0 ORDER BY seq DESC LIMIT 1), -1e300)
+        MAX(COALESCE((SELECT vt FROM operations INDEXED BY ix_operations_tenant_active WHERE tenant = $tenant AND finished_at IS NULL AND status = 0 ORDER BY seq DESC LIMIT 1), -1e300)
                 + 1.0 / COALESCE((SELECT weight FROM tenant_limits WHERE tenant = $tenant), $weight),
             COALESCE((SELECT MAX(vt) FROM operations WHERE status = 1), (SELECT MIN(vt) FROM operations WHERE status = 0), 0))
         """;
+
+    // The tenant's pending count (ADR 0031): the start counts its own operation; triggers count every later change.
+    private const string CountNewPending = "INSERT INTO tenant_pending (tenant, pending) VALUES ($tenant, 1) ON CONFLICT (tenant) DO UPDATE SET pending = pending + 1";
 
     private const string FindIdempotencyKey = "SELECT request_hash, operation_id, in_flight_until, expires_at FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
     private const string DeleteIdempotencyKey = "DELETE FROM idempotency_keys WHERE tenant = $tenant AND key = $key";
@@ -66,7 +70,7 @@ public sealed partial class SqliteOperationStore
             scope.Command(DeleteIdempotencyKey).P("$tenant", op.Tenant).P("$key", key.Key).ExecuteNonQuery();
         }
 
-        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant, maxPending) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
+        if (p.MaxPending is { } maxPending && CountPending(scope, op.Tenant) >= maxPending) return new StartResult(StartOutcome.PendingLimitReached, null);
         long? deadline = op.TimeoutSeconds is { } t ? now + (long)(t * 1000) : null;
         var runAfter = op.StartAfter is { } after ? Math.Max(now, after.ToUnixTimeMilliseconds()) : now;
         scope.Command(InsertOperation)
@@ -77,6 +81,7 @@ public sealed partial class SqliteOperationStore
             .P("$runAfter", runAfter).P("$ckey", op.ConcurrencyKey).P("$climit", op.ConcurrencyKey is null ? null : op.ConcurrencyLimit ?? 1)
             .P("$startBy", op.StartBy?.ToUnixTimeMilliseconds()).P("$weight", Math.Max(1, op.DefaultWeight))
             .ExecuteNonQuery();
+        scope.Command(CountNewPending).P("$tenant", op.Tenant).ExecuteNonQuery();
         if (p.Idempotency is { } k)
         {
             scope.Command(InsertIdempotencyKey)

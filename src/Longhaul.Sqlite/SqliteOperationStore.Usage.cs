@@ -10,8 +10,8 @@ public sealed partial class SqliteOperationStore
             (SELECT COALESCE(SUM(f.length), 0) FROM operation_files f JOIN operations o ON o.seq = f.operation_seq WHERE o.tenant = $tenant AND f.length > 0),
             (SELECT COUNT(*) FROM uploads WHERE tenant = $tenant),
             (SELECT COALESCE(SUM(length), 0) FROM uploads WHERE tenant = $tenant),
-            (SELECT COUNT(*) FROM operations WHERE tenant = $tenant AND status = 0),
-            (SELECT COUNT(*) FROM operations WHERE tenant = $tenant AND status = 1)
+            COALESCE((SELECT pending FROM tenant_pending WHERE tenant = $tenant), 0),
+            (SELECT COUNT(*) FROM operations WHERE tenant = $tenant AND finished_at IS NULL AND status = 1)
         """;
 
     /// <inheritdoc/>

@@ -239,6 +239,31 @@ internal static class SqliteSchema
             CREATE INDEX ix_operations_concurrency ON operations (concurrency_key, status) WHERE concurrency_key IS NOT NULL AND status < 2;
             CREATE INDEX ix_operations_start_by ON operations (start_by) WHERE status = 0 AND start_by IS NOT NULL;
             """),
+        // No index keyed by tenant changes when a claim or a final write changes an operation's status (issue 19, ADR 0025
+        // costs): a claim spread over many tenants paid about one page of each such index per tenant at every commit. A
+        // tenant's unfinished work by `finished_at IS NULL` (no claim changes it; the final write removes the row once), its
+        // finished work by status (written once), its ready work of non-default priority only. `finished_at` is set by
+        // every final write and by nothing else: the backfill keeps that true for any older row. Each tenant's pending count
+        // is kept in the same transaction (ADR 0031): by the start that inserts the operation (pending) and by triggers on every
+        // status change and delete, so a start under `max_pending` reads one row instead of counting its backlog; all
+        // tenants' counts share a page or a few. (No insert trigger: it gives every start a statement journal, +20 % CPU.)
+        (16, """
+            UPDATE operations SET finished_at = updated_at WHERE status >= 2 AND finished_at IS NULL;
+            DROP INDEX IF EXISTS ix_operations_tenant_status;
+            DROP INDEX IF EXISTS ix_operations_tenant_ready;
+            CREATE INDEX ix_operations_tenant_active ON operations (tenant, seq DESC) WHERE finished_at IS NULL;
+            CREATE INDEX ix_operations_tenant_finished ON operations (tenant, status, seq DESC) WHERE finished_at IS NOT NULL;
+            CREATE INDEX ix_operations_tenant_prioritized ON operations (tenant, priority DESC, seq) WHERE status = 0 AND priority <> 0;
+            CREATE TABLE tenant_pending (tenant TEXT PRIMARY KEY, pending INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO tenant_pending (tenant, pending) SELECT tenant, count(*) FROM operations WHERE status = 0 GROUP BY tenant;
+            CREATE TRIGGER tr_operations_pending_update AFTER UPDATE OF status ON operations WHEN (old.status = 0) <> (new.status = 0) BEGIN
+                INSERT INTO tenant_pending (tenant, pending) VALUES (new.tenant, CASE WHEN new.status = 0 THEN 1 ELSE -1 END)
+                    ON CONFLICT (tenant) DO UPDATE SET pending = pending + excluded.pending;
+            END;
+            CREATE TRIGGER tr_operations_pending_delete AFTER DELETE ON operations WHEN old.status = 0 BEGIN
+                UPDATE tenant_pending SET pending = pending - 1 WHERE tenant = old.tenant;
+            END;
+            """),
     ];
 
     public const string CreateMigrationsTable = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";

@@ -38,13 +38,16 @@ internal sealed partial class OperationEngine : BackgroundService
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     private readonly int? _defaultMaxRunning;
+    private readonly Tenancy.ITenantLimits? _limits;
     private readonly IReadOnlyDictionary<string, int>? _kindCaps;
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
-        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null, IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null)
+        LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null, IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null,
+        Tenancy.ITenantLimits? limits = null)
     {
+        _limits = limits;
         _lifetime = lifetime;
         _defaultMaxRunning = tenantLimits?.Value.MaxRunning;
         _kindCaps = options.Value.KindConcurrencyCaps();
@@ -91,7 +94,7 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private void Start(Operation operation)
     {
-        var run = new RunningOperation(operation, _store, _time) { ApiPath = _options.ApiPath };
+        var run = new RunningOperation(operation, _store, _time) { ApiPath = _options.ApiPath, Limits = _limits };
         lock (_cancelGate)
         {
             _running[operation.Id] = run;

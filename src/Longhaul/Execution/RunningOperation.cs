@@ -37,6 +37,9 @@ internal sealed class RunningOperation : IDisposable
     /// <summary>The path the HTTP API is mounted at (<see cref="LonghaulEngineOptions.ApiPath"/>), for the links a handler stores.</summary>
     public string ApiPath { get; init; } = LonghaulEngineOptions.DefaultApiPath;
 
+    /// <summary>The tenants' limits: file chunks are checked against <c>MaxStoredBytes</c>. Null: not checked.</summary>
+    public Tenancy.ITenantLimits? Limits { get; init; }
+
     public LeaseRef Lease => new(Operation.Id, Operation.LeaseEpoch);
 
     public JsonElement? Checkpoint { get; private set; }
@@ -154,7 +157,24 @@ internal sealed class RunningOperation : IDisposable
 
     public async Task WriteFileChunkAsync(string name, int index, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        await CheckStoredBytesAsync((long)index * OperationFileWriter.ChunkBytes + data.Length, cancellationToken).ConfigureAwait(false);
         if (!await _store.WriteFileChunkAsync(new FileChunkParams(Lease, name, index, data), cancellationToken).ConfigureAwait(false)) Fenced();
+    }
+
+    /// <summary>
+    /// Every file an operation writes in process (any kind, export included) counts against its tenant's
+    /// <c>MaxStoredBytes</c> as a remote worker's chunk or an upload does: the finished files and uploads plus this file up to
+    /// the chunk. Past it the operation fails without retry (<c>storage_limit_exceeded</c>); the chunk is not stored.
+    /// </summary>
+    private async Task CheckStoredBytesAsync(long fileBytes, CancellationToken cancellationToken)
+    {
+        if (Limits is null) return;
+        var limits = await Limits.GetAsync(Operation.Tenant, cancellationToken).ConfigureAwait(false);
+        if (limits.MaxStoredBytes is not { } max) return;
+        var usage = await _store.GetStorageUsageAsync(new StorageUsageParams(Operation.Tenant), cancellationToken).ConfigureAwait(false);
+        if (usage.StoredBytes + fileBytes <= max) return;
+        throw new PermanentFailureException(ProblemCodes.StorageLimitExceeded, string.Create(CultureInfo.InvariantCulture,
+            $"The tenant stores {usage.StoredBytes} bytes; this file's {fileBytes} bytes would pass its limit of {max} bytes (MaxStoredBytes)."));
     }
 
     public async Task FinishFileAsync(string name, string contentType, long length, int chunks, CancellationToken cancellationToken)
