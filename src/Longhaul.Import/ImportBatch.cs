@@ -7,8 +7,12 @@ namespace Longhaul.Import;
 /// </summary>
 internal sealed class ImportBatch(int capacity, IReadOnlyList<TargetColumn> columns) : IDisposable
 {
-    /// <summary>The text arena's first size, in characters; it doubles while a chunk needs more.</summary>
-    private const int FirstTextChars = 64 * 1024;
+    /// <summary>
+    /// The text arena's first size, in characters (1 MiB; it doubles while a chunk needs more): large enough for the
+    /// usual chunk, so that no smaller arrays are rented on the way and kept by the pool. Of a fresh array only the
+    /// part written becomes resident.
+    /// </summary>
+    private const int FirstTextChars = 512 * 1024;
 
     public IReadOnlyList<TargetColumn> Columns { get; } = columns;
     public ImportValue[] Values { get; private set; } = ImportPools.Values.Rent(Math.Max(1, capacity * columns.Count));
