@@ -32,20 +32,31 @@ internal sealed class ChunkReadAhead : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads an upload's records in chunks of at most the batches' capacity and converts them by <paramref name="plan"/>
-    /// (the load's reading: the chunk's end offset and line go with its batch).
+    /// Reads an upload's records in chunks of at most the batches' capacity in rows and <paramref name="maxChunkBytes"/>
+    /// in bytes and converts them by <paramref name="plan"/> (the load's reading: the chunk's end offset and line go with
+    /// its batch). A chunk is read in pieces of the scanner's size, each converted into the batch after the pieces
+    /// before it: the read buffer holds one piece, not a whole chunk (ADR 32).
     /// </summary>
     public static ChunkReadAhead Over(RecordScanner scanner, ScannedChunk chunk, ImportPlan plan, ImportBatch first, ImportBatch second,
-        CancellationToken cancellationToken, Func<Func<Task<bool>>, Task<bool>>? start = null)
+        long maxChunkBytes, CancellationToken cancellationToken, Func<Func<Task<bool>>, Task<bool>>? start = null)
     {
         var maxRows = Math.Min(first.Capacity, second.Capacity);
         return new ChunkReadAhead(first, second, async into =>
         {
-            if (!await scanner.NextAsync(chunk, maxRows, cancellationToken).ConfigureAwait(false)) return false;
-            RowParser.Parse(chunk, plan, into);
-            into.EndOffset = chunk.EndOffset;
-            into.EndLine = chunk.EndLine;
-            return true;
+            into.Clear();
+            // Records, not rows: blank and bad records count too, so the rows committed never pass the capacity.
+            var records = 0;
+            long bytes = 0;
+            while (records < maxRows && bytes < maxChunkBytes)
+            {
+                if (!await scanner.NextAsync(chunk, maxRows - records, cancellationToken, maxChunkBytes - bytes).ConfigureAwait(false)) break;
+                RowParser.Parse(chunk, plan, into);
+                records += chunk.Count;
+                bytes += chunk.DataLength;
+                into.EndOffset = chunk.EndOffset;
+                into.EndLine = chunk.EndLine;
+            }
+            return records > 0;
         }, start);
     }
 

@@ -4,8 +4,6 @@ namespace Longhaul.Import;
 
 public sealed partial class ImportHandler
 {
-    /// <summary>The most bytes of records per chunk of the check pass: its read buffer is this plus <c>MaxRecordBytes</c>.</summary>
-    private const int CheckChunkBytes = 1024 * 1024;
 
     /// <summary>
     /// <c>on_error: fail</c>: every row is read and converted, nothing kept, so that a bad row anywhere loads nothing.
@@ -15,12 +13,13 @@ public sealed partial class ImportHandler
     {
         var options = _catalog.Options;
         using var chunk = new ScannedChunk(rows);
-        using var batch = new ImportBatch(rows, plan.Columns);
+        // One row: the check converts every row into the same cells and keeps nothing.
+        using var batch = new ImportBatch(1, plan.Columns);
         await using var stream = new UploadStream(_store, upload.Id, upload.Length, first);
-        // Small chunks: nothing is kept, so the check's read buffer need not be the load's (it runs at the same time: memory).
-        using var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, Math.Min(options.MaxChunkBytes, CheckChunkBytes));
-        while (await scanner.NextAsync(chunk, batch.Capacity, cancellationToken).ConfigureAwait(false))
+        using var scanner = new RecordScanner(stream, first, firstLine, plan.Csv && plan.Quotes ? (byte)'"' : (byte)0, options.MaxRecordBytes, ReadPieceBytes(options));
+        while (await scanner.NextAsync(chunk, rows, cancellationToken).ConfigureAwait(false))
         {
+            batch.Clear();
             RowParser.Parse(chunk, plan, batch, checkOnly: true);
             if (batch.Errors.Count == 0) continue;
             var e = batch.Errors[0];

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Longhaul.Import;
 
 /// <summary>
-/// The pools of an import's large arrays (read buffer, converted cells, record positions), shared by all imports of
+/// The pools of an import's large arrays (read buffer, converted cells, text arenas, record positions), shared by all imports of
 /// the process. Not <see cref="ArrayPool{T}.Shared"/>: it keeps a returned array in the returning thread's own slot,
 /// which the next import (resumed on other thread-pool threads after its awaits) mostly cannot see, so every import
 /// allocated its ~40 MB afresh on the large object heap and they piled up until a full GC. These pools are visible to
@@ -18,6 +18,8 @@ internal static class ImportPools
     private const int MaxLength = 64 * 1024 * 1024;
 
     public static ArrayPool<byte> Bytes { get; } = ArrayPool<byte>.Create(MaxLength, PerSize);
+
+    public static ArrayPool<char> Chars { get; } = ArrayPool<char>.Create(MaxLength, PerSize);
 
     public static ArrayPool<ImportValue> Values { get; } = ArrayPool<ImportValue>.Create(MaxLength, PerSize);
 

@@ -6,7 +6,7 @@ namespace Longhaul.Import;
 internal sealed partial class PostgresImportTarget
 {
     /// <summary>One cell in the column's binary format.</summary>
-    private static void Write(NpgsqlBinaryImporter importer, in ImportValue value, ValueKind kind)
+    private static void Write(NpgsqlBinaryImporter importer, ImportBatch batch, in ImportValue value, ValueKind kind)
     {
         if (value.IsNull)
         {
@@ -15,8 +15,9 @@ internal sealed partial class PostgresImportTarget
         }
         switch (kind)
         {
-            case ValueKind.Text: importer.Write(value.Text!, NpgsqlDbType.Text); break;
-            case ValueKind.Json: importer.Write(value.Text!, NpgsqlDbType.Jsonb); break;
+            // The characters straight from the batch's arena: no string per cell.
+            case ValueKind.Text: importer.Write(batch.TextOf(value), NpgsqlDbType.Text); break;
+            case ValueKind.Json: importer.Write(batch.TextOf(value), NpgsqlDbType.Jsonb); break;
             case ValueKind.Int16: importer.Write((short)value.Integer, NpgsqlDbType.Smallint); break;
             case ValueKind.Int32: importer.Write((int)value.Integer, NpgsqlDbType.Integer); break;
             case ValueKind.Int64: importer.Write(value.Integer, NpgsqlDbType.Bigint); break;

@@ -87,7 +87,7 @@ internal sealed partial class PostgresImportTarget(NpgsqlConnection connection, 
             {
                 importer.StartRow();
                 var row = batch.Row(r);
-                for (var c = 0; c < row.Length; c++) Write(importer, row[c], batch.Columns[c].Kind.GetValueOrDefault());
+                for (var c = 0; c < row.Length; c++) Write(importer, batch, row[c], batch.Columns[c].Kind.GetValueOrDefault());
             }
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -44,13 +44,18 @@ internal sealed class RecordScanner : IDisposable
     /// <summary>The upload offset of the next record.</summary>
     public long Offset => _bufferOffset + _start;
 
-    /// <summary>Fills <paramref name="chunk"/> with up to <paramref name="maxRows"/> records; false when the upload has none left.</summary>
-    public async ValueTask<bool> NextAsync(ScannedChunk chunk, int maxRows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fills <paramref name="chunk"/> with up to <paramref name="maxRows"/> records of at most the scanner's chunk size
+    /// or <paramref name="maxBytes"/>, whichever is smaller (the record that passes it is the last); false when the
+    /// upload has none left.
+    /// </summary>
+    public async ValueTask<bool> NextAsync(ScannedChunk chunk, int maxRows, CancellationToken cancellationToken, long maxBytes = long.MaxValue)
     {
+        var limit = (int)Math.Min(_maxChunk, Math.Max(1, maxBytes));
         if (_end - _start < _maxRecord && !_eof) await FillAsync(cancellationToken).ConfigureAwait(false);
         chunk.Reset(_buffer, _start);
         var pos = _start;
-        while (chunk.Count < maxRows && pos - _start < _maxChunk)
+        while (chunk.Count < maxRows && pos - _start < limit)
         {
             if (_end - pos < _maxRecord && !_eof)
             {

@@ -13,19 +13,19 @@ internal static class RowParser
 {
     /// <param name="chunk">The records.</param>
     /// <param name="plan">Which fields go to which columns.</param>
-    /// <param name="batch">Receives the converted rows and the bad rows.</param>
+    /// <param name="batch">Receives the converted rows and the bad rows, after those it already has (a chunk of the load is read in several pieces).</param>
     /// <param name="checkOnly">
     /// The <c>on_error: fail</c> check: every cell is parsed and converted as for the load, but nothing is kept: text
-    /// cells are not copied into strings and every row reuses the first row's cells, so the pass allocates nothing per cell.
+    /// cells are not copied and every row reuses the first row's cells (a batch of one row is enough), so the pass
+    /// allocates nothing per cell.
     /// </param>
     public static void Parse(ScannedChunk chunk, ImportPlan plan, ImportBatch batch, bool checkOnly = false)
     {
-        batch.Clear();
         // The usual chunk is clean: one vectorized check of all of it, row by row only when it is not.
         var data = chunk.Buffer.AsSpan(chunk.DataStart, chunk.DataLength);
         var suspect = data.Contains((byte)0) || !Utf8.IsValid(data);
         if (plan.Csv) ParseCsv(chunk, plan, batch, suspect, checkOnly);
-        else ParseNdjson(chunk, plan, batch, suspect);
+        else ParseNdjson(chunk, plan, batch, suspect, checkOnly);
     }
 
     private static void ParseCsv(ScannedChunk chunk, ImportPlan plan, ImportBatch batch, bool suspect, bool checkOnly)
@@ -63,7 +63,7 @@ internal static class RowParser
                 var column = plan.Columns[j];
                 // Any text fits a text column: the check has nothing to convert, the load copies it.
                 if (checkOnly && column.Kind is ValueKind.Text or ValueKind.Json) continue;
-                ok = Convert(text, column, ref cells[j], line, batch);
+                ok = Convert(text, column, ref cells[j], line, batch, checkOnly);
             }
             if (ok && !checkOnly) batch.Commit();
         }
@@ -71,7 +71,7 @@ internal static class RowParser
             throw new ImportFileException("bare_carriage_return", chunk.Lines[Math.Max(k - 1, 0)], "a carriage return (CR) without a line feed ends a row here; use LF or CRLF line ends.");
     }
 
-    private static void ParseNdjson(ScannedChunk chunk, ImportPlan plan, ImportBatch batch, bool suspect)
+    private static void ParseNdjson(ScannedChunk chunk, ImportPlan plan, ImportBatch batch, bool suspect, bool checkOnly)
     {
         Span<char> number = stackalloc char[64];
         for (var k = 0; k < chunk.Count; k++)
@@ -83,7 +83,7 @@ internal static class RowParser
             var cells = batch.Next();
             try
             {
-                if (ReadObject(record, plan, cells, line, batch, number)) batch.Commit();
+                if (ReadObject(record, plan, cells, line, batch, number, checkOnly) && !checkOnly) batch.Commit();
             }
             catch (JsonException e)
             {
@@ -92,7 +92,7 @@ internal static class RowParser
         }
     }
 
-    private static bool ReadObject(ReadOnlySpan<byte> record, ImportPlan plan, Span<ImportValue> cells, long line, ImportBatch batch, Span<char> number)
+    private static bool ReadObject(ReadOnlySpan<byte> record, ImportPlan plan, Span<ImportValue> cells, long line, ImportBatch batch, Span<char> number, bool checkOnly)
     {
         var json = new Utf8JsonReader(record);
         if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
@@ -116,14 +116,14 @@ internal static class RowParser
                 case JsonTokenType.Null:
                     break;
                 case JsonTokenType.String:
-                    if (!Convert(json.GetString(), column, ref cells[j], line, batch)) return false;
+                    if (!ConvertString(ref json, column, ref cells[j], line, batch, checkOnly)) return false;
                     break;
                 case JsonTokenType.Number:
                     var length = Encoding.UTF8.GetChars(json.ValueSpan, number);
-                    if (!Convert(number[..length], column, ref cells[j], line, batch)) return false;
+                    if (!Convert(number[..length], column, ref cells[j], line, batch, checkOnly)) return false;
                     break;
                 case JsonTokenType.True or JsonTokenType.False:
-                    if (!Convert(json.TokenType == JsonTokenType.True ? "true" : "false", column, ref cells[j], line, batch)) return false;
+                    if (!Convert(json.TokenType == JsonTokenType.True ? "true" : "false", column, ref cells[j], line, batch, checkOnly)) return false;
                     break;
                 default:
                     if (column.Kind is not (ValueKind.Json or ValueKind.Text))
@@ -131,9 +131,14 @@ internal static class RowParser
                         batch.Errors.Add(new ImportError(line, column.Name, $"an {(json.TokenType == JsonTokenType.StartArray ? "array" : "object")} does not fit column type {column.TypeName}"));
                         return false;
                     }
+                    if (checkOnly)
+                    {
+                        json.Skip();
+                        break;
+                    }
                     using (var document = JsonDocument.ParseValue(ref json))
                     {
-                        cells[j] = new ImportValue { Text = document.RootElement.GetRawText() };
+                        batch.SetText(ref cells[j], document.RootElement.GetRawText());
                     }
                     break;
             }
@@ -141,8 +146,31 @@ internal static class RowParser
         return true;
     }
 
-    private static bool Convert(ReadOnlySpan<char> text, TargetColumn column, ref ImportValue cell, long line, ImportBatch batch)
+    /// <summary>A JSON string into its cell: unescaped into a pooled buffer, not a string (a short one on the stack).</summary>
+    private static bool ConvertString(ref Utf8JsonReader json, TargetColumn column, ref ImportValue cell, long line, ImportBatch batch, bool checkOnly)
     {
+        var length = json.HasValueSequence ? checked((int)json.ValueSequence.Length) : json.ValueSpan.Length;
+        char[]? rented = null;
+        var chars = length <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            var written = json.CopyString(chars);
+            return Convert(chars[..written], column, ref cell, line, batch, checkOnly);
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
+    }
+
+    private static bool Convert(ReadOnlySpan<char> text, TargetColumn column, ref ImportValue cell, long line, ImportBatch batch, bool checkOnly)
+    {
+        if (column.Kind is ValueKind.Text or ValueKind.Json)
+        {
+            // Any text fits a text column: the check has nothing to convert, the load copies it into the chunk's arena.
+            if (!checkOnly) batch.SetText(ref cell, text);
+            return true;
+        }
         if (ValueConverter.TryConvert(text, column.Kind.GetValueOrDefault(), ref cell, out var reason)) return true;
         batch.Errors.Add(new ImportError(line, column.Name, reason!));
         return false;

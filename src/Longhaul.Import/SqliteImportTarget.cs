@@ -90,7 +90,7 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
         for (var r = 0; r < batch.Rows; r++)
         {
             var row = batch.Row(r);
-            for (var c = 0; c < row.Length; c++) insert.Parameters[c].Value = Value(row[c], batch.Columns[c].Kind.GetValueOrDefault());
+            for (var c = 0; c < row.Length; c++) insert.Parameters[c].Value = Value(batch, row[c], batch.Columns[c].Kind.GetValueOrDefault());
             insert.ExecuteNonQuery();
         }
         foreach (var error in reported)
@@ -156,7 +156,7 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
         return ValueKind.Decimal;
     }
 
-    private static object Value(in ImportValue value, ValueKind kind) => value.IsNull ? DBNull.Value : kind switch
+    private static object Value(ImportBatch batch, in ImportValue value, ValueKind kind) => value.IsNull ? DBNull.Value : kind switch
     {
         ValueKind.Int16 or ValueKind.Int32 or ValueKind.Int64 or ValueKind.Boolean => value.Integer,
         ValueKind.Float32 or ValueKind.Float64 => value.Real,
@@ -164,7 +164,8 @@ internal sealed class SqliteImportTarget(SqliteConnection connection, string tab
         ValueKind.Uuid => value.Uuid.ToString(),
         ValueKind.Date => value.Time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ValueKind.Timestamp or ValueKind.TimestampTz => value.Time.ToString("O", CultureInfo.InvariantCulture),
-        _ => value.Text!,
+        // A string only for the time of one insert: it dies young.
+        _ => new string(batch.TextOf(value).Span),
     };
 
     private bool Move(string operationId, ImportState before, ImportState after, SqliteTransaction transaction)

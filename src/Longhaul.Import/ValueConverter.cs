@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Longhaul.Import;
 
-/// <summary>Text to a column's type, invariant culture; a failure names the reason (reported per row).</summary>
+/// <summary>Text to a column's type, invariant culture; a failure names the reason (reported per row). Text and JSON columns are not converted: the batch keeps their characters (<see cref="ImportBatch.SetText"/>).</summary>
 internal static class ValueConverter
 {
     private const NumberStyles Integer = NumberStyles.AllowLeadingSign;
@@ -16,9 +16,6 @@ internal static class ValueConverter
         var c = CultureInfo.InvariantCulture;
         switch (kind)
         {
-            case ValueKind.Text or ValueKind.Json:
-                value.Text = text.ToString();
-                return true;
             case ValueKind.Int16:
                 if (short.TryParse(text, Integer, c, out var s)) { value.Integer = s; return true; }
                 return Fail("a 16-bit integer", text, out reason);

@@ -5,7 +5,7 @@ using Longhaul.EndToEnd.Tests.Harness;
 
 namespace Longhaul.EndToEnd.Tests;
 
-/// <summary>The real tus client (npm tus-js-client 4.3.1, Node 20) against the real <c>longhaul</c> binary.</summary>
+/// <summary>The real tus client (npm tus-js-client 4.3.1, Node 20, with the checksum extension added by tests/node/tus-upload.mjs) against the real <c>longhaul</c> binary.</summary>
 public sealed class TusClientTests : IAsyncDisposable
 {
     private const long Size = 200L * 1024 * 1024;
@@ -40,6 +40,9 @@ public sealed class TusClientTests : IAsyncDisposable
         _env.Adopt(second);
         Assert.True(await second.WaitForExitAsync(UploadTimeout, ct) == 0, second.Output);
         Assert.Contains($"done {url}", second.Stdout, StringComparison.Ordinal);
+        // Every PATCH of both processes carried its SHA-1 (checksum extension), which the server verified before storing.
+        Assert.Contains("checksum ", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("checksum ", second.Stdout, StringComparison.Ordinal);
         // The second process went on from the stored offset, not from 0.
         var firstProgress = second.Stdout.Split('\n').First(l => l.StartsWith("progress ", StringComparison.Ordinal));
         Assert.True(long.Parse(firstProgress.Split(' ')[1], CultureInfo.InvariantCulture) >= stored, firstProgress);

@@ -131,7 +131,7 @@ public sealed class ImportBadFileTests
     }
 
     [Fact]
-    public async Task Start_UnknownTargetTableColumnOrUpload_Answers422NamingTheField()
+    public async Task Start_UnknownTargetTableColumnUploadOrADeclaredEncoding_Answers422NamingTheField()
     {
         await using var host = await ImportHost.StartAsync();
         var upload = await host.UploadAsync(Bytes("id\n1\n"));
@@ -143,6 +143,8 @@ public sealed class ImportBadFileTests
             (new { upload, target = "main", table = "items", mapping = new Dictionary<string, string> { ["id"] = "missing" } }, "input.mapping.id"),
             (new { upload = "nope", target = "main", table = "items" }, "input.upload"),
             (new { upload, target = "main", table = "items", chunk_rows = 0 }, "input.chunk_rows"),
+            // Only UTF-8 is read: a declared encoding is no member of the input, refused before anything runs.
+            (new { upload, target = "main", table = "items", encoding = "latin1" }, "input.encoding"),
         })
         {
             using var response = await host.Host.Client.StartOperationAsync("import", input);
