@@ -31,6 +31,13 @@ public sealed partial class PostgresOperationStore
            OR EXISTS (SELECT 1 FROM operations WHERE concurrency_key IS NOT NULL AND status = 0)
         """;
 
+    /// <summary>
+    /// The time a claim records (start, lease, its event): the clock when the row is written, not <c>now()</c>, which is
+    /// the transaction's start, before the wait for <see cref="ClaimLimitedLock"/>. With <c>now()</c> an operation of a
+    /// concurrency key could show a start before the end of the one it waited for (the claim saw that end committed).
+    /// </summary>
+    private const string ClaimedAt = "COALESCE(@clock, clock_timestamp())";
+
     private const string ReadyFilter = $"""
         status = 0 AND run_after <= {Now} AND (start_by IS NULL OR start_by > {Now} OR attempt > 0) AND kind = ANY(@kinds)
         AND (concurrency_key IS NULL OR (SELECT count(*) FROM operations k
@@ -91,13 +98,13 @@ public sealed partial class PostgresOperationStore
         ), claimed AS (
             UPDATE operations o
             SET status = 1, attempt = o.attempt + 1, lease_epoch = o.lease_epoch + 1, lease_owner = @owner,
-                lease_expires_at = {Now} + @lease, started_at = COALESCE(o.started_at, {Now}), updated_at = {Now},
+                lease_expires_at = {ClaimedAt} + @lease, started_at = COALESCE(o.started_at, {ClaimedAt}), updated_at = {ClaimedAt},
                 last_event_seq = o.last_event_seq + 1
             WHERE o.seq = ANY(ARRAY(SELECT seq FROM capped))
             RETURNING o.*
         ), events AS (
             INSERT INTO operation_events (operation_seq, seq, type, data, created_at)
-            SELECT seq, last_event_seq, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {Now} FROM claimed
+            SELECT seq, last_event_seq, '{EventTypes.Status}', (@pre || attempt || @suf)::json, {ClaimedAt} FROM claimed
         )
         SELECT {Columns}, vt FROM claimed
         """;

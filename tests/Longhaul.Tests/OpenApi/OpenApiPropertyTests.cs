@@ -80,7 +80,7 @@ public sealed class OpenApiPropertyTests
         // Every operation was probed, and the run reached past the gates (2xx) as well as into them (4xx).
         var operations = document["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count);
         Assert.Equal(operations, seen.Select(s => s.Operation).Distinct().Count());
-        Assert.True(seen.Count(s => s.Status < 300) > 100, "few successes: " + seen.Count(s => s.Status < 300));
+        Assert.True(seen.Count(s => s.Status < 300) > 50, "few successes: " + seen.Count(s => s.Status < 300));
         foreach (var group in seen.GroupBy(s => s.Status).OrderBy(g => g.Key)) TestContext.Current.TestOutputHelper?.WriteLine($"{group.Key}: {group.Count()}");
     }
 
