@@ -15,7 +15,7 @@ namespace Longhaul.Tests.OpenApi;
 /// event streams (Prism relays an answer only once it has ended, so a live stream would never arrive) and paths the
 /// document does not describe (the dashboard, the document itself, routes that do not exist).
 /// </summary>
-public sealed class PrismRoute : IAsyncDisposable
+public sealed partial class PrismRoute : IAsyncDisposable
 {
     private static readonly SemaphoreSlim StartGate = new(1, 1);
     private static PrismForwarder? _forwarder;
@@ -76,7 +76,7 @@ public sealed class PrismRoute : IAsyncDisposable
 
     private async Task<PrismProxy?> ProxyForAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (Unproxiable(request)) return null;
+        if (await UnproxiableAsync(request, cancellationToken)) return null;
         await StartGate.WaitAsync(cancellationToken);
         try
         {
@@ -100,20 +100,71 @@ public sealed class PrismRoute : IAsyncDisposable
     }
 
     /// <summary>
-    /// What Prism cannot relay faithfully: event streams (it answers only once the upstream's answer has ended) and
-    /// bytes that are not UTF-8 text (it decodes request and response bodies as UTF-8 text, so an upload or a
-    /// download of other bytes arrives altered: U+FFFD for each invalid sequence). Uploads with a binary body and
-    /// the file downloads go directly; <see cref="PrismContractTests"/> sends both through Prism with text content.
+    /// What Prism cannot relay faithfully, found by running the suite through it:
+    /// - event streams: it answers only once the upstream's answer has ended, so a live stream never arrives;
+    /// - bytes that are not UTF-8 text: it decodes request and response bodies as text, so a binary upload, a file
+    ///   download or an upstream's binary answer relayed by the gateway arrives altered (each invalid sequence
+    ///   becomes U+FFFD, a 2 MB file grows to 4 MB). Non-JSON request bodies, the file downloads and the gateway
+    ///   (which relays upstream answers byte for byte) go directly; <see cref="PrismContractTests"/> calls each of
+    ///   them through Prism with text content;
+    /// - JSON request bodies that do not survive JavaScript's <c>JSON.parse</c>/<c>JSON.stringify</c> unchanged:
+    ///   it re-serializes them, so malformed JSON, duplicate members, numbers past a double's precision and
+    ///   <c>\u</c> escapes (lone surrogates) would reach the server as another request than the test sent.
     /// </summary>
-    private static bool Unproxiable(HttpRequestMessage request)
+    private static async Task<bool> UnproxiableAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var path = request.RequestUri!.AbsolutePath;
         if (request.Headers.Accept.Any(a => a.MediaType == "text/event-stream") || path.EndsWith("/events", StringComparison.Ordinal)) return true;
-        var type = request.Content?.Headers.ContentType?.MediaType;
-        if (type is not null && type != "application/json" && !type.EndsWith("+json", StringComparison.Ordinal)) return true;
-        return path.Contains("/files/", StringComparison.Ordinal) || path.StartsWith("/downloads/", StringComparison.Ordinal)
-            || (path.StartsWith("/v1/uploads/", StringComparison.Ordinal) && path.EndsWith("/content", StringComparison.Ordinal));
+        if (path.Contains("/files/", StringComparison.Ordinal) || path.StartsWith("/downloads/", StringComparison.Ordinal)
+            || path.StartsWith("/v1/proxy/", StringComparison.Ordinal)
+            || (path.StartsWith("/v1/uploads/", StringComparison.Ordinal) && path.EndsWith("/content", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+        if (request.Content is null) return false;
+        var type = request.Content.Headers.ContentType?.MediaType;
+        if (type is null || (type != "application/json" && !type.EndsWith("+json", StringComparison.Ordinal))) return true;
+        await request.Content.LoadIntoBufferAsync(cancellationToken);
+        return !SurvivesJavaScript(await request.Content.ReadAsByteArrayAsync(cancellationToken));
     }
+
+    private static bool SurvivesJavaScript(byte[] body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+            var names = new Stack<HashSet<string>>();
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        if (reader.ValueIsEscaped || !names.Peek().Add(reader.GetString()!)) return false;
+                        break;
+                    case JsonTokenType.String:
+                        if (reader.ValueIsEscaped) return false;
+                        break;
+                    case JsonTokenType.Number:
+                        if (!PlainNumber().IsMatch(System.Text.Encoding.UTF8.GetString(reader.ValueSpan))) return false;
+                        break;
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainNumber();
 
     private static List<(string Method, Regex Path)> Paths(string document)
     {
