@@ -14,12 +14,20 @@ namespace Longhaul.Tests.OpenApi;
 /// The upstream of the one Prism all test hosts share: a plain forwarder on a loopback port that sends each request on
 /// to the server named by its <see cref="UpstreamHeader"/> (Prism passes request headers through) and relays the answer
 /// as it came, so one Prism process serves every host of the run instead of one per host (Prism's start-up costs about
-/// a CPU-second).
+/// a CPU-second). Prism parses and re-encodes bodies (binary bytes as text, JSON re-serialized), so the forwarder sends
+/// the test's own request bytes upstream and keeps the server's answer as it came (<see cref="Exchange"/>): Prism only
+/// observes and validates, and the test gets the exact bytes the server sent.
 /// </summary>
 public sealed class PrismForwarder : IAsyncDisposable
 {
     /// <summary>The request header naming the server (<c>127.0.0.1:port</c>) a request is for.</summary>
     public const string UpstreamHeader = "X-Longhaul-Test-Upstream";
+
+    /// <summary>The request header naming the <see cref="Exchange"/> a request belongs to.</summary>
+    public const string ExchangeHeader = "X-Longhaul-Test-Exchange";
+
+    /// <summary>The exchanges under way, by the value of <see cref="ExchangeHeader"/>.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Exchange> Exchanges = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -82,13 +90,16 @@ public sealed class PrismForwarder : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
             return;
         }
+        Exchanges.TryGetValue(context.Request.Headers[ExchangeHeader].ToString(), out var exchange);
         var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri($"http://{upstream}{target}"));
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-            request.Content = new StreamContent(context.Request.Body);
+        // The test's own bytes go upstream, not Prism's re-serialization of them (it re-encodes bodies as text/JSON).
+        if (exchange?.RequestBody is { } sent) request.Content = new ByteArrayContent(sent);
+        else if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0) request.Content = new StreamContent(context.Request.Body);
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (HopByHop.Contains(name)) continue;
+            if (HopByHop.Contains(name) || name.Equals(ExchangeHeader, StringComparison.OrdinalIgnoreCase)) continue;
+            if (exchange?.RequestBody is not null && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
             if (!request.Headers.TryAddWithoutValidation(name, [.. values]))
             {
                 request.Content ??= new ByteArrayContent([]);
@@ -96,6 +107,8 @@ public sealed class PrismForwarder : IAsyncDisposable
             }
         }
         using var response = await _client.SendAsync(request, context.RequestAborted);
+        var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        if (exchange is not null) exchange.Response = new RecordedAnswer((int)response.StatusCode, [.. response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key))], body);
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
@@ -104,7 +117,19 @@ public sealed class PrismForwarder : IAsyncDisposable
             context.Response.Headers[name] = values.ToArray();
         }
         if (HttpMethods.IsHead(context.Request.Method)) return;
-        await using var body = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-        await body.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
+
+    /// <summary>One request sent through Prism: the test's own body, and the server's answer exactly as it came.</summary>
+    public sealed class Exchange
+    {
+        /// <summary>The request body as the test sent it (null: none).</summary>
+        public byte[]? RequestBody { get; init; }
+
+        /// <summary>The server's answer before Prism saw it (null until the forwarder has it; stays null when Prism answered itself).</summary>
+        public RecordedAnswer? Response { get; set; }
+    }
+
+    /// <summary>A server's answer: status, headers (response and content) and body bytes.</summary>
+    public sealed record RecordedAnswer(int Status, List<KeyValuePair<string, IEnumerable<string>>> Headers, byte[] Body);
 }
