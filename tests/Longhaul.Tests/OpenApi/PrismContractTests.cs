@@ -12,8 +12,8 @@ namespace Longhaul.Tests.OpenApi;
 /// <summary>
 /// Calls every endpoint of a real server through Prism as a validating proxy (its document fetched from the server):
 /// valid requests, and requests valid by the document that the server refuses (unknown ids, finished operations,
-/// foreign links), with 0 request or response violations; and the gateway, whose relayed upstream answers (any
-/// status, any media type) the whole-suite run (<see cref="PrismRoute"/>) sends directly. <c>GET /v1/events</c> never ends by itself, and Prism
+/// foreign links), with 0 request or response violations; and the gateway, whose relayed upstream answers may have
+/// any status and media type. <c>GET /v1/events</c> never ends by itself, and Prism
 /// relays a response only once it has ended: it is called directly (its answers are checked by the property run).
 /// </summary>
 public sealed class PrismContractTests

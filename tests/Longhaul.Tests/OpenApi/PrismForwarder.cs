@@ -67,7 +67,20 @@ public sealed class PrismForwarder : IAsyncDisposable
         });
         var app = builder.Build();
         PrismForwarder? forwarder = null;
-        app.Run(context => forwarder!.ForwardAsync(context));
+        app.Run(async context =>
+        {
+            try
+            {
+                await forwarder!.ForwardAsync(context);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !context.Response.HasStarted)
+            {
+                // The server did not answer (a host stopping at the end of its test): say so to Prism, whose answer
+                // the test then sees (and records as Prism's own, with this text).
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                await context.Response.WriteAsync("forwarder: " + e.Message, CancellationToken.None);
+            }
+        });
         await app.StartAsync(CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         forwarder = new PrismForwarder(app, new Uri(address));
@@ -116,6 +129,10 @@ public sealed class PrismForwarder : IAsyncDisposable
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && context.Response.StatusCode is 204 or 304) continue;
             context.Response.Headers[name] = values.ToArray();
         }
+        // One connection per request: Prism re-serializes bodies but may keep their original Content-Length, and the
+        // forwarder never reads Prism's copy, so what is left of it on a kept-alive connection would be read as the
+        // next request (Prism saw "socket hang up" on the request after).
+        context.Response.Headers.Connection = "close";
         if (HttpMethods.IsHead(context.Request.Method)) return;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }

@@ -5,15 +5,15 @@ using System.Text.RegularExpressions;
 namespace Longhaul.Tests.OpenApi;
 
 /// <summary>
-/// The API tests' run through Prism (<c>LONGHAUL_TEST_PRISM=1</c>, once in CI): every <see cref="Infrastructure.TestHost"/>
-/// client sends its requests through one <see cref="PrismProxy"/> for the whole run (started on the first request,
-/// with the first host's document) and a <see cref="PrismForwarder"/> behind it that sends each on to its own host,
-/// and every <c>sl-violations</c> answer is collected; the host's disposal fails the test
-/// on any. Prism runs without <c>--errors</c> so it forwards even requests the document calls invalid (the tests send
-/// bad input on purpose): a response violation always counts, a request violation counts only when the server accepted
-/// the request (2xx), since then the document is stricter than the server. Sent directly, and counted apart:
-/// event streams (Prism relays an answer only once it has ended, so a live stream would never arrive) and paths the
-/// document does not describe (the dashboard, the document itself, routes that do not exist).
+/// The API tests' run through Prism (<c>LONGHAUL_TEST_PRISM=1</c>, once in CI; ADR 34): every
+/// <see cref="Infrastructure.TestHost"/> client sends its requests through one <see cref="PrismProxy"/> for the whole
+/// run (started on the first request, with the first host's document) and a <see cref="PrismForwarder"/> behind it
+/// that sends each on to its own host with the test's own bytes and keeps the server's answer as it came; every
+/// <c>sl-violations</c> answer is collected, and the host's disposal fails the test on any. Prism runs without
+/// <c>--errors</c> so it forwards even requests the document calls invalid (the tests send bad input on purpose): a
+/// response violation always counts, a request violation only when the server accepted the request (2xx), since
+/// then the document is stricter than the server. Sent directly, and counted apart: see <see cref="UnproxiableAsync"/>,
+/// and paths the document does not describe (the dashboard, the document itself, routes that do not exist).
 /// </summary>
 public sealed class PrismRoute : IAsyncDisposable
 {
@@ -21,6 +21,8 @@ public sealed class PrismRoute : IAsyncDisposable
     private static PrismForwarder? _forwarder;
     private static PrismProxy? _proxy;
     private static List<(string Method, Regex Path)>? _paths;
+    private static int _totalProxied;
+    private static int _totalDirect;
     private readonly Uri _upstream;
     private readonly bool _developmentMode;
     private readonly List<string> _violations = [];
@@ -94,6 +96,7 @@ public sealed class PrismRoute : IAsyncDisposable
                     var folder = Path.Combine(NodeTools.RepositoryRoot(), "artifacts", "prism");
                     Directory.CreateDirectory(folder);
                     File.WriteAllText(Path.Combine(folder, "prism.log"), _proxy.Log);
+                    File.WriteAllText(Path.Combine(folder, "summary.txt"), $"requests through Prism: {_totalProxied}, sent directly: {_totalDirect}\n");
                 };
             }
         }
@@ -200,9 +203,11 @@ public sealed class PrismRoute : IAsyncDisposable
             if (proxy is null)
             {
                 Interlocked.Increment(ref route._direct);
+                Interlocked.Increment(ref _totalDirect);
                 return await base.SendAsync(request, cancellationToken);
             }
             Interlocked.Increment(ref route._proxied);
+            Interlocked.Increment(ref _totalProxied);
             var original = request.RequestUri!;
             var path = original.PathAndQuery;
             var id = Guid.NewGuid().ToString("N");
