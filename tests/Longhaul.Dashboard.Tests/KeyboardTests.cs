@@ -111,7 +111,7 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
         await DashboardServer.ScreenshotAsync(page, "keyboard-confirm-dialog");
         await page.Keyboard.PressAsync("Escape");
         await Expect(dialog).ToHaveCountAsync(0);
-        Assert.Equal("delete", (await FocusAsync(page)).Id);
+        await Expect(page.Locator("#delete")).ToBeFocusedAsync();
         Assert.Equal("cancelled", (await DashboardServer.GetJsonAsync(client, $"/v1/operations/{id}"))["status"]!.GetValue<string>());
 
         // Enter again, Tab to the action inside the dialog, Enter: deleted, back on the list.

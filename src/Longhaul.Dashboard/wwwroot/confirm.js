@@ -16,7 +16,14 @@ export function confirmDialog(text, action) {
     go.addEventListener('click', () => { answer = true; dialog.close(); });
     dialog.addEventListener('close', () => {
       dialog.remove();
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      // A live update may have re-drawn the opener meanwhile: its successor (same id or data-focus) gets the focus.
+      let target = opener instanceof HTMLElement && opener.isConnected ? opener : null;
+      if (!target && opener instanceof HTMLElement) {
+        target = (opener.id && document.getElementById(opener.id))
+          || (opener.dataset.focus && document.querySelector(`[data-focus="${CSS.escape(opener.dataset.focus)}"]`))
+          || document.getElementById('main');
+      }
+      if (target) target.focus();
       resolve(answer);
     });
     document.body.append(dialog);
