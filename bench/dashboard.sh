@@ -21,13 +21,13 @@ trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
 base="http://127.0.0.1:$port/ui"
-total_raw=0; total_gz=0
-for f in "" app.css app.js api.js dom.js format.js stream.js list.js overview.js bulk.js detail.js; do
+total_raw=0; total_gz=0; files=0
+for f in "" app.css app.js api.js dom.js format.js stream.js list.js overview.js bulk.js detail.js confirm.js; do
   curl -sf "$base/$f" -o "$dir/asset"
   raw=$(stat -c %s "$dir/asset"); gz=$(gzip -9 -c "$dir/asset" | wc -c)
-  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); files=$((files + 1))
   echo "asset=/ui/${f} raw_bytes=$raw gzip_bytes=$gz"
 done
-echo "page_weight files=11 raw_bytes=$total_raw gzip_bytes=$total_gz"
+echo "page_weight files=$files raw_bytes=$total_raw gzip_bytes=$total_gz"
 
 dotnet "$ROOT/bench/DashboardBench/bin/Release/net10.0/DashboardBench.dll" "http://127.0.0.1:$port" "$key" "$runs"

@@ -80,13 +80,13 @@ internal static class OperationJson
             Add(ApiResponse.Problem(422, "A field breaks the rules (`errors` names each by its path).", ProblemCodes.ValidationFailed));
         }
         var answers = new JsonObject();
-        foreach (var (key, (response, codes)) in responses) answers[key] = Response(response, codes, head);
+        foreach (var (key, (response, codes)) in responses) answers[key] = Response(response, codes, head, doc.RelaysUpstreamAnswers);
         op["responses"] = answers;
         op["security"] = doc.Access == ApiAccess.Anonymous ? new JsonArray() : new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() });
         return op;
     }
 
-    private static JsonObject Response(ApiResponse response, List<string> codes, bool head)
+    private static JsonObject Response(ApiResponse response, List<string> codes, bool head, bool relayed)
     {
         var json = new JsonObject { ["description"] = response.Description };
         if (response.Headers.Count > 0)
@@ -114,6 +114,7 @@ internal static class OperationJson
             json["description"] = response.Description + " Events (`event:` name → JSON `data:`): " + string.Join(", ", events.Keys.Select(k => "`" + k + "`")) + ".";
         }
         json["content"] = new JsonObject { [response.ContentType] = media };
+        if (relayed && response.ContentType != "*/*") json["content"]!["*/*"] = new JsonObject { ["schema"] = new JsonObject() };
         return json;
     }
 

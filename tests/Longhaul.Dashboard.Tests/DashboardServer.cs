@@ -67,6 +67,25 @@ internal sealed class DashboardServer : IAsyncDisposable
         return page;
     }
 
+    /// <summary>Revokes the tenant's key with <c>longhaul keys revoke</c> (the server stops accepting it within seconds).</summary>
+    public async Task RevokeAsync(string tenant)
+    {
+        var list = await _env.RunAsync(null, "keys", "list", "--data-dir", _env.DataDir);
+        var id = list.Stdout.Split('\n').Select(l => l.Split('\t')).First(f => f.Length > 1 && f[1] == tenant)[0];
+        var revoked = await _env.RunAsync(null, "keys", "revoke", id, "--data-dir", _env.DataDir);
+        if (revoked.ExitCode != 0) throw new InvalidOperationException(revoked.Output);
+    }
+
+    /// <summary>Kills the server (SIGKILL): the page finds nothing at its address.</summary>
+    public async Task StopServerAsync()
+    {
+        Server.Process.Kill();
+        await Server.Process.WaitForExitAsync(TimeSpan.FromSeconds(30), EndToEndEnvironment.Ct);
+    }
+
+    /// <summary>Starts the server again on the same data directory and port.</summary>
+    public async Task RestartServerAsync() => Server = await _env.StartServerOnPortAsync(Server.BaseAddress.Port);
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         var folder = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");

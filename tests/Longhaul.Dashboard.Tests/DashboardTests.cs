@@ -88,8 +88,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         await page.Locator("#apply-filters").ClickAsync();
         await Expect(page.Locator("#total-count")).ToHaveTextAsync("(200 matching)");
 
-        page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.Locator("#bulk-cancel").ClickAsync();
+        await page.Locator("dialog.confirm .dialog-confirm").ClickAsync();
 
         await Expect(page.Locator(".bulk-progress")).ToContainTextAsync("Bulk");
         await Expect(page.Locator(".bulk-text")).ToHaveTextAsync("200 cancelled, 0 skipped of 200", new() { Timeout = 60_000 });

@@ -25,6 +25,12 @@ internal sealed record ApiDoc(string Id, string Tag, string Summary)
     /// <summary>Who may call it.</summary>
     public ApiAccess Access { get; init; } = ApiAccess.ClientKey;
 
+    /// <summary>
+    /// Whether any answer may instead be a relayed upstream's own (the gateway with <c>Prefer: wait</c>): every status
+    /// then also admits any media type, since an upstream's 404 or 422 is passed through as it came.
+    /// </summary>
+    public bool RelaysUpstreamAnswers { get; init; }
+
     /// <summary>Path parameters' descriptions and schemas, by name (the names come from the route).</summary>
     public IReadOnlyDictionary<string, string> PathParameters { get; init; } = new Dictionary<string, string>();
 }

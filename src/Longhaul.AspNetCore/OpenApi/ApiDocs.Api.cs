@@ -73,8 +73,10 @@ internal static partial class ApiDocs
 
     public static readonly ApiDoc Proxy = new("gateway", "Gateway", "The async gateway: the request becomes an `http` operation on a configured upstream")
     {
+        RelaysUpstreamAnswers = true,
         Parameters =
         [
+            ApiParam.Header("Idempotency-Key", """{"type":"string","minLength":1,"maxLength":255}""", "1-255 printable ASCII characters: the same key and request start one operation (tenant-scoped, remembered 24 h)."),
             ApiParam.Header("Prefer", Str, "`wait=N`: relay the upstream's own answer when the call is done within N seconds."),
             ApiParam.Header("Longhaul-Timeout-Seconds", Str, "The operation's `timeout_seconds`, in (0, `MaxTimeout`]."),
             ApiParam.Header("Longhaul-Callback-Url", Str, "The operation's `callback_url` (never forwarded)."),
@@ -83,11 +85,13 @@ internal static partial class ApiDocs
         Responses =
         [
             Ok(202, "Started as an `http` operation.", "#OperationResource", "Location", "Retry-After", "Longhaul-Operation-Id"),
-            Problem(400, "A bad `Longhaul-Timeout-Seconds`.", InvalidParameter),
+            Problem(400, "A bad `Longhaul-Timeout-Seconds` or `Idempotency-Key`, or a JSON body that is malformed or not I-JSON.", InvalidParameter, IdempotencyKeyInvalid, MalformedJson, JsonTooDeep, InvalidUnicode, DuplicateMember),
             Problem(404, "No such upstream.", UpstreamNotFound),
             Problem(429, "The API key's create rate is used up, the tenant has `max_pending` pending operations, or (with `Prefer: wait`) its `max_connections` are held.", RateLimited, TenantPendingLimit, ConnectionLimit) with { Headers = ["Retry-After"] },
-            Problem(409, "The call was cancelled.", Cancelled),
-            Problem(422, "A method or path the upstream does not allow, or a refused `Longhaul-Callback-Url`.", ValidationFailed),
+            Problem(409, "The call was cancelled, or a request with the same `Idempotency-Key` is still in progress.", Cancelled, IdempotencyKeyInFlight),
+            Problem(413, "A body over `MaxStartBodyBytes`.", BodyTooLarge),
+            Problem(415, "A body that is not UTF-8 text.", UnsupportedMediaType),
+            Problem(422, "A method or path the upstream does not allow, a refused `Longhaul-Callback-Url`, or an `Idempotency-Key` reused with another request.", ValidationFailed, IdempotencyKeyReused),
             Problem(502, "The call produced no upstream answer (the operation's error code).", UpstreamError),
             Problem(504, "The call timed out.", UpstreamTimeout, DeadlineExceeded),
             new(-1, "With `Prefer: wait=N` and a call done in time: the upstream's own status, headers and body (any status is relayed).") { ContentType = "*/*", Schema = "{}", Headers = ["Longhaul-Operation-Id"] },

@@ -1,6 +1,7 @@
 // Bulk cancel/delete by filter: starts a `bulk` operation and follows its progress on its own event stream.
 import { post, get } from './api.js';
 import { h, clear, opLink } from './dom.js';
+import { confirmDialog } from './confirm.js';
 import { openStream } from './stream.js';
 import { percentOf } from './format.js';
 
@@ -16,7 +17,7 @@ export function renderBulk(container, currentFilter) {
       return;
     }
     const verb = action === 'cancel' ? 'Cancel' : 'Delete';
-    if (!window.confirm(`${verb} every operation matching the current filters (${filter.describe})?`)) return;
+    if (!await confirmDialog(`${verb} every operation matching the current filters (${filter.describe})?`, verb + ' all')) return;
     try {
       const op = await post('/v1/operations', { kind: 'bulk', input, options: { priority: 100 } }, { 'Idempotency-Key': 'ui-' + crypto.randomUUID() });
       follow(op);

@@ -1,7 +1,8 @@
 // One operation: the resource, live progress, the event timeline, streamed output as it arrives, files to
 // download, error details; cancel, delete and run again.
 import { get, post, del, download, ApiError, Unreachable } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, keepFocus } from './dom.js';
+import { confirmDialog } from './confirm.js';
 import { openStream } from './stream.js';
 import { time, duration, percentOf, rate, eta, number } from './format.js';
 
@@ -52,12 +53,12 @@ export function renderDetail(main, id) {
 
   function actions(op) {
     const buttons = [];
-    if (!op.done) buttons.push(h('button', { type: 'button', id: 'cancel', onclick: () => act(() => post(path + '/cancel'), 'Cancel') }, op.cancel_requested ? 'Cancel (stopping…)' : 'Cancel'));
-    if (op.done) buttons.push(h('button', { type: 'button', id: 'delete', onclick: async () => {
-      if (!window.confirm(`Delete ${op.id}, its events and files?`)) return;
+    if (!op.done) buttons.push(h('button', { type: 'button', id: 'cancel', 'data-focus': 'cancel', onclick: () => act(() => post(path + '/cancel'), 'Cancel') }, op.cancel_requested ? 'Cancel (stopping…)' : 'Cancel'));
+    if (op.done) buttons.push(h('button', { type: 'button', id: 'delete', 'data-focus': 'delete', onclick: async () => {
+      if (!await confirmDialog(`Delete ${op.id}, its events and files?`, 'Delete')) return;
       try { await del(path); location.hash = '#/'; } catch (e) { message.textContent = 'Delete failed: ' + e.message; }
     } }, 'Delete'));
-    buttons.push(h('button', { type: 'button', id: 'run-again', onclick: async () => {
+    buttons.push(h('button', { type: 'button', id: 'run-again', 'data-focus': 'run-again', onclick: async () => {
       try {
         const request = await get(path + '/request');
         const created = await post('/v1/operations', request);
@@ -82,16 +83,17 @@ export function renderDetail(main, id) {
     }
     const r = rate(first, last);
     const left = eta(op);
-    clear(head).append(
+    // Re-rendered on every change: the focus stays on its button, or moves to the new status when the button went.
+    keepFocus(head, () => clear(head).append(
       h('h1', { class: 'mono' }, op.id), ' ',
-      h('span', { class: 'status status-' + op.status, id: 'detail-status' }, op.status),
+      h('span', { class: 'status status-' + op.status, id: 'detail-status', tabindex: -1 }, op.status),
       h('div', { class: 'actions' }, ...actions(op)),
       h('div', { class: 'detail-progress' },
         pct === null ? '' : h('progress', { max: 100, value: pct, 'aria-label': 'progress' }),
         h('span', {}, [pct === null ? '' : number(pct) + ' %',
           typeof p.current === 'number' ? `${p.current}${typeof p.total === 'number' ? ' / ' + p.total : ''} ${p.unit || ''}` : '',
           r && !op.done ? `${number(r)} ${p.unit || ''}/s` : '',
-          left !== null ? 'ETA ' + duration(left) : '', p.message || ''].filter(Boolean).join(' · '))));
+          left !== null ? 'ETA ' + duration(left) : '', p.message || ''].filter(Boolean).join(' · ')))), () => head.querySelector('#detail-status'));
     const fields = [
       ['kind', op.kind], ['created', time(op.created_at)], ['started', time(op.started_at)], ['finished', time(op.finished_at)],
       ['updated', time(op.updated_at)], ['attempt', `${op.attempt} of ${op.max_attempts}`],

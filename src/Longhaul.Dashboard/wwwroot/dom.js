@@ -28,5 +28,23 @@ export function clear(node) {
 
 /** A link inside the app to an operation's detail view; the id is encoded, never interpreted. */
 export function opLink(id) {
-  return h('a', { href: '#/op/' + encodeURIComponent(id), class: 'mono' }, id);
+  return h('a', { href: '#/op/' + encodeURIComponent(id), class: 'mono', 'data-focus': 'link' }, id);
+}
+
+/**
+ * Re-renders part of the page without losing the keyboard focus: the focused element's data-focus key is looked up
+ * in the new content and focused again; if it is gone (a Cancel button once the operation ended), the fallback.
+ */
+export function keepFocus(container, rerender, fallback) {
+  const active = document.activeElement;
+  const inside = active instanceof HTMLElement && container.contains(active);
+  const key = inside ? active.dataset.focus : undefined;
+  const result = rerender();
+  if (inside && !active.isConnected) {
+    const scope = result instanceof Element ? result : container;
+    const again = key ? scope.querySelector(`[data-focus="${CSS.escape(key)}"]`) : null;
+    const target = again || (typeof fallback === 'function' ? fallback(scope) : fallback);
+    if (target) target.focus({ preventScroll: true });
+  }
+  return result;
 }

@@ -1,7 +1,7 @@
 // The operations page: overview, filters, search by id, bulk actions, and the table (cursor pages, live updates
 // from one tenant-wide event stream per page).
 import { get, post, ApiError, Unreachable } from './api.js';
-import { h, clear, opLink } from './dom.js';
+import { h, clear, opLink, keepFocus } from './dom.js';
 import { openStream } from './stream.js';
 import { STATUSES, time, duration, percentOf, rate, eta, number } from './format.js';
 import { renderOverview } from './overview.js';
@@ -147,7 +147,7 @@ export function renderList(main) {
     observe(op);
     const actions = h('td', {});
     if (!op.done) {
-      actions.append(h('button', { type: 'button', class: 'row-cancel', 'aria-label': 'Cancel ' + op.id, onclick: async () => {
+      actions.append(h('button', { type: 'button', class: 'row-cancel', 'data-focus': 'cancel', 'aria-label': 'Cancel ' + op.id, onclick: async () => {
         try { update(await post(`/v1/operations/${encodeURIComponent(op.id)}/cancel`)); } catch (e) { status.textContent = 'Cancel failed: ' + e.message; }
       } }, 'Cancel'));
     }
@@ -168,7 +168,12 @@ export function renderList(main) {
   function update(op) {
     const existing = tbody.querySelector(`tr[data-id="${CSS.escape(op.id)}"]`);
     if (existing) {
-      existing.replaceWith(row(op));
+      // A live update replaces the row; the keyboard focus stays in it (on the id once Cancel is gone).
+      keepFocus(existing, () => {
+        const r = row(op);
+        existing.replaceWith(r);
+        return r;
+      }, (r) => r.querySelector('[data-focus="link"]'));
     } else if (pager.index === 0 && matches(op) && (newest === null || op.created_at > newest)) {
       // A new operation: insert it by creation time (newest first).
       const rows = [...tbody.querySelectorAll('tr[data-id]')];

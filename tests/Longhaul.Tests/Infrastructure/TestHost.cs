@@ -3,6 +3,7 @@ using System.Text;
 using Longhaul.AspNetCore;
 using Longhaul.Server;
 using Longhaul.Sqlite;
+using Longhaul.Tests.OpenApi;
 using Longhaul.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +24,7 @@ public sealed class TestHost : IAsyncDisposable
     private readonly string _dataDir;
     private readonly List<Gate> _gates = [];
     private readonly List<HttpClient> _clients = [];
+    private PrismRoute? _prism;
 
     private TestHost(WebApplication app, string dataDir, Uri address)
     {
@@ -118,7 +120,12 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>A new client, with <c>Authorization: Bearer {apiKey}</c> when given. Header values are sent as UTF-8.</summary>
     public HttpClient CreateClient(string? apiKey = null)
     {
-        var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
+        HttpMessageHandler handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
+        if (PrismRoute.Enabled)
+        {
+            lock (_clients) _prism ??= new PrismRoute(Address, Keys.Count == 0);
+            handler = _prism.Wrap(handler);
+        }
         var client = new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         lock (_clients) _clients.Add(client);
@@ -149,6 +156,7 @@ public sealed class TestHost : IAsyncDisposable
         {
             foreach (var client in _clients) client.Dispose();
         }
+        if (_prism is not null) await _prism.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         try
@@ -159,5 +167,6 @@ public sealed class TestHost : IAsyncDisposable
         {
             // Best effort.
         }
+        _prism?.ThrowIfViolated();
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Longhaul.AspNetCore;
 using Longhaul.Storage;
 using Longhaul.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Longhaul.Tests.OpenApi;
@@ -11,7 +12,8 @@ namespace Longhaul.Tests.OpenApi;
 /// <summary>
 /// Calls every endpoint of a real server through Prism as a validating proxy (its document fetched from the server):
 /// valid requests, and requests valid by the document that the server refuses (unknown ids, finished operations,
-/// foreign links), with 0 request or response violations. <c>GET /v1/events</c> never ends by itself, and Prism
+/// foreign links), with 0 request or response violations; and the gateway, whose relayed upstream answers may have
+/// any status and media type. <c>GET /v1/events</c> never ends by itself, and Prism
 /// relays a response only once it has ended: it is called directly (its answers are checked by the property run).
 /// </summary>
 public sealed class PrismContractTests
@@ -113,6 +115,36 @@ public sealed class PrismContractTests
         var handedBack = JsonNode.Parse(await claim.Content.ReadAsStringAsync(Http.Ct))!["operations"]![0]!;
         await Call(client, HttpMethod.Post, $"/v1/operations/{(string)handedBack["id"]!}/cancel", 202);
         await Call(worker, HttpMethod.Post, "/v1/leases/cancelled", 204, Lease((string)handedBack["lease"]!["token"]!, ""));
+
+        Assert.True(_violations.Count == 0, "Prism reported violations:\n" + string.Join("\n", _violations) + "\n\nCalls:\n" + string.Join("\n", _calls));
+        Assert.DoesNotContain("VIOLATIONS", prism.Log);
+    }
+
+    [Fact]
+    public async Task Gateway_through_prism_has_no_violation()
+    {
+        await using var fake = await Longhaul.Tests.Proxy.FakeUpstream.StartAsync(async (context, _) =>
+        {
+            if (context.Request.Path == "/missing")
+            {
+                context.Response.StatusCode = 404;
+                context.Response.ContentType = "text/plain";
+            }
+            else context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(context.Request.Path == "/missing" ? "no such thing" : """{"ok":true}""", context.RequestAborted);
+        });
+        await using var host = await TestHost.StartWithSettingsAsync(
+            new Dictionary<string, string?> { ["Longhaul:Upstreams:api:BaseUrl"] = fake.Address.ToString().TrimEnd('/') }, "acme");
+        await using var prism = await PrismProxy.StartAsync(host.Address);
+        using var client = Client(prism.Address, host.Keys["acme"]);
+
+        await Call(client, HttpMethod.Get, "/v1/proxy/api/x", 202, null, ("Idempotency-Key", "g-1"), ("Longhaul-Timeout-Seconds", "60"));
+        await Call(client, HttpMethod.Get, "/v1/proxy/api/x", 202, null, ("Idempotency-Key", "g-1"), ("Longhaul-Timeout-Seconds", "60"));
+        await Call(client, HttpMethod.Get, "/v1/proxy/api/x", 422, null, ("Idempotency-Key", "g-1"), ("Longhaul-Timeout-Seconds", "61"));
+        await Call(client, HttpMethod.Get, "/v1/proxy/api/x", 400, null, ("Longhaul-Timeout-Seconds", "soon"));
+        await Call(client, HttpMethod.Post, "/v1/proxy/api/x", 200, Json("""{"prompt":"hi"}"""), ("Prefer", "wait=10"));
+        await Call(client, HttpMethod.Get, "/v1/proxy/api/missing", 404, null, ("Prefer", "wait=10"));
+        await Call(client, HttpMethod.Get, "/v1/proxy/nowhere/x", 404);
 
         Assert.True(_violations.Count == 0, "Prism reported violations:\n" + string.Join("\n", _violations) + "\n\nCalls:\n" + string.Join("\n", _calls));
         Assert.DoesNotContain("VIOLATIONS", prism.Log);

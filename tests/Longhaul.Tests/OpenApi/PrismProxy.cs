@@ -36,16 +36,24 @@ public sealed class PrismProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Fetches the upstream's document (no key) and starts Prism in front of it.</summary>
-    public static async Task<PrismProxy> StartAsync(Uri upstream)
+    /// <summary>The document Prism validates against (the upstream's, fetched at start).</summary>
+    public string DocumentPath => _document;
+
+    /// <summary>
+    /// Fetches the upstream's document (no key) and starts Prism in front of it; with <paramref name="errors"/> a
+    /// request violation is answered by Prism itself instead of being forwarded. The document comes from
+    /// <paramref name="documentFrom"/> when given (a server behind <see cref="PrismForwarder"/>).
+    /// </summary>
+    public static async Task<PrismProxy> StartAsync(Uri upstream, bool errors = true, Uri? documentFrom = null)
     {
-        using var anonymous = new HttpClient { BaseAddress = upstream };
+        using var anonymous = new HttpClient { BaseAddress = documentFrom ?? upstream };
         var document = Path.Combine(Path.GetTempPath(), $"longhaul-prism-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(document, await anonymous.GetStringAsync("/openapi/v1.json", Http.Ct), Http.Ct);
         var cli = await NodeTools.ScriptAsync("@stoplight/prism-cli/dist/index.js");
         var port = FreePort();
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = NodeTools.Folder() };
-        foreach (var arg in new[] { cli, "proxy", document, upstream.ToString().TrimEnd('/'), "--errors", "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { cli, "proxy", document, upstream.ToString().TrimEnd('/'), "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        if (errors) start.ArgumentList.Add("--errors");
         start.Environment["NO_COLOR"] = "1";
         var process = Process.Start(start)!;
         var proxy = new PrismProxy(process, document, new Uri($"http://127.0.0.1:{port}"));
