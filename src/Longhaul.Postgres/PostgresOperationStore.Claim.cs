@@ -32,11 +32,11 @@ public sealed partial class PostgresOperationStore
         """;
 
     /// <summary>
-    /// The time a claim records (start, lease, its event): the clock when the row is written, not <c>now()</c>, which is
+    /// The time a claim records (start, lease, its event), read once: the clock when the claim runs, not <c>now()</c>, which is
     /// the transaction's start, before the wait for <see cref="ClaimLimitedLock"/>. With <c>now()</c> an operation of a
     /// concurrency key could show a start before the end of the one it waited for (the claim saw that end committed).
     /// </summary>
-    private const string ClaimedAt = "COALESCE(@clock, clock_timestamp())";
+    private const string ClaimedAt = "(SELECT at FROM claim_clock)";
 
     private const string ReadyFilter = $"""
         status = 0 AND run_after <= {Now} AND (start_by IS NULL OR start_by > {Now} OR attempt > 0) AND kind = ANY(@kinds)
@@ -51,7 +51,9 @@ public sealed partial class PostgresOperationStore
     /// an operation whose concurrency key is at its limit is skipped, and a claim takes no more of one key than its room.
     /// </summary>
     internal const string ClaimStatement = $"""
-        WITH limits AS MATERIALIZED (
+        WITH claim_clock AS MATERIALIZED (
+            SELECT COALESCE(@clock, clock_timestamp()) AS at
+        ), limits AS MATERIALIZED (
             SELECT tenant, max_running FROM tenant_limits WHERE max_running IS NOT NULL
         ), room AS MATERIALIZED (
             SELECT COALESCE(r.tenant, l.tenant) AS tenant, COALESCE(l.max_running, @dmr) - COALESCE(r.n, 0) AS room_left

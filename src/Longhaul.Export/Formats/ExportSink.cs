@@ -15,6 +15,7 @@ internal sealed class ExportSink : Stream
 {
     private const int DrainBytes = 256 * 1024;
     private const int BlocksInFlight = 4;
+    private ExceptionDispatchInfo? _failure;
     private readonly MemoryStream _pending = new();
     private readonly OperationFileWriter _file;
     private readonly IncrementalHash? _hash;
@@ -115,9 +116,11 @@ internal sealed class ExportSink : Stream
                 Volatile.Write(ref _stored, _file.StoredLength);
             }
         }
-        catch
+        catch (Exception e)
         {
-            // The producer sees the failure at its next drain (the channel is closed) and rethrows it.
+            // The producer sees the failure at its next drain (the channel is closed) and rethrows it: kept before the
+            // channel closes, since the task is not faulted yet while this catch runs.
+            Volatile.Write(ref _failure, ExceptionDispatchInfo.Capture(e));
             _blocks.Writer.TryComplete();
             throw;
         }
@@ -125,6 +128,7 @@ internal sealed class ExportSink : Stream
 
     private void ThrowWriterFailure()
     {
+        Volatile.Read(ref _failure)?.Throw();
         if (_writer.Exception?.InnerException is { } failure) ExceptionDispatchInfo.Throw(failure);
         throw new OperationCanceledException("The export's file writer stopped.");
     }

@@ -112,7 +112,7 @@ public sealed class PostgresClaimPlanTests : IAsyncDisposable
             Assert.Equal(8, claimed);
             await transaction.RollbackAsync(Ct);
         }
-        await using var counts = new NpgsqlCommand("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%WITH limits AS%'", connection);
+        await using var counts = new NpgsqlCommand("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%WITH claim_clock AS%'", connection);
         await using var rows = await counts.ExecuteReaderAsync(Ct);
         Assert.True(await rows.ReadAsync(Ct));
         return (rows.GetInt64(0), rows.GetInt64(1));
