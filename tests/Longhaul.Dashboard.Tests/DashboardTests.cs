@@ -84,6 +84,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         }
         var keep = await DashboardServer.StartOperationAsync(client, Sleep(3600, 3600, new JsonObject { ["batch"] = "other" }));
         var page = await server.SignedInPageAsync(browser.Browser, "alpha");
+        // The first, unfiltered list must have landed before filtering, or it can overwrite the filtered count.
+        await Expect(page.Locator("#total-count")).ToHaveTextAsync("(201 matching)");
         await page.Locator("#f-metadata").FillAsync("batch=b1");
         await page.Locator("#apply-filters").ClickAsync();
         await Expect(page.Locator("#total-count")).ToHaveTextAsync("(200 matching)");
