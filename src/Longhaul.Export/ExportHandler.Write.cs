@@ -12,7 +12,7 @@ public sealed partial class ExportHandler
     /// Streams the rows after <paramref name="checkpoint"/> into <paramref name="file"/>, saving a checkpoint whenever a
     /// segment's bytes are stored; returns the finished file's checkpoint.
     /// </summary>
-    private async Task<ExportCheckpoint> WriteAsync(DbCommand select, string? copy, int[] copyKeyFields, ExportInput input, IReadOnlyList<string> columns, int keyColumns,
+    private async Task<ExportCheckpoint> WriteAsync(DbCommand select, ExportCopyPlan? copy, ExportInput input, IReadOnlyList<string> columns, int keyColumns,
         OperationFileWriter file, ExportCheckpoint checkpoint, OperationContext context, CancellationToken cancellationToken)
     {
         var resumed = checkpoint.Bytes > 0;
@@ -57,7 +57,7 @@ public sealed partial class ExportHandler
 
         if (copy is not null)
         {
-            var text = (StreamReader)await ((Npgsql.NpgsqlConnection)select.Connection!).BeginTextExportAsync(copy, cancellationToken).ConfigureAwait(false);
+            var text = (StreamReader)await ((Npgsql.NpgsqlConnection)select.Connection!).BeginTextExportAsync(copy.Sql, cancellationToken).ConfigureAwait(false);
             using (text)
             // Cancellation stops the COPY once, instead of a registration for each of a million small reads.
             using (cancellationToken.Register(static t => ((Npgsql.NpgsqlCopyTextReader)t!).Cancel(), text))
@@ -65,8 +65,8 @@ public sealed partial class ExportHandler
                 // The raw bytes under the reader: PostgreSQL's CSV as sent (one message per row), never decoded here.
                 var raw = text.BaseStream;
                 var buffer = new byte[256 * 1024];
-                // The rows with CRLF, handed to the encoder every RowsBetweenFlushes rows.
-                var output = new byte[buffer.Length + 2 * RowsBetweenFlushes];
+                // The finished rows, handed to the encoder every RowsBetweenFlushes rows.
+                var output = new byte[buffer.Length + copy.MaxGrowth * RowsBetweenFlushes];
                 var (length, filled) = (0, 0);
                 var encoderText = (ExportTextEncoder)encoder;
                 while (true)
@@ -74,7 +74,7 @@ public sealed partial class ExportHandler
                     if (length == buffer.Length)
                     {
                         Array.Resize(ref buffer, buffer.Length * 2);
-                        Array.Resize(ref output, buffer.Length + 2 * RowsBetweenFlushes);
+                        Array.Resize(ref output, buffer.Length + copy.MaxGrowth * RowsBetweenFlushes);
                     }
                     var read = await raw.ReadAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
@@ -91,22 +91,19 @@ public sealed partial class ExportHandler
                         scan = i + 1;
                         if (buffer[i] == (byte)'"') quoted = !quoted;
                         if (quoted || buffer[i] != (byte)'\n') continue;
-                        // A row ends: RFC 4180's CRLF for COPY's LF.
-                        if (filled + (i - rowStart) + 2 > output.Length)
+                        // A row ends: finished as the general path writes it, with RFC 4180's CRLF for COPY's LF.
+                        if (filled + (i - rowStart) + copy.MaxGrowth > output.Length)
                         {
                             encoderText.WriteRaw(output.AsSpan(0, filled));
                             filled = 0;
                         }
-                        buffer.AsSpan(rowStart, i - rowStart).CopyTo(output.AsSpan(filled));
-                        filled += i - rowStart;
-                        output[filled++] = (byte)'\r';
-                        output[filled++] = (byte)'\n';
+                        filled += ExportPostgresCopy.WriteRow(buffer.AsSpan(rowStart, i - rowStart), output.AsSpan(filled), copy);
                         var (start, end) = (rowStart, i);
                         rowStart = scan;
                         if (++rows % RowsBetweenFlushes != 0) continue;
                         encoderText.WriteRaw(output.AsSpan(0, filled));
                         filled = 0;
-                        await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copyKeyFields)).ConfigureAwait(false);
+                        await StepAsync(() => ExportPostgresCopy.KeyOf(buffer.AsSpan(start, end - start), copy.KeyFields)).ConfigureAwait(false);
                     }
                     // The unfinished row moves to the front; it is scanned again from its start.
                     if (rowStart > 0) buffer.AsSpan(rowStart, length - rowStart).CopyTo(buffer);

@@ -77,9 +77,9 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
         ExportSql.Select(select, relation, columns, input.Filter ?? [], checkpoint.After);
 
         var copy = _catalog.Options.PostgresCopy
-            ? await ExportPostgresCopy.CommandAsync(connection, transaction, input, relation, columns, checkpoint.After, cancellationToken).ConfigureAwait(false)
+            ? await ExportPostgresCopy.PlanAsync(connection, transaction, input, relation, columns, checkpoint.After, cancellationToken).ConfigureAwait(false)
             : null;
-        var written = await WriteAsync(select, copy, ExportPostgresCopy.KeyFields(relation, columns), input, columns, relation.Key.Count, file, checkpoint, context, cancellationToken).ConfigureAwait(false);
+        var written = await WriteAsync(select, copy, input, columns, relation.Key.Count, file, checkpoint, context, cancellationToken).ConfigureAwait(false);
         return await LinkAsync(input, context, name, contentType, written, cancellationToken).ConfigureAwait(false);
     }
 

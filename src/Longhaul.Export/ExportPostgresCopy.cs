@@ -9,16 +9,17 @@ namespace Longhaul.Export;
 
 /// <summary>
 /// The fast path of a CSV export from a PostgreSQL table: PostgreSQL formats the rows itself
-/// (<c>COPY (SELECT …) TO STDOUT (FORMAT csv)</c>, as <c>psql \copy</c> does) and the export only turns LF into
-/// CRLF, counts rows and reads the key of a segment's last row. Used only when that gives byte for byte what the
-/// general path writes: every column an integer or text, the key among the exported integer columns, filters with
-/// integer values (COPY takes no parameters, so only integers, formatted here, ever become SQL text). Empty text is
-/// written as an empty field (NULLIF) and formula escaping is done in SQL, as the general path does them.
+/// (<c>COPY (SELECT …) TO STDOUT (FORMAT csv)</c>, as <c>psql \copy</c> does) and the export only finishes each row
+/// (<see cref="WriteRow"/>: CRLF, empty text, the formula escape), counts rows and reads the key of a segment's last
+/// row. Used only when that gives byte for byte what the general path writes: every column an integer or text, the key
+/// among the exported integer columns, filters with integer values (COPY takes no parameters, so only integers,
+/// formatted here, ever become SQL text). The selected columns are plain: the formula escape and NULLIF written in the
+/// query cost PostgreSQL more than the COPY itself (docs/benchmarks.md, 2026-12-06 17:20).
 /// </summary>
 internal static class ExportPostgresCopy
 {
-    /// <summary>The COPY statement, or null when the export does not qualify.</summary>
-    public static async Task<string?> CommandAsync(DbConnection connection, DbTransaction transaction, ExportInput input, ExportRelation relation,
+    /// <summary>The COPY statement and how to finish its rows, or null when the export does not qualify.</summary>
+    public static async Task<ExportCopyPlan?> PlanAsync(DbConnection connection, DbTransaction transaction, ExportInput input, ExportRelation relation,
         IReadOnlyList<string> columns, IReadOnlyList<JsonElement>? after, CancellationToken cancellationToken)
     {
         if (connection is not NpgsqlConnection || input.Format != "csv" || input.Table is null) return null;
@@ -42,15 +43,7 @@ internal static class ExportPostgresCopy
             }
         }
 
-        var sql = new StringBuilder("COPY (SELECT ");
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (i > 0) sql.Append(", ");
-            var c = ExportSql.Quote(columns[i]);
-            if (!text[i]) sql.Append(c);
-            else if (input.EscapeFormulas) sql.Append($"NULLIF(CASE WHEN left({c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || {c} ELSE {c} END, '')");
-            else sql.Append($"NULLIF({c}, '')");
-        }
+        var sql = new StringBuilder("COPY (SELECT ").AppendJoin(", ", columns.Select(ExportSql.Quote));
         sql.Append(" FROM ").Append(relation.Sql);
         var clauses = filters.Select(f => $"{ExportSql.Quote(f.Column)} {f.Op} {f.Value.GetInt64().ToString(CultureInfo.InvariantCulture)}").ToList();
         if (after is not null)
@@ -58,12 +51,68 @@ internal static class ExportPostgresCopy
         if (clauses.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", clauses);
         sql.Append(" ORDER BY ").AppendJoin(", ", relation.Key.Select(ExportSql.Quote));
         sql.Append(") TO STDOUT (FORMAT csv)");
-        return sql.ToString();
+        var keyFields = relation.Key.Select(k => columns.ToList().IndexOf(k)).ToArray();
+        return new ExportCopyPlan(sql.ToString(), text, keyFields, input.EscapeFormulas);
     }
 
-    /// <summary>The positions of the key columns among the exported columns.</summary>
-    public static int[] KeyFields(ExportRelation relation, IReadOnlyList<string> columns)
-        => relation.Key.Select(k => columns.ToList().IndexOf(k)).ToArray();
+    /// <summary>
+    /// Writes one COPY row (without its LF) to <paramref name="output"/> as the general path writes it, with CRLF, and
+    /// returns its length. PostgreSQL quotes a value that holds a comma, quote, CR or LF, as the general path does, and
+    /// writes NULL as an empty field. It writes an empty string as <c>""</c>, which becomes an empty field here; and a
+    /// text value starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR gets a leading <c>'</c> (inside the
+    /// quotes when quoted) when formulas are escaped. <paramref name="output"/> has room for the row's length plus
+    /// <see cref="ExportCopyPlan.MaxGrowth"/> bytes.
+    /// </summary>
+    public static int WriteRow(ReadOnlySpan<byte> row, Span<byte> output, ExportCopyPlan plan)
+    {
+        var written = 0;
+        var text = plan.Text;
+        for (int field = 0, start = 0; ; field++)
+        {
+            int end;
+            if (start < row.Length && row[start] == (byte)'"')
+            {
+                // A quoted field ends at a quote that is not followed by another ("" is one quote inside it).
+                end = start + 1;
+                while (true)
+                {
+                    var quote = row[end..].IndexOf((byte)'"');
+                    if (quote < 0) throw new InvalidOperationException("A COPY row ended inside a quoted field.");
+                    end += quote + 1;
+                    if (end < row.Length && row[end] == (byte)'"') end++;
+                    else break;
+                }
+            }
+            else
+            {
+                var comma = row[start..].IndexOf((byte)',');
+                end = comma < 0 ? row.Length : start + comma;
+            }
+            var cell = row[start..end];
+            if (field < text.Length && text[field] && cell.Length > 0)
+            {
+                var quoted = cell[0] == (byte)'"';
+                if (quoted && cell.Length == 2) cell = default;
+                else if (plan.EscapeFormulas && cell[quoted ? 1 : 0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r')
+                {
+                    if (quoted)
+                    {
+                        output[written++] = (byte)'"';
+                        cell = cell[1..];
+                    }
+                    output[written++] = (byte)'\'';
+                }
+            }
+            cell.CopyTo(output[written..]);
+            written += cell.Length;
+            if (end >= row.Length) break;
+            output[written++] = (byte)',';
+            start = end + 1;
+        }
+        output[written++] = (byte)'\r';
+        output[written++] = (byte)'\n';
+        return written;
+    }
 
     /// <summary>The key of one CSV row (without its line end): the integer fields at <paramref name="fields"/>.</summary>
     public static JsonElement[] KeyOf(ReadOnlySpan<byte> row, int[] fields)

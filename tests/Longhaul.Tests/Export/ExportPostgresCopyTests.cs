@@ -7,7 +7,7 @@ namespace Longhaul.Tests.Export;
 /// <summary>CSV from PostgreSQL through COPY (the fast path) is byte for byte what the general path writes.</summary>
 public sealed class ExportPostgresCopyTests
 {
-    private static readonly string?[] Notes = ["", null, "\\.", "=1+1", "+x", "-5", "@a", "\tx", "\rx", "a,b", "say \"hi\"", "line1\nline2", "cr\rlf\r\n", "é☃ 𝄞", " lead", "trail ", "\"", "'"];
+    private static readonly string?[] Notes = ["", null, "\\.", "=1+1", "+x", "-5", "@a", "\tx", "\rx", "a,b", "say \"hi\"", "line1\nline2", "cr\rlf\r\n", "é☃ 𝄞", " lead", "trail ", "\"", "'", "=a,b", "-\"q\"", "+\n", "\r", "@", "=", "\t", "\"\"", ",", "x,", ",="];
 
     [Theory]
     [InlineData(true, false)]
