@@ -105,6 +105,49 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Filters_AnAnswerForEarlierFiltersArrivingLast_DoesNotReplaceTheList()
+    {
+        var server = await StartAsync();
+        var client = server.ClientFor("alpha");
+        var a = await DashboardServer.StartOperationAsync(client, Sleep(3600, 3600, new JsonObject { ["batch"] = "a" }));
+        var b1 = await DashboardServer.StartOperationAsync(client, Sleep(3600, 3600, new JsonObject { ["batch"] = "b" }));
+        var b2 = await DashboardServer.StartOperationAsync(client, Sleep(3600, 3600, new JsonObject { ["batch"] = "b" }));
+        var page = await server.SignedInPageAsync(browser.Browser, "alpha");
+        await Expect(page.Locator("#total-count")).ToHaveTextAsync("(3 matching)");
+        // The page notes each answer body it read once the code awaiting it has run (a task after the read's microtasks).
+        await page.EvaluateAsync("""
+            () => {
+              window.__read = [];
+              const text = Response.prototype.text;
+              Response.prototype.text = function () {
+                const url = this.url;
+                return text.call(this).then((t) => { setTimeout(() => window.__read.push(url)); return t; });
+              };
+            }
+            """);
+        // The list for batch=a is held until the list for batch=b has been shown.
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/v1/operations?*", async route =>
+        {
+            if (route.Request.Url.Contains("metadata.batch=a", StringComparison.Ordinal)) await release.Task;
+            await route.ContinueAsync();
+        });
+
+        await page.Locator("#f-metadata").FillAsync("batch=a");
+        await page.Locator("#apply-filters").ClickAsync();
+        await page.Locator("#f-metadata").FillAsync("batch=b");
+        await page.Locator("#apply-filters").ClickAsync();
+        await Expect(page.Locator("#total-count")).ToHaveTextAsync("(2 matching)");
+        release.SetResult();
+        await page.WaitForFunctionAsync("() => window.__read.some((u) => u.includes('metadata.batch=a'))");
+
+        await Expect(page.Locator("#total-count")).ToHaveTextAsync("(2 matching)");
+        await Expect(page.Locator($"tr[data-id='{b1}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($"tr[data-id='{b2}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($"tr[data-id='{a}']")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Output_OfASleepWithOutput_AppearsChunkByChunk()
     {
         var server = await StartAsync();

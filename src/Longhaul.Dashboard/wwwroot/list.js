@@ -57,6 +57,7 @@ export function renderList(main) {
   let stream = null;
   let total = null; // { count, exact } of the last load, kept current as live rows arrive
   let newest = null; // created_at of the newest operation when the first page loaded: older ones belong to other pages
+  let loads = 0; // the newest load: an answer to an older one (other filters, another page) is dropped
 
   function showCount() {
     count.textContent = total === null ? '' : `(${total.count}${total.exact ? '' : '+'} matching)`;
@@ -199,8 +200,10 @@ export function renderList(main) {
     const token = pager.tokens[pager.index];
     if (token) q.set('page_token', token);
     status.textContent = 'Loading…';
+    const generation = ++loads;
     try {
       const page = await get('/v1/operations?' + q.toString());
+      if (generation !== loads) return;
       clear(tbody);
       newest = page.operations.length ? page.operations[0].created_at : null;
       for (const op of page.operations) {
@@ -221,6 +224,7 @@ export function renderList(main) {
             : filtered ? 'No operations match these filters.' : 'No operations yet. Start one with POST /v1/operations; it appears here at once.')));
       }
     } catch (e) {
+      if (generation !== loads) return;
       if (e instanceof Unreachable) status.textContent = 'The server cannot be reached. The list will load when it answers again.';
       else if (!(e instanceof ApiError && e.status === 401)) status.textContent = 'The list failed to load: ' + e.message;
     }

@@ -20,6 +20,7 @@ export function openStream(path, onEvent, { onState = () => {}, lastEventId = nu
         else {
           onState('open');
           const ended = await read(response.body.getReader());
+          if (stopped) return;
           if (ended) { onState('ended'); return; }
         }
       } catch (e) {
@@ -50,6 +51,8 @@ export function openStream(path, onEvent, { onState = () => {}, lastEventId = nu
             let data = null;
             try { data = JSON.parse(event.data.join('\n')); } catch { data = event.data.join('\n'); }
             if (event.type === 'done') sawDone = true;
+            // A closed stream delivers nothing more, not even what its last read already held.
+            if (stopped) return false;
             onEvent({ id: event.id, type: event.type, data });
           }
           event = { id: null, type: 'message', data: [] };

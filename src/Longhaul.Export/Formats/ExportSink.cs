@@ -128,8 +128,8 @@ internal sealed class ExportSink : Stream
 
     private void ThrowWriterFailure()
     {
+        // The writer's catch keeps its failure before the channel closes or the task faults: no failure means it was cancelled.
         Volatile.Read(ref _failure)?.Throw();
-        if (_writer.Exception?.InnerException is { } failure) ExceptionDispatchInfo.Throw(failure);
         throw new OperationCanceledException("The export's file writer stopped.");
     }
 
