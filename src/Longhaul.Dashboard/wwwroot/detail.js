@@ -35,6 +35,27 @@ function filesOf(op) {
   return [...found];
 }
 
+/**
+ * An export's download link (result.download_url: signed, works without the key until expires_at). Only an http(s)
+ * URL or a path on this server becomes a link: a result is the operation's own data, never trusted as markup.
+ */
+function downloadLink(op) {
+  const r = op.result;
+  if (!r || typeof r !== 'object' || typeof r.download_url !== 'string') return '';
+  let url;
+  try { url = new URL(r.download_url, location.href); } catch { return ''; }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+  const name = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1)) || 'the file';
+  const expires = typeof r.expires_at === 'string' ? new Date(r.expires_at) : null;
+  const expired = expires !== null && expires.getTime() <= Date.now();
+  const facts = [typeof r.row_count === 'number' ? r.row_count.toLocaleString() + ' rows' : '', typeof r.bytes === 'number' ? r.bytes.toLocaleString() + ' bytes' : '',
+    typeof r.format === 'string' ? r.format : ''].filter(Boolean).join(', ');
+  return h('section', { 'aria-label': 'Download link' }, h('h2', {}, 'Download'),
+    h('p', {}, expired ? h('span', { id: 'download-link', class: 'muted' }, 'The download link has expired; run the export again for a new one.')
+      : h('a', { id: 'download-link', href: url.href, rel: 'noopener noreferrer', download: '' }, 'Download ' + name),
+    facts ? ` (${facts})` : '', expires ? h('span', { class: 'muted' }, ` · link ${expired ? 'expired' : 'expires'} ${time(r.expires_at)}`) : ''));
+}
+
 export function renderDetail(main, id) {
   const path = `/v1/operations/${encodeURIComponent(id)}`;
   const head = h('div', { class: 'detail-head' });
@@ -109,6 +130,7 @@ export function renderDetail(main, id) {
         const name = f.slice(f.lastIndexOf('/') + 1);
         return h('li', {}, h('button', { type: 'button', class: 'download', onclick: () => download(f, name).catch((e) => { message.textContent = 'Download failed: ' + e.message; }) }, 'Download ' + name));
       }))) : '',
+      downloadLink(op),
       op.result !== undefined && op.result !== null ? h('section', { 'aria-label': 'Result' }, h('h2', {}, 'Result'), h('pre', { id: 'result' }, pretty(op.result))) : '',
       h('section', { 'aria-label': 'Metadata' }, h('h2', {}, 'Metadata'), h('pre', { id: 'metadata' }, op.metadata ? pretty(op.metadata) : '(none)')));
   }
