@@ -52,18 +52,31 @@ internal static class FairnessScenario
         var createdAt = Time(quiet["created_at"]);
         var wait = Time(quiet["started_at"]) - createdAt;
 
-        // A's work running when B was created, and how long each had left (its actual end, else its planned one).
+        // A's work running when B was created, and how long each had left (its actual end, else its planned one);
+        // and A's work that started after B was created but before B did.
         var running = new List<TimeSpan>();
+        var ahead = new List<TimeSpan>();
+        var startedAt = Time(quiet["started_at"]);
         foreach (var op in await ListAllAsync(api, keyA))
         {
-            if (op["started_at"] is not { } s || Time(s) > createdAt) continue;
+            if (op["started_at"] is not { } s) continue;
+            if (Time(s) > createdAt)
+            {
+                if (Time(s) < startedAt) ahead.Add(Time(s) - createdAt);
+                continue;
+            }
             var end = op["finished_at"] is { } f ? Time(f) : Time(s) + TimeSpan.FromSeconds(NoisySeconds);
             if (end > createdAt) running.Add(end - createdAt);
         }
         Assert.True(running.Count > 0, "none of A's work was running when B was created");
         var bound = running.Min() + TimeSpan.FromSeconds(1);
-        var message = $"B waited {wait.TotalSeconds:F3} s; A had {running.Count} running, shortest remaining {running.Min().TotalSeconds:F3} s";
-        Assert.True(wait <= bound, message + "\n" + env.Logs[^Math.Min(env.Logs.Length, 20_000)..]);
+        var message = $"B waited {wait.TotalSeconds:F3} s; A had {running.Count} running, shortest remaining {running.Min().TotalSeconds:F3} s; "
+            + $"{ahead.Count} of A's started after B's creation and before B ({string.Join(", ", ahead.Select(a => a.TotalSeconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))} s after it)";
+        // Within one slot turnover (plus 1 s for the claim itself). On a machine loaded by other work the claim can take
+        // longer: then B must still have been the first one claimed, apart from claims already under way when B was
+        // created (started within the same 1 s). A scheduler that preferred A's queue fails both.
+        var fair = wait <= bound || ahead.All(a => a <= TimeSpan.FromSeconds(1));
+        Assert.True(fair, message + "\n" + env.Logs[^Math.Min(env.Logs.Length, 20_000)..]);
         return message;
     }
 
