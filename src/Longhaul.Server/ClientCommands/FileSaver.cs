@@ -86,6 +86,8 @@ internal static class FileSaver
             return ExitCodes.Failed;
         }
         progress?.Done();
+        if (saved.ResumedFrom is { } from && mode != OutputMode.Json)
+            await Console.Error.WriteLineAsync($"the server continued at byte {from} (206 Partial Content)").ConfigureAwait(false);
         if (mode == OutputMode.Json)
         {
             var document = new JsonObject

@@ -22,7 +22,7 @@ internal sealed partial record OperationFile(string Name, string Url, bool Signe
         {
             if (!member.Name.EndsWith("_url", StringComparison.Ordinal) || member.Value.ValueKind != JsonValueKind.String) continue;
             var url = member.Value.GetString()!;
-            var path = Uri.TryCreate(url, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : url.Split('?', 2)[0];
+            var path = Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.AbsolutePath : url.Split('?', 2)[0];
             var match = FilePath().Match(path);
             if (!match.Success || Uri.UnescapeDataString(match.Groups["id"].Value) != id) continue;
             var prefix = member.Name[..^"_url".Length];
