@@ -17,6 +17,7 @@ internal static class ExportCommand
     /// <summary><c>-o PATH</c> (as curl's): the file to write; a directory, or <c>-</c> for stdout.</summary>
     public static Option<string?> OutputPathOption() => new("-o", "--output-file")
     {
+        HelpName = "PATH",
         Description = "Where to save the file (default: the file's own name, e.g. export.csv, here); a directory; - for stdout.",
     };
 
