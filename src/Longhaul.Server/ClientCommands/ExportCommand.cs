@@ -74,7 +74,8 @@ internal static class ExportCommand
             }
             if (await FileSaver.ChooseAsync(client, operation, null).ConfigureAwait(false) is not { } file) return ExitCodes.Failed;
             var exit = await FileSaver.SaveAsync(client, operation, file, path, result.GetValue(force), mode, ct).ConfigureAwait(false);
-            if (state is not null && exit == ExitCodes.Success) File.Delete(state);
+            // Saved; or the file is out of reach (an expired link the key cannot replace): a run again starts a new export.
+            if (state is not null && exit is ExitCodes.Success or ExitCodes.NotFound) File.Delete(state);
             return exit;
         }, cancellationToken));
         return command;
