@@ -85,6 +85,12 @@ internal static class FileSaver
             await Console.Error.WriteLineAsync($"longhaul: {ex.Message} Run the command again to download it anew.").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
+        catch (Exception ex) when (ex is UnauthorizedAccessException || ex is IOException and not HttpIOException && ex.InnerException is not System.Net.Sockets.SocketException)
+        {
+            // The local file (permissions, a full disk, a file that appeared at PATH), or a server answer the download cannot use.
+            await Console.Error.WriteLineAsync($"longhaul: {(toStdout ? "stdout" : path)}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
         progress?.Done();
         if (saved.ResumedFrom is { } from && mode != OutputMode.Json)
             await Console.Error.WriteLineAsync($"the server continued at byte {from} (206 Partial Content)").ConfigureAwait(false);
