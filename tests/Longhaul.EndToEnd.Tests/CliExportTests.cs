@@ -89,6 +89,29 @@ public sealed class CliExportTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Export_NamedQueryWithParams_TypesTheValuesAsTheQueryDeclares()
+    {
+        var source = ExportRows.CreateSqlite(Rows);
+        var server = await _env.StartServerAsync(ExportCli.Source("sqlite", $"Data Source={source}", "items",
+            ("Longhaul__Export__Sources__main__Queries__above__Sql", "SELECT id, name FROM items WHERE id > @min AND name <> @skip"),
+            ("Longhaul__Export__Sources__main__Queries__above__Key__0", "id"),
+            ("Longhaul__Export__Sources__main__Queries__above__Parameters__min__Type", "integer"),
+            ("Longhaul__Export__Sources__main__Queries__above__Parameters__skip__Type", "string")));
+
+        // min=1995 is sent as a number (the integer parameter takes it), skip=n1997 as a string, and "1999" quoted as the
+        // string 1999; min="1995" quoted is a string, which the integer parameter refuses (422 naming it).
+        var run = await _env.RunAsync(ExportCli.Client(server), "export", "--source", "main", "--query", "above", "--param", "min=1995",
+            "--param", "skip=n1997", "--filter", "name != \"1999\"", "--format", "ndjson", "-o", "-");
+        var wrongType = await _env.RunAsync(ExportCli.Client(server), "export", "--source", "main", "--query", "above", "--param", "min=\"1995\"",
+            "--param", "skip=x", "-o", "-");
+
+        Assert.True(run.ExitCode == 0, run.Output + _env.Logs);
+        Assert.Equal(new[] { 1996, 1998, 1999, 2000 }.Select(i => $"{{\"id\":{i},\"name\":\"n{i}\"}}"), run.Stdout.Split('\n'));
+        Assert.True(wrongType.ExitCode == 2 && wrongType.Stderr.Contains("input.parameters.min", StringComparison.Ordinal), wrongType.Output);
+        File.Delete(source);
+    }
+
+    [Fact]
     public async Task Export_UnknownSourceOrTableOrBadFilter_PrintsTheProblemAndExitsWithTheUsageCode()
     {
         var source = ExportRows.CreateSqlite(10);
