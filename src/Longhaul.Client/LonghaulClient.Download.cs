@@ -14,24 +14,45 @@ public sealed partial class LonghaulClient
     /// </summary>
     public async Task<long> DownloadFileAsync(string url, Stream destination, int maxResumes = 5, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(url);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(maxResumes);
-        // The API key goes with the request: an absolute URL must be this server's.
-        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
-            && (_http.BaseAddress is null || Uri.Compare(absolute, _http.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0))
-            throw new ArgumentException($"'{url}' is not on the server this client talks to ({_http.BaseAddress}).", nameof(url));
-        // Relative to the client's BaseAddress, like every other call (a base with a path prefix keeps it).
-        var path = absolute is { Scheme: "http" or "https" } ? absolute.ToString() : url.TrimStart('/');
-        var origin = destination.CanSeek ? destination.Position : 0;
-        long written = 0;
-        EntityTagHeaderValue? etag = null;
+        var state = new DownloadState { MaxResumes = maxResumes };
+        await DownloadCoreAsync(RequestPath(url, signedLink: false), destination, state, cancellationToken).ConfigureAwait(false);
+        return state.Written;
+    }
+
+    /// <summary>
+    /// The request path of <paramref name="url"/>: relative to the client's <c>BaseAddress</c> like every other call (a
+    /// base with a path prefix keeps it). The API key goes with an ordinary file request, so an absolute URL must be
+    /// this server's; a signed link is sent without the key and may be on another host (a public base URL).
+    /// </summary>
+    private string RequestPath(string url, bool signedLink)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            if (!signedLink && (_http.BaseAddress is null || Uri.Compare(absolute, _http.BaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0))
+                throw new ArgumentException($"'{url}' is not on the server this client talks to ({_http.BaseAddress}).", nameof(url));
+            return absolute.ToString();
+        }
+        return url.TrimStart('/');
+    }
+
+    /// <summary>
+    /// The one download loop: GETs <paramref name="path"/> into <paramref name="destination"/>, continuing after
+    /// <see cref="DownloadState.Written"/> bytes (<c>Range</c> with <c>If-Range</c> against <see cref="DownloadState.ETag"/>)
+    /// and resuming by itself after a broken connection; a whole file in answer to a range (a file written anew) rewinds
+    /// the destination to where the download began.
+    /// </summary>
+    private async Task DownloadCoreAsync(string path, Stream destination, DownloadState state, CancellationToken cancellationToken)
+    {
+        var origin = destination.CanSeek ? destination.Position - state.Written : 0;
         var resumes = 0;
         var buffer = new byte[81920];
         while (true)
         {
-            var resumeAt = written;
-            var ifRange = etag;
+            var resumeAt = state.Written;
+            var ifRange = state.ETag;
             HttpRequestMessage Request()
             {
                 var message = new HttpRequestMessage(HttpMethod.Get, path);
@@ -45,30 +66,35 @@ public sealed partial class LonghaulClient
             HttpResponseMessage response;
             try
             {
-                // The download resumes by itself (maxResumes): no retries below it.
-                response = await SendAsync(Request, HttpCompletionOption.ResponseHeadersRead, cancellationToken, maxRetries: 0).ConfigureAwait(false);
+                // The download resumes by itself (MaxResumes): no retries below it.
+                response = await SendAsync(Request, HttpCompletionOption.ResponseHeadersRead, cancellationToken, maxRetries: 0, authorize: !state.SignedLink).ConfigureAwait(false);
             }
-            catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested && resumes < maxResumes)
+            catch (HttpRequestException) when (!cancellationToken.IsCancellationRequested && resumes < state.MaxResumes)
             {
                 // The connection broke before the headers arrived (a reset can discard them): a GET is safe to repeat.
                 resumes++;
                 continue;
             }
             using var _ = response;
-            if (response.StatusCode != HttpStatusCode.PartialContent && written > 0)
+            var partial = response.StatusCode == HttpStatusCode.PartialContent;
+            if (!partial && state.Written > 0)
             {
                 // The whole file again: it changed since the first response, or the server ignored the range.
                 if (!destination.CanSeek)
                     throw new IOException("The file changed while its download was being resumed, and the destination stream cannot be rewound.");
                 destination.Position = origin;
                 destination.SetLength(origin);
-                written = 0;
+                state.Written = 0;
+                state.Restarted?.Invoke();
             }
-            else if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From != written)
+            else if (partial && response.Content.Headers.ContentRange?.From != state.Written)
             {
-                throw new IOException($"The server resumed the download at byte {response.Content.Headers.ContentRange?.From}, not at {written}.");
+                throw new IOException($"The server resumed the download at byte {response.Content.Headers.ContentRange?.From}, not at {state.Written}.");
             }
-            etag = response.Headers.ETag is { IsWeak: false } strong ? strong : null;
+            if (partial) state.ResumedFrom ??= state.Written;
+            state.Total = partial ? response.Content.Headers.ContentRange?.Length : response.Content.Headers.ContentLength;
+            state.ETag = response.Headers.ETag is { IsWeak: false } strong ? strong : null;
+            state.Headers?.Invoke(state.ETag);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
@@ -77,18 +103,18 @@ public sealed partial class LonghaulClient
                 {
                     read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && resumes < maxResumes)
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested && resumes < state.MaxResumes)
                 {
                     // The connection broke mid-body (HttpClient reports a body shorter than its Content-Length this
                     // way). Only reads are retried: a failed write to the destination is the caller's to see.
                     resumes++;
                     break;
                 }
-                if (read == 0) return written;
+                if (read == 0) return;
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                written += read;
+                state.Written += read;
+                state.Wrote?.Invoke(buffer.AsSpan(0, read), state.Written, state.Total);
             }
         }
     }
-
 }

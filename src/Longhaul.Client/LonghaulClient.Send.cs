@@ -18,9 +18,10 @@ public sealed partial class LonghaulClient
     /// one) and returns a success answer. A connection failure, a timeout and a transient status are retried up to
     /// <see cref="LonghaulClientOptions.MaxRetries"/> times (or <paramref name="maxRetries"/>), after the server's <c>Retry-After</c> or a backoff; any
     /// other error answer throws <see cref="LonghaulApiException"/>. With <paramref name="goneAfterRetryIsDone"/>, a 404
-    /// answer to a retry is returned as it is (a delete whose earlier try was carried out but whose answer was lost).
+    /// answer to a retry is returned as it is (a delete whose earlier try was carried out but whose answer was lost). Without
+    /// <paramref name="authorize"/> the API key is not sent (a signed link).
     /// </summary>
-    internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, HttpCompletionOption completion, CancellationToken cancellationToken, int? maxRetries = null, bool goneAfterRetryIsDone = false)
+    internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, HttpCompletionOption completion, CancellationToken cancellationToken, int? maxRetries = null, bool goneAfterRetryIsDone = false, bool authorize = true)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -28,7 +29,7 @@ public sealed partial class LonghaulClient
             HttpResponseMessage response;
             using (var message = create())
             {
-                if (_apiKey is not null) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+                if (_apiKey is not null && authorize) message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
                 try
                 {
                     response = await _http.SendAsync(message, completion, cancellationToken).ConfigureAwait(false);

@@ -2,10 +2,10 @@ using System.CommandLine;
 
 namespace Longhaul.Server.ClientCommands;
 
-/// <summary>The client commands of <c>longhaul</c> (start, get, list, watch, cancel, delete, events, upload, import), talking to a server over its HTTP API.</summary>
+/// <summary>The client commands of <c>longhaul</c> (start, get, list, watch, cancel, delete, events, upload, import, export, download), talking to a server over its HTTP API.</summary>
 internal static class ClientCommands
 {
-    private static readonly string[] Names = ["start", "get", "list", "watch", "cancel", "delete", "events", "upload", "import"];
+    private static readonly string[] Names = ["start", "get", "list", "watch", "cancel", "delete", "events", "upload", "import", "export", "download"];
 
     public static void AddTo(RootCommand root)
     {
@@ -19,6 +19,8 @@ internal static class ClientCommands
         root.Subcommands.Add(EventsCommand.Create(connection));
         root.Subcommands.Add(UploadCommand.Create(connection));
         root.Subcommands.Add(ImportCommand.Create(connection));
+        root.Subcommands.Add(ExportCommand.Create(connection));
+        root.Subcommands.Add(DownloadCommand.Create(connection));
     }
 
     /// <summary>The exit code to return: a client command's usage error is <see cref="ExitCodes.Usage"/> (System.CommandLine's own is 1, which means "failed" here).</summary>

@@ -38,6 +38,13 @@ internal sealed class ClientConnection
         DefaultValueFactory = _ => OutputMode.Auto,
     };
 
+    // For the commands that write a file (export, download), -o is the file, as for curl: the mode is --output only.
+    private readonly Option<OutputMode> _outputLong = new("--output")
+    {
+        Description = "auto (progress on a terminal, plain lines otherwise), table, plain or json (one JSON document at the end).",
+        DefaultValueFactory = _ => OutputMode.Auto,
+    };
+
     /// <summary>A command on one operation: its <c>id</c> argument and these connection options.</summary>
     public (Command Command, Argument<string> Id) OnOperation(string name, string description)
     {
@@ -47,16 +54,19 @@ internal sealed class ClientConnection
         return (command, id);
     }
 
-    public void AddTo(Command command)
+    public void AddTo(Command command) => AddTo(command, shortOutput: true);
+
+    /// <summary>The connection options; without <paramref name="shortOutput"/> the output mode is <c>--output</c> only (<c>-o</c> is the command's file).</summary>
+    public void AddTo(Command command, bool shortOutput)
     {
         command.Options.Add(_url);
         command.Options.Add(_apiKey);
         command.Options.Add(_apiPath);
-        command.Options.Add(_output);
+        command.Options.Add(shortOutput ? _output : _outputLong);
     }
 
     /// <summary>The output mode with <c>auto</c> resolved: table on a terminal, plain when stdout is redirected.</summary>
-    public OutputMode Output(ParseResult result) => result.GetValue(_output) switch
+    public OutputMode Output(ParseResult result) => (result.GetResult(_outputLong) is not null ? result.GetValue(_outputLong) : result.GetValue(_output)) switch
     {
         OutputMode.Auto => Console.IsOutputRedirected ? OutputMode.Plain : OutputMode.Table,
         var mode => mode,
