@@ -24,7 +24,7 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
     private static CancellationToken Ct => EndToEndEnvironment.Ct;
 
     [Fact]
-    public async Task Import_TusUploadInTwoPatches_CsvWithBadRowsSkipped_LoadedRejectedAndBytesExact()
+    public async Task Import_TusUploadInTwoPatches_CsvWithBadRowsSkipped_ThenOnErrorFailAndAllOrNothing_LoadedRejectedAndBytesExact()
     {
         var path = Path.Combine(_env.Root, "target.db");
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -61,6 +61,25 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
         Equal(metrics, csv.Length, "longhaul_uploads_received_bytes_total", ("http_request_method", "PATCH"));
         Equal(metrics, csv.Length, "longhaul_uploads_received_bytes_total");
         Equal(metrics, 1, "longhaul_uploads_completed_total");
+
+        // A good file twice more, by PUT: on_error fail (chunks held until the check passed) and all_or_nothing (staged
+        // until the finish): each counts its rows once, when they are in the table.
+        var good = Encoding.UTF8.GetBytes("id,name,qty\n10,a,1\n11,b,2\n12,c,3\n13,d,4\n14,e,5\n");
+        foreach (var mode in new[] { "", ",\"all_or_nothing\":true" })
+        {
+            string uploaded;
+            using (var put = await server.Http.PutAsync("/v1/uploads", new ByteArrayContent(good), Ct))
+                uploaded = JsonNode.Parse(await put.Content.ReadAsStringAsync(Ct))!["id"]!.GetValue<string>();
+            var next = await StartAsync(server, $$$"""{"kind":"import","input":{"upload":"{{{uploaded}}}","target":"main","table":"items","chunk_rows":2{{{mode}}}}}""");
+            Assert.Equal(5, Succeeded(await _env.WaitUntilDoneAsync(server, next, DoneTimeout))["rows_inserted"]!.GetValue<long>());
+        }
+        metrics = await ScrapeAsync(server);
+        Equal(metrics, 14, "longhaul_import_rows_total", [.. labels, ("outcome", "loaded")]);
+        Equal(metrics, 3, "longhaul_import_rows_total", [.. labels, ("outcome", "rejected")]);
+        Equal(metrics, csv.Length + 2 * good.Length, "longhaul_import_bytes_total", labels);
+        Equal(metrics, 2 * good.Length, "longhaul_uploads_received_bytes_total", ("http_request_method", "PUT"));
+        Equal(metrics, 3, "longhaul_uploads_completed_total");
+        AssertOperatorSeriesExported(metrics, "longhaul_import_", "longhaul_uploads_");
     }
 
     [Fact]
@@ -86,6 +105,7 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
         Equal(metrics, 1, "longhaul_export_downloads_total", ("http_response_status_code", "200"));
         Equal(metrics, 1, "longhaul_export_downloads_total", ("http_response_status_code", "403"));
         Equal(metrics, 2, "longhaul_export_downloads_total");
+        AssertOperatorSeriesExported(metrics, "longhaul_export_");
         File.Delete(source);
     }
 
@@ -129,6 +149,7 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
         Equal(metrics, 2, "longhaul_limits_refusals_total", ("limit", "create_rate"));
         Equal(metrics, 1, "longhaul_limits_refusals_total", ("limit", "max_stored_bytes"));
         Equal(metrics, 3, "longhaul_limits_refusals_total");
+        AssertOperatorSeriesExported(metrics, "longhaul_limits_");
     }
 
     private static Dictionary<string, string> ExportEnvironment(string provider, string connectionString, string table) => new()
@@ -189,7 +210,17 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
         using var response = await server.Http.GetAsync("/metrics", Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{text}\n{_env.Logs}");
+        if (await PrometheusText.PromtoolCheckAsync(text, Ct) is { } check) Assert.True(check.ExitCode == 0, $"promtool check metrics: {check.Output}\n{text}");
         return PrometheusText.Parse(text);
+    }
+
+    /// <summary>The series of these families that the alert rules and the Grafana dashboard name are ones the server exports.</summary>
+    private static void AssertOperatorSeriesExported(PrometheusText metrics, params string[] prefixes)
+    {
+        var named = OperatorFiles.MetricNames().Where(n => prefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(named);
+        var missing = named.Where(n => !OperatorFiles.Exported(n, metrics.Types)).ToList();
+        Assert.True(missing.Count == 0, $"alerts.yml / longhaul.json name series the server does not export: {string.Join(", ", missing)}");
     }
 
     private static void Equal(PrometheusText metrics, double expected, string name, params (string Key, string Value)[] labels)
