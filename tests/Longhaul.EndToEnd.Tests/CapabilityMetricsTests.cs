@@ -125,31 +125,48 @@ public sealed class CapabilityMetricsTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Limits_CreateRateAndStoredBytesRefusals_CountedByLimit()
+    public async Task Limits_RateSlotsPendingConnectionsAndStoredBytesRefusals_CountedOnceByLimit()
     {
         var server = await _env.StartServerAsync(new Dictionary<string, string>
         {
-            // One start, then none for 100 s; stored bytes far below one upload.
+            // Two starts, then none for 100 s; one pending operation; one stream or long-poll; stored bytes below one upload.
             ["Longhaul__Tenants__Defaults__CreateRatePerSecond"] = "0.01",
-            ["Longhaul__Tenants__Defaults__CreateBurst"] = "1",
+            ["Longhaul__Tenants__Defaults__CreateBurst"] = "2",
+            ["Longhaul__Tenants__Defaults__MaxPending"] = "1",
+            ["Longhaul__Tenants__Defaults__MaxConnections"] = "1",
             ["Longhaul__Tenants__Defaults__MaxStoredBytes"] = "100",
         });
-        using (var first = await EndToEndEnvironment.PostOperationAsync(server, new { seconds = 0 }))
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        for (var i = 0; i < 2; i++)
+        var later = DateTimeOffset.UtcNow.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var start = $$$"""{"kind":"sleep","input":{"seconds":0},"options":{"start_after":"{{{later}}}"}}""";
+        var waiting = await StartAsync(server, start);
+        // The second start has a token but meets the pending limit; the next two find the bucket empty.
+        await RefusedAsync(server, HttpMethod.Post, "/v1/operations", start, HttpStatusCode.TooManyRequests, "tenant_pending_limit");
+        for (var i = 0; i < 2; i++) await RefusedAsync(server, HttpMethod.Post, "/v1/operations", start, HttpStatusCode.TooManyRequests, "rate_limited");
+        // The tenant's one connection is an open event stream: a long-poll beside it is refused.
+        await using (var stream = await SseStream.OpenAsync(server.Http, $"/v1/operations/{waiting}/events", null, Ct))
         {
-            using var refused = await EndToEndEnvironment.PostOperationAsync(server, new { seconds = 0 });
-            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-            Assert.Contains("rate_limited", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Equal("snapshot", (await stream.ReadAsync(TimeSpan.FromSeconds(30), Ct))!.Type);
+            await RefusedAsync(server, HttpMethod.Get, $"/v1/operations/{waiting}/wait?timeout=1", null, HttpStatusCode.TooManyRequests, "connection_limit");
         }
         using (var put = await server.Http.PutAsync("/v1/uploads", new ByteArrayContent(new byte[600]), Ct))
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, put.StatusCode);
 
         var metrics = await ScrapeAsync(server);
         Equal(metrics, 2, "longhaul_limits_refusals_total", ("limit", "create_rate"));
+        Equal(metrics, 1, "longhaul_limits_refusals_total", ("limit", "max_pending"));
+        Equal(metrics, 1, "longhaul_limits_refusals_total", ("limit", "max_connections"));
         Equal(metrics, 1, "longhaul_limits_refusals_total", ("limit", "max_stored_bytes"));
-        Equal(metrics, 3, "longhaul_limits_refusals_total");
+        Equal(metrics, 5, "longhaul_limits_refusals_total");
         AssertOperatorSeriesExported(metrics, "longhaul_limits_");
+    }
+
+    private static async Task RefusedAsync(LonghaulServerProcess server, HttpMethod method, string path, string? json, HttpStatusCode status, string code)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await server.Http.SendAsync(request, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == status && body.Contains($"\"{code}\"", StringComparison.Ordinal), $"{method} {path}: {(int)response.StatusCode} {body}");
     }
 
     private static Dictionary<string, string> ExportEnvironment(string provider, string connectionString, string table) => new()
