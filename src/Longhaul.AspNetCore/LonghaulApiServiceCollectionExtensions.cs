@@ -44,6 +44,7 @@ public static class LonghaulApiServiceCollectionExtensions
         services.TryAddSingleton<Admission.AuthFailureLimiter>();
         services.TryAddSingleton<Admission.CreateRateLimiter>();
         services.TryAddSingleton<Admission.ConnectionLimiter>();
+        services.TryAddSingleton<Uploads.ImportMetrics>();
     }
 
     private sealed class AuthFailureValidator : IValidateOptions<Admission.AuthFailureOptions>

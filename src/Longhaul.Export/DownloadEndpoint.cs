@@ -15,6 +15,19 @@ internal static class DownloadEndpoint
 {
     public static async Task GetAsync(HttpContext context, string id, string name)
     {
+        try
+        {
+            await ServeAsync(context, id, name).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Every answer of a link counted by its status: 403 and 410 are what an operator alerts on.
+            context.RequestServices.GetService<ExportMetrics>()?.Downloaded(context.Response.StatusCode);
+        }
+    }
+
+    private static async Task ServeAsync(HttpContext context, string id, string name)
+    {
         var query = context.Request.Query;
         var tenant = query["tenant"].ToString();
         var signature = query["signature"].ToString();

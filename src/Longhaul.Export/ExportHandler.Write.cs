@@ -26,6 +26,14 @@ public sealed partial class ExportHandler
         var segmentBytes = _catalog.Options.CheckpointBytes;
         var segmentStart = sink.Position;
         var rows = checkpoint.Rows;
+        // What the metrics have counted up to: rows and bytes count once kept (a checkpoint saved, or the file finished),
+        // so a resumed attempt counts only what it writes after the checkpoint it resumes from.
+        var counted = checkpoint;
+        void Count(ExportCheckpoint kept)
+        {
+            _metrics?.Written(input.Format, input.Source, copy is not null, kept.Rows - counted.Rows, kept.Bytes - counted.Bytes);
+            counted = kept;
+        }
         // Segments ended whose bytes may not all be stored yet, oldest first.
         var pending = new Queue<ExportCheckpoint>();
         // After every RowsBetweenFlushes rows (at a row's end): save the newest stored checkpoint, end a segment when due.
@@ -40,6 +48,7 @@ public sealed partial class ExportHandler
                 // The segment's bytes are stored: a crash from here on keeps them.
                 checkpoint = stored;
                 await context.SaveCheckpointAsync(checkpoint, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Count(checkpoint);
             }
             // Segment ends depend only on the bytes since the checkpoint, so a resumed attempt ends the same segments.
             if (sink.Position - segmentStart < segmentBytes) return;
@@ -129,6 +138,7 @@ public sealed partial class ExportHandler
         var done = new ExportCheckpoint { Done = true, Bytes = file.Length, Rows = rows, Total = rows, Sha256 = sha256 };
         // The total is exact now; a crash after this only issues the link again.
         await context.SaveCheckpointAsync(done, Progress(rows, rows), cancellationToken).ConfigureAwait(false);
+        Count(done);
         return done;
     }
 

@@ -24,9 +24,11 @@ public sealed partial class ExportHandler : OperationHandler<ExportInput, Export
     private readonly IOperationStore _store;
     private readonly DownloadLinks _links;
     private readonly TimeProvider _time;
+    private readonly ExportMetrics? _metrics;
 
-    internal ExportHandler(ExportCatalog catalog, IOperationStore store, DownloadLinks links, TimeProvider time)
+    internal ExportHandler(ExportCatalog catalog, IOperationStore store, DownloadLinks links, TimeProvider time, ExportMetrics? metrics = null)
     {
+        _metrics = metrics;
         _catalog = catalog;
         _store = store;
         _links = links;

@@ -24,10 +24,11 @@ public static class LonghaulExportExtensions
         options.ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ExportCatalog>();
+        builder.Services.TryAddSingleton<ExportMetrics>();
         builder.Services.TryAddSingleton(sp => new ExportClock(sp.GetKeyedService<TimeProvider>(ExportHandler.KindName) ?? sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(sp => new DownloadLinks(sp.GetRequiredService<IOperationStore>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, ExportHandler>(sp => new ExportHandler(
-            sp.GetRequiredService<ExportCatalog>(), sp.GetRequiredService<IOperationStore>(), sp.GetRequiredService<DownloadLinks>(), sp.GetRequiredService<ExportClock>().Time)));
+            sp.GetRequiredService<ExportCatalog>(), sp.GetRequiredService<IOperationStore>(), sp.GetRequiredService<DownloadLinks>(), sp.GetRequiredService<ExportClock>().Time, sp.GetRequiredService<ExportMetrics>())));
         return builder;
     }
 

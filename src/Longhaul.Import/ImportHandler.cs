@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Longhaul.AspNetCore.Uploads;
 using Longhaul.Contracts;
 using Longhaul.Storage;
 
@@ -31,11 +32,13 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
 
     private readonly ImportCatalog _catalog;
     private readonly IOperationStore _store;
+    private readonly ImportMetrics? _metrics;
 
-    internal ImportHandler(ImportCatalog catalog, IOperationStore store)
+    internal ImportHandler(ImportCatalog catalog, IOperationStore store, ImportMetrics? metrics = null)
     {
         _catalog = catalog;
         _store = store;
+        _metrics = metrics;
     }
 
     /// <inheritdoc/>
@@ -84,6 +87,10 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
             try
             {
                 state = await LoadAsync(input, upload, plan, state, chunk, batch, db, check, context, cancellationToken).ConfigureAwait(false);
+                // The bytes before the first record (BOM, header) once the import is done; an all-or-nothing import's
+                // rows count only now that they are in the table (those staged by earlier attempts included).
+                if (input.AllOrNothing) _metrics?.Committed(input.Format, input.Target, state.Inserted, state.Skipped, state.Offset);
+                else _metrics?.Committed(input.Format, input.Target, 0, 0, first);
             }
             finally
             {
@@ -106,6 +113,8 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
         await using var chunks = ChunkReadAhead.Over(scanner, chunk, plan, batch, second, options.MaxChunkBytes, cancellationToken);
         // While the check runs, the chunks are written into one held transaction.
         var held = check is not null;
+        // What the metrics have counted up to: chunks count once committed for good (not while held, nor while staged).
+        var counted = state;
         if (held) await db.HoldAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -126,13 +135,22 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
                 // The chunk's transaction runs to its end even when a cancel arrives meanwhile: a cancel stops after it.
                 if (!await db.CommitAsync(context.OperationId, state, after, current, reported, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
                 state = after;
+                if (!held) counted = Count(input, counted, state);
                 // Done with it before the next NextAsync, which reads the chunk after next into it.
                 current.Clear();
-                if (held && check!.IsCompleted) held = await ReleaseAsync(check, db).ConfigureAwait(false);
+                if (held && check!.IsCompleted)
+                {
+                    held = await ReleaseAsync(check, db).ConfigureAwait(false);
+                    counted = Count(input, counted, state);
+                }
                 await context.ReportProgressAsync(Progress(state, upload), CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
-            if (held) held = await ReleaseAsync(check!, db).ConfigureAwait(false);
+            if (held)
+            {
+                held = await ReleaseAsync(check!, db).ConfigureAwait(false);
+                counted = Count(input, counted, state);
+            }
             // With all_or_nothing this also adds the staged rows to the table, in the same transaction.
             if (!await db.FinishAsync(context.OperationId, state, CancellationToken.None).ConfigureAwait(false)) throw new LeaseLostException();
         }
@@ -144,6 +162,16 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
             throw;
         }
         return state with { Done = true };
+    }
+
+    /// <summary>
+    /// Counts the chunks committed since <paramref name="from"/> on the meter <c>Longhaul.Import</c> (an all-or-nothing
+    /// import's when it finishes instead: its chunks are staged until then); returns <paramref name="to"/>.
+    /// </summary>
+    private ImportState Count(ImportInput input, ImportState from, ImportState to)
+    {
+        if (!input.AllOrNothing) _metrics?.Committed(input.Format, input.Target, to.Inserted - from.Inserted, to.Skipped - from.Skipped, to.Offset - from.Offset);
+        return to;
     }
 
     /// <summary>

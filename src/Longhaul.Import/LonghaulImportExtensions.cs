@@ -22,7 +22,7 @@ public static class LonghaulImportExtensions
         options.ValidateOnStart();
         builder.Services.TryAddSingleton<ImportCatalog>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, ImportHandler>(sp => new ImportHandler(
-            sp.GetRequiredService<ImportCatalog>(), sp.GetRequiredService<IOperationStore>())));
+            sp.GetRequiredService<ImportCatalog>(), sp.GetRequiredService<IOperationStore>(), sp.GetService<Longhaul.AspNetCore.Uploads.ImportMetrics>())));
         return builder;
     }
 }

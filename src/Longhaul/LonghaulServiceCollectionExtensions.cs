@@ -46,6 +46,7 @@ public static class LonghaulServiceCollectionExtensions
         services.TryAddSingleton<OperationSignals>();
         services.TryAddSingleton<StoreWarnings>();
         services.TryAddSingleton<LonghaulMetrics>();
+        services.TryAddSingleton<Tenancy.TenantLimitMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, SleepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOperationHandler, Kinds.Bulk.BulkHandler>());
         services.TryAddSingleton<ReapedAttemptTelemetry>();

@@ -81,9 +81,12 @@ public sealed class ExportCrashTests : IAsyncDisposable
         }
 
         long killedAfter;
+        double firstRows;
         await using (var events = await SseStream.OpenAsync(first.Http, $"/v1/operations/{id}/events", null, ct))
         {
             var seen = await events.ReadUntilAsync(e => e.ProgressCurrent >= 400_000, EventTimeout, ct);
+            // The rows attempt 1 has kept so far (checkpoints saved): at most what attempt 2 resumes after.
+            firstRows = await ExportedRowsAsync(first);
             first.Process.Kill();
             killedAfter = seen.ProgressCurrent!.Value;
         }
@@ -97,6 +100,12 @@ public sealed class ExportCrashTests : IAsyncDisposable
         var result = op["result"]!;
         Assert.True(result["row_count"]!.GetValue<long>() == Rows, message);
 
+        // Metrics count each kept row once: attempt 2 counts only what it writes after the checkpoint it resumed from
+        // (restart mode: every row again, as it writes them again).
+        var secondRows = await ExportedRowsAsync(second);
+        if (resume == "restart") Assert.True(secondRows == Rows, $"{secondRows}\n{message}");
+        else Assert.True(secondRows > 0 && secondRows < Rows && secondRows <= Rows - firstRows, $"first {firstRows}, second {secondRows}\n{message}");
+
         var progress = (await _env.ReadFullLogAsync(second, id)).Where(e => e.Type == "progress").Select(e => e.ProgressCurrent!.Value).ToList();
         var path = Path.Combine(_env.Root, "export." + format);
         using (var anonymous = new HttpClient { BaseAddress = second.BaseAddress })
@@ -109,5 +118,12 @@ public sealed class ExportCrashTests : IAsyncDisposable
         File.Delete(path);
         if (source is not null) File.Delete(source);
         return (progress, killedAfter);
+    }
+
+    /// <summary><c>longhaul_export_rows_total</c> on <paramref name="server"/>'s <c>/metrics</c>.</summary>
+    private static async Task<double> ExportedRowsAsync(LonghaulServerProcess server)
+    {
+        using var response = await server.Http.GetAsync("/metrics", EndToEndEnvironment.Ct);
+        return PrometheusText.Parse(await response.Content.ReadAsStringAsync(EndToEndEnvironment.Ct)).Sum("longhaul_export_rows_total");
     }
 }

@@ -47,6 +47,11 @@ public sealed class ExportStorageLimitTests : IAsyncDisposable
         Assert.True(op["attempt"]!.GetValue<int>() == 1, message);
         var usage = await _env.GetJsonAsync(server, "/v1/usage");
         Assert.True(usage["stored_bytes"]!.GetValue<long>() <= 100_000, usage.ToJsonString());
+        // The refused chunk is counted once on /metrics (meter Longhaul.Limits); the rows never kept are not exported rows.
+        using var scrape = await server.Http.GetAsync("/metrics", ct);
+        var metrics = PrometheusText.Parse(await scrape.Content.ReadAsStringAsync(ct));
+        Assert.Equal(1, metrics.Sum("longhaul_limits_refusals_total", ("limit", "max_stored_bytes")));
+        Assert.Equal(0, metrics.Sum("longhaul_export_rows_total"));
         File.Delete(source);
     }
 }

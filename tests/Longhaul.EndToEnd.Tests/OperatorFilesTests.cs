@@ -26,7 +26,7 @@ public sealed class OperatorFilesTests
         await process.WaitForExitAsync(ct);
         var output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, output);
-        Assert.Contains("SUCCESS: 7 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 10 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

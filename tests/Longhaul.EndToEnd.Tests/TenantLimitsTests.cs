@@ -246,6 +246,12 @@ public sealed class TenantLimitsTests : RemoteWorkerTest
         using (var blockedRight = await sameAddress.GetAsync("/v1/operations", Ct)) await AssertRefusedAsync(blockedRight, 429, "auth_rate_limited");
         using var fine = await honest.GetAsync("/v1/operations", Ct);
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+
+        // Both refusals counted on /metrics (meter Longhaul.Limits), the wrong keys before the block not.
+        using var scrape = await Server.Http.GetAsync("/metrics", Ct);
+        var metrics = PrometheusText.Parse(await scrape.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(2, metrics.Sum("longhaul_limits_refusals_total", ("limit", "auth_failures")));
+        Assert.Equal(2, metrics.Sum("longhaul_limits_refusals_total"));
     }
 
     private async Task<JsonNode> SetLimitsAsync(string tenant, string json)

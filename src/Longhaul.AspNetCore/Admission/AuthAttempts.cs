@@ -17,6 +17,7 @@ internal static class AuthAttempts
         if (limiter is not null && sendsKey && limiter.Blocked(address) is { } left)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(left.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            TenantAdmission.Refused(context, Tenancy.TenantLimitMetrics.AuthFailures);
             await ProblemResults.WriteAsync(context, ProblemCodes.AuthRateLimited,
                 "Too many requests with a wrong API key came from this address; wait for Retry-After seconds.").ConfigureAwait(false);
             return null;

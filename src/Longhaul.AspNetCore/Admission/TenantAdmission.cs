@@ -32,6 +32,7 @@ internal static class TenantAdmission
         if (context.RequestServices.GetRequiredService<CreateRateLimiter>().TryAcquire(key, tenant, limits.CreateRatePerSecond, limits.CreateBurst) is not { } wait)
             return limits;
         SetRetryAfter(context, wait);
+        Refused(context, TenantLimitMetrics.CreateRate);
         await ProblemResults.WriteAsync(context, ProblemCodes.RateLimited,
             $"This API key starts operations faster than its tenant's create rate ({limits.CreateRatePerSecond?.ToString(CultureInfo.InvariantCulture)}/s, "
             + $"burst {limits.CreateBurst?.ToString(CultureInfo.InvariantCulture) ?? "rate"}); nothing was stored.").ConfigureAwait(false);
@@ -42,6 +43,7 @@ internal static class TenantAdmission
     public static Task WritePendingLimitAsync(HttpContext context, int? maxPending)
     {
         SetRetryAfter(context, Bounded(context, DrainRetry));
+        Refused(context, TenantLimitMetrics.MaxPending);
         return ProblemResults.WriteAsync(context, ProblemCodes.TenantPendingLimit,
             $"The tenant has {maxPending?.ToString(CultureInfo.InvariantCulture)} pending operations, its limit; nothing was stored. Retry when some have started.");
     }
@@ -55,6 +57,7 @@ internal static class TenantAdmission
         var limits = await LimitsAsync(context, tenant).ConfigureAwait(false);
         if (context.RequestServices.GetRequiredService<ConnectionLimiter>().TryEnter(tenant, limits.MaxConnections) is { } slot) return slot;
         SetRetryAfter(context, Bounded(context, DrainRetry));
+        Refused(context, TenantLimitMetrics.MaxConnections);
         await ProblemResults.WriteAsync(context, ProblemCodes.ConnectionLimit,
             $"The tenant holds {limits.MaxConnections?.ToString(CultureInfo.InvariantCulture)} event streams and long-polls on this server, its limit; close one or retry later.").ConfigureAwait(false);
         return null;
@@ -83,11 +86,15 @@ internal static class TenantAdmission
         var usage = await context.RequestServices.GetRequiredService<IOperationStore>()
             .GetStorageUsageAsync(new StorageUsageParams(tenant), context.RequestAborted).ConfigureAwait(false);
         if (usage.StoredBytes + moreBytes <= max) return true;
+        Refused(context, TenantLimitMetrics.MaxStoredBytes);
         await ProblemResults.WriteAsync(context, ProblemCodes.StorageLimitExceeded,
             $"The tenant stores {usage.StoredBytes.ToString(CultureInfo.InvariantCulture)} bytes; {moreBytes.ToString(CultureInfo.InvariantCulture)} more would pass its limit of "
             + $"{max.ToString(CultureInfo.InvariantCulture)} bytes (MaxStoredBytes). Nothing was stored; delete operations or uploads first.").ConfigureAwait(false);
         return false;
     }
+
+    /// <summary>Counts a refusal on the meter <c>Longhaul.Limits</c> (every limit's refusal passes one of these checks).</summary>
+    internal static void Refused(HttpContext context, string limit) => context.RequestServices.GetService<TenantLimitMetrics>()?.Refused(limit);
 
     private static TimeSpan Bounded(HttpContext context, TimeSpan wait)
     {

@@ -15,8 +15,11 @@ namespace Longhaul.AspNetCore.Telemetry;
 /// </summary>
 public static class LonghaulTelemetryServiceCollectionExtensions
 {
-    /// <summary>The meters Longhaul records on: the engine, the <c>http</c> kind's upstream calls, webhook deliveries.</summary>
-    public static readonly IReadOnlyList<string> MeterNames = [LonghaulMetrics.MeterName, "Longhaul.Http", "Longhaul.Webhooks"];
+    /// <summary>
+    /// The meters Longhaul records on: the engine, the <c>http</c> kind's upstream calls, webhook deliveries, imports and
+    /// uploads, exports and their download links, refusals by the per-tenant limits.
+    /// </summary>
+    public static readonly IReadOnlyList<string> MeterNames = [LonghaulMetrics.MeterName, "Longhaul.Http", "Longhaul.Webhooks", "Longhaul.Import", "Longhaul.Export", "Longhaul.Limits"];
 
     /// <summary>
     /// Adds the OpenTelemetry metrics pipeline (Longhaul's meters, Prometheus exporter for <c>/metrics</c>) and, when

@@ -73,13 +73,24 @@ internal static class UploadBody
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (advance) return new Outcome(start, problem, Detail(problem, upload), aborted);
+        if (advance) return Counted(context, upload, offset, new Outcome(start, problem, Detail(problem, upload), aborted));
         var matches = problem is null && !aborted && hash!.GetHashAndReset().AsSpan().SequenceEqual(checksum!.Value.Digest);
         // CancellationToken.None: a staged body is committed or discarded even when the client has gone.
         var committed = await store.CommitUploadAsync(new CommitUploadParams(upload.Tenant, upload.Id, offset, matches ? start : offset, retention), CancellationToken.None).ConfigureAwait(false);
-        if (matches && committed) return new Outcome(start, null, null, aborted);
+        if (matches && committed) return Counted(context, upload, offset, new Outcome(start, null, null, aborted));
         if (problem is null && !aborted) problem = committed ? ProblemCodes.ChecksumMismatch : ProblemCodes.UploadOffsetMismatch;
         return new Outcome(offset, problem, Detail(problem, upload), aborted);
+    }
+
+    /// <summary>
+    /// Counts the bytes this request made part of the upload (stored and moved its offset; staged bytes whose checksum failed
+    /// are not) on the meter <c>Longhaul.Import</c>, and the upload as completed when they reached its length.
+    /// </summary>
+    private static Outcome Counted(HttpContext context, UploadRecord upload, long from, Outcome outcome)
+    {
+        if (outcome.Offset > from && context.RequestServices.GetService(typeof(ImportMetrics)) is ImportMetrics metrics)
+            metrics.Received(context.Request.Method, outcome.Offset - from, outcome.Offset == upload.Length);
+        return outcome;
     }
 
     private static async Task<bool> StoreAsync(IOperationStore store, UploadRecord upload, long start, byte[] buffer, int count, bool advance, TimeSpan retention)

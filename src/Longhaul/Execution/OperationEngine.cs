@@ -39,15 +39,17 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private readonly int? _defaultMaxRunning;
     private readonly Tenancy.ITenantLimits? _limits;
+    private readonly Tenancy.TenantLimitMetrics? _limitMetrics;
     private readonly IReadOnlyDictionary<string, int>? _kindCaps;
 
     public OperationEngine(
         IOperationStore store, IStoreNotifier notifier, OperationHandlerRegistry registry, IRetryPolicy retry, KindSettingsCatalog kinds,
         TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<OperationEngine> logger, ILoggerFactory loggers,
         LonghaulMetrics metrics, IHostApplicationLifetime? lifetime = null, IOptions<Tenancy.TenantLimitsOptions>? tenantLimits = null,
-        Tenancy.ITenantLimits? limits = null)
+        Tenancy.ITenantLimits? limits = null, Tenancy.TenantLimitMetrics? limitMetrics = null)
     {
         _limits = limits;
+        _limitMetrics = limitMetrics;
         _lifetime = lifetime;
         _defaultMaxRunning = tenantLimits?.Value.MaxRunning;
         _kindCaps = options.Value.KindConcurrencyCaps();
@@ -94,7 +96,7 @@ internal sealed partial class OperationEngine : BackgroundService
 
     private void Start(Operation operation)
     {
-        var run = new RunningOperation(operation, _store, _time) { ApiPath = _options.ApiPath, Limits = _limits };
+        var run = new RunningOperation(operation, _store, _time) { ApiPath = _options.ApiPath, Limits = _limits, LimitMetrics = _limitMetrics };
         lock (_cancelGate)
         {
             _running[operation.Id] = run;

@@ -40,6 +40,9 @@ internal sealed class RunningOperation : IDisposable
     /// <summary>The tenants' limits: file chunks are checked against <c>MaxStoredBytes</c>. Null: not checked.</summary>
     public Tenancy.ITenantLimits? Limits { get; init; }
 
+    /// <summary>Counts a file chunk refused by <c>MaxStoredBytes</c>. Null: not counted.</summary>
+    public Tenancy.TenantLimitMetrics? LimitMetrics { get; init; }
+
     public LeaseRef Lease => new(Operation.Id, Operation.LeaseEpoch);
 
     public JsonElement? Checkpoint { get; private set; }
@@ -173,6 +176,7 @@ internal sealed class RunningOperation : IDisposable
         if (limits.MaxStoredBytes is not { } max) return;
         var usage = await _store.GetStorageUsageAsync(new StorageUsageParams(Operation.Tenant), cancellationToken).ConfigureAwait(false);
         if (usage.StoredBytes + fileBytes <= max) return;
+        LimitMetrics?.Refused(Tenancy.TenantLimitMetrics.MaxStoredBytes);
         throw new PermanentFailureException(ProblemCodes.StorageLimitExceeded, string.Create(CultureInfo.InvariantCulture,
             $"The tenant stores {usage.StoredBytes} bytes; this file's {fileBytes} bytes would pass its limit of {max} bytes (MaxStoredBytes)."));
     }
