@@ -68,6 +68,7 @@ public static class ProblemCatalog
         new(ProblemCodes.KindNotFound, 404, "Kind not found"),
         new(ProblemCodes.KindNotDeletable, 409, "Kind not deletable"),
         new(ProblemCodes.KindInUse, 409, "Kind in use"),
+        new(ProblemCodes.EventLimitExceeded, 409, "Event limit exceeded"),
     ];
 
     private static readonly FrozenDictionary<string, ProblemDefinition> ByCode = All.ToFrozenDictionary(d => d.Code, StringComparer.Ordinal);

@@ -123,4 +123,10 @@ public static class ProblemCodes
     public const string KindNotDeletable = "kind_not_deletable";
     /// <summary>409: a delete of a kind whose operations are pending or running, without <c>force=true</c>; nothing changed.</summary>
     public const string KindInUse = "kind_in_use";
+    /// <summary>
+    /// 409: a worker protocol event write (progress, checkpoint with progress, output) past the tenant's
+    /// <c>MaxEventsPerOperation</c>: the operation failed with <c>error.code</c> <c>event_limit_exceeded</c> (not retried) and
+    /// the write was not stored. Stop working on it, as for <see cref="LeaseLost"/>.
+    /// </summary>
+    public const string EventLimitExceeded = "event_limit_exceeded";
 }

@@ -176,12 +176,14 @@ public sealed partial class ImportHandler : OperationHandler<ImportInput, Import
 
     /// <summary>
     /// An all-or-nothing import drops its staging table when it ends for good here: a bad file, a cancel, a deadline, or
-    /// any error of the last attempt. Not when this node stops or lost the lease: another attempt goes on with it.
+    /// any error of the last attempt, or the event limit (the store failed the operation). Not when this node stops or lost
+    /// the lease: another attempt goes on with it.
     /// </summary>
     private static bool Abandons(Exception e, OperationContext context)
-        => e is not LeaseLostException
+        => context.StopReason is OperationStopReason.EventLimitExceeded
+            || (e is not LeaseLostException
             && context.StopReason is OperationStopReason.None or OperationStopReason.Cancelled or OperationStopReason.DeadlineExceeded
-            && (e is OperationCanceledException or PermanentFailureException or ImportFileException || context.Attempt >= context.MaxAttempts);
+            && (e is OperationCanceledException or PermanentFailureException or ImportFileException || context.Attempt >= context.MaxAttempts));
 
     private async Task<ImportResult> ResultAsync(ImportInput input, UploadRecord upload, ImportState state, IImportTarget db, OperationContext context, CancellationToken cancellationToken)
     {

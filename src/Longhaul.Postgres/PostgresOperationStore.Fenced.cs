@@ -156,7 +156,7 @@ public sealed partial class PostgresOperationStore
         """;
 
     /// <inheritdoc/>
-    public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         var eventData = p.Progress is null ? null : EventData.Progress(p.Progress, p.EstimatedCompletion);
         var written = FencedWriteAsync(new PostgresFencedWrite(Record, RecordMany, p.Lease.Id, eventData is not null,
@@ -169,15 +169,15 @@ public sealed partial class PostgresOperationStore
             new("id", p.Lease.Id, NpgsqlDbType.Text),
             new("epoch", p.Lease.Epoch, NpgsqlDbType.Bigint),
         ]), cancellationToken);
-        return eventData is null ? written : FailOverEventLimitAfterAsync(written, p.Lease, 1, cancellationToken);
+        return eventData is null ? AsEventWrite(written) : FailOverEventLimitAfterAsync(written, p.Lease, 1, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
         => AppendFencedEventAsync(Output, OutputMany, p.Lease, p.Chunk.GetRawText(), cancellationToken);
 
     /// <summary>One event appended under the lease by <paramref name="sql"/> (its set form <paramref name="setSql"/>): output, warning.</summary>
-    private Task<bool> AppendFencedEventAsync(string sql, string setSql, LeaseRef lease, string data, CancellationToken cancellationToken)
+    private Task<EventWriteResult> AppendFencedEventAsync(string sql, string setSql, LeaseRef lease, string data, CancellationToken cancellationToken)
         => FailOverEventLimitAfterAsync(FencedWriteAsync(new PostgresFencedWrite(sql, setSql, lease.Id, true,
         [
             new("data", data, NpgsqlDbType.Json),

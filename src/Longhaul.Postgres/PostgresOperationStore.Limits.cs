@@ -33,11 +33,12 @@ public sealed partial class PostgresOperationStore
 
     /// <summary>
     /// The fenced event write's answer; when it was refused, first fails the operation if the reason is its event limit
-    /// (one more statement, only on that rare path). The answer stays false: the write did not happen.
+    /// (one more statement, only on that rare path): <see cref="EventWriteResult.EndedByEventLimit"/> when that statement
+    /// ended it, else refused. Never written: the write did not happen.
     /// </summary>
-    private async Task<bool> FailOverEventLimitAfterAsync(Task<bool> write, LeaseRef lease, int events, CancellationToken cancellationToken)
+    private async Task<EventWriteResult> FailOverEventLimitAfterAsync(Task<bool> write, LeaseRef lease, int events, CancellationToken cancellationToken)
     {
-        if (await write.ConfigureAwait(false)) return true;
+        if (await write.ConfigureAwait(false)) return EventWriteResult.Written;
         var (pre, suf) = StatusTemplate(OperationStatus.Failed, OperationErrors.EventLimitExceeded);
         var failed = await WriteAloneAsync(new PostgresFencedWrite(FailEventLimit, FailEventLimit, lease.Id, true,
         [
@@ -55,8 +56,11 @@ public sealed partial class PostgresOperationStore
             _claimedSeqs.TryRemove(lease.Id, out _);
             _chunkWriters.TryRemove(lease.Id, out _);
         }
-        return false;
+        return failed ? EventWriteResult.EndedByEventLimit : EventWriteResult.Refused;
     }
+
+    private static async Task<EventWriteResult> AsEventWrite(Task<bool> write)
+        => await write.ConfigureAwait(false) ? EventWriteResult.Written : EventWriteResult.Refused;
 
     private static string ReplaceOnce(string sql, string from, string to)
     {

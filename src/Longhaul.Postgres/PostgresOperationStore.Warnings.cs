@@ -10,6 +10,6 @@ public sealed partial class PostgresOperationStore
     private static readonly string WarningMany = OutputMany.Replace($"'{EventTypes.Output}'", $"'{EventTypes.Warning}'", StringComparison.Ordinal);
 
     /// <inheritdoc/>
-    public Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
         => AppendFencedEventAsync(Warning, WarningMany, p.Lease, p.Data.GetRawText(), cancellationToken);
 }

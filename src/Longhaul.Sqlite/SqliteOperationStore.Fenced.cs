@@ -29,7 +29,7 @@ public sealed partial class SqliteOperationStore
         """;
 
     /// <inheritdoc/>
-    public Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> RecordAsync(RecordParams p, CancellationToken cancellationToken)
     {
         // Serialize on the caller's thread: the one writer thread only runs SQL.
         var progress = ToJson(p.Progress);
@@ -42,29 +42,29 @@ public sealed partial class SqliteOperationStore
                 .P("$progress", progress).P("$eta", p.EstimatedCompletion?.ToUnixTimeMilliseconds())
                 .P("$checkpoint", checkpoint).P("$now", now).P("$events", eventData is null ? 0 : 1)
                 .P("$id", p.Lease.Id).P("$epoch", p.Lease.Epoch));
-            if (row is not { } r) return eventData is not null && FailOverEventLimit(scope, p.Lease, 1, now);
+            if (row is not { } r) return eventData is null ? EventWriteResult.Refused : FailOverEventLimit(scope, p.Lease, 1, now);
             if (eventData is not null)
             {
                 AppendEvent(scope, r.OpSeq, r.LastSeq, EventTypes.Progress, eventData, now);
                 scope.Notify(StoreNotificationKind.OperationChanged, p.Lease.Id);
             }
-            return true;
+            return EventWriteResult.Written;
         }, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken)
         => AppendFencedEventAsync(p.Lease, EventTypes.Output, p.Chunk.GetRawText(), cancellationToken);
 
     /// <summary>One event of <paramref name="type"/> appended under the lease (output, warning): fence, sequence step, event, notification.</summary>
-    private Task<bool> AppendFencedEventAsync(LeaseRef lease, string type, string data, CancellationToken cancellationToken)
+    private Task<EventWriteResult> AppendFencedEventAsync(LeaseRef lease, string type, string data, CancellationToken cancellationToken)
         => _writer.ExecuteAsync(scope =>
         {
             var now = Now();
             if (Fenced(scope, scope.Command(Output).P("$now", now).P("$id", lease.Id).P("$epoch", lease.Epoch)) is not { } r) return FailOverEventLimit(scope, lease, 1, now);
             AppendEvent(scope, r.OpSeq, r.LastSeq, type, data, now);
             scope.Notify(StoreNotificationKind.OperationChanged, lease.Id);
-            return true;
+            return EventWriteResult.Written;
         }, cancellationToken);
 
     /// <inheritdoc/>

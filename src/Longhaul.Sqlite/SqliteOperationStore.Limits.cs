@@ -26,18 +26,18 @@ public sealed partial class SqliteOperationStore
 
     /// <summary>
     /// After a fenced event write matched no row: when the reason is the operation's event limit, fails it in the same
-    /// transaction (final events, webhook delivery, unfinished file chunks dropped). Always false: the write did not happen,
-    /// and the lease no longer holds either way.
+    /// transaction (final events, webhook delivery, unfinished file chunks dropped). Never written: the write did not happen,
+    /// and the lease no longer holds either way; <see cref="EventWriteResult.EndedByEventLimit"/> when this call ended it.
     /// </summary>
-    private static bool FailOverEventLimit(WriteScope scope, LeaseRef lease, int events, long now)
+    private static EventWriteResult FailOverEventLimit(WriteScope scope, LeaseRef lease, int events, long now)
     {
         var row = Fenced(scope, scope.Command(FailEventLimit)
             .P("$error", ToJson(OperationErrors.EventLimitExceeded)).P("$now", now)
             .P("$id", lease.Id).P("$epoch", lease.Epoch).P("$events", events));
-        if (row is not { } r) return false;
+        if (row is not { } r) return EventWriteResult.Refused;
         AppendFinal(scope, r, OperationStatus.Failed, OperationErrors.EventLimitExceeded, now);
         scope.Command(DeleteUnfinishedFileChunks).P("$seq", r.OpSeq).ExecuteNonQuery();
         scope.Notify(StoreNotificationKind.OperationChanged, lease.Id);
-        return false;
+        return EventWriteResult.EndedByEventLimit;
     }
 }

@@ -6,6 +6,6 @@ namespace Longhaul.Sqlite;
 public sealed partial class SqliteOperationStore
 {
     /// <inheritdoc/>
-    public Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
+    public Task<EventWriteResult> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken)
         => AppendFencedEventAsync(p.Lease, EventTypes.Warning, p.Data.GetRawText(), cancellationToken);
 }

@@ -30,4 +30,11 @@ public enum OperationStopReason
     /// operation now, so nothing this attempt does is recorded any more.
     /// </summary>
     LeaseLost,
+
+    /// <summary>
+    /// A write of this attempt (progress, output, a warning) passed the tenant's <c>MaxEventsPerOperation</c>: the store
+    /// failed the operation with <c>event_limit_exceeded</c> in that write (not retried). The write throws
+    /// <see cref="LeaseLostException"/> (the attempt no longer holds its lease); nothing this attempt does is recorded any more.
+    /// </summary>
+    EventLimitExceeded,
 }

@@ -16,9 +16,9 @@ internal static partial class ApiDocs
     };
 
     public static readonly ApiDoc Heartbeat = Lease("heartbeat", "Renew leases", "#HeartbeatRequest", Ok(200, "Which leases held.", "#HeartbeatResponse"));
-    public static readonly ApiDoc Progress = Lease("reportProgress", "Report progress (a `progress` event)", "#LeaseProgressRequest", Empty(204, "Written."));
-    public static readonly ApiDoc Checkpoint = Lease("saveCheckpoint", "Save a checkpoint (and progress) in one durable write", "#LeaseCheckpointRequest", Empty(204, "Written."));
-    public static readonly ApiDoc Output = Lease("appendOutput", "Append output chunks (one `output` event each)", "#LeaseOutputRequest", Empty(204, "Written."));
+    public static readonly ApiDoc Progress = EventLease("reportProgress", "Report progress (a `progress` event)", "#LeaseProgressRequest", Empty(204, "Written."));
+    public static readonly ApiDoc Checkpoint = EventLease("saveCheckpoint", "Save a checkpoint (and progress) in one durable write", "#LeaseCheckpointRequest", Empty(204, "Written."));
+    public static readonly ApiDoc Output = EventLease("appendOutput", "Append output chunks (one `output` event each)", "#LeaseOutputRequest", Empty(204, "Written."));
     public static readonly ApiDoc Complete = Lease("complete", "Succeeded, with an optional result", "#LeaseCompleteRequest", Empty(204, "Succeeded."));
     public static readonly ApiDoc Fail = Lease("fail", "Failed: retried with attempts left, else failed", "#LeaseFailRequest", Ok(200, "The outcome.", "#LeaseFailResponse"));
     public static readonly ApiDoc LeaseCancelled = Lease("cancelled", "Cancelled, after a requested cancel", "#LeaseRequest", Empty(204, "Cancelled."));
@@ -64,6 +64,19 @@ internal static partial class ApiDocs
             Problem(400, "A lease token this server did not issue.", LeaseTokenInvalid),
             Problem(409, "The lease no longer holds (a later claim, finished, cancelled, reaped, another tenant's).", LeaseLost),
             .. more,
+        ],
+    };
+
+    /// <summary>A lease write that appends events: its 409 also answers <c>event_limit_exceeded</c> (the tenant's <c>MaxEventsPerOperation</c>).</summary>
+    private static ApiDoc EventLease(string id, string summary, string body, ApiResponse ok) => new(id, Wk, summary)
+    {
+        Access = ApiAccess.WorkerKey,
+        Body = ApiBody.Json(body),
+        Responses =
+        [
+            ok,
+            Problem(400, "A lease token this server did not issue.", LeaseTokenInvalid),
+            Problem(409, "The lease no longer holds (a later claim, finished, cancelled, reaped, another tenant's), or the write passed the tenant's MaxEventsPerOperation and the operation failed with event_limit_exceeded.", LeaseLost, EventLimitExceeded),
         ],
     };
 }

@@ -16,7 +16,8 @@ namespace Longhaul.AspNetCore.Workers;
 /// node that ends the attempt records its span back-dated to the claim, with the attempt's events read from the log.
 /// </summary>
 internal sealed partial class RemoteAttemptTelemetry(
-    IOperationStore store, LonghaulMetrics metrics, TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<RemoteAttemptTelemetry> logger)
+    IOperationStore store, LonghaulMetrics metrics, TimeProvider time, IOptions<LonghaulEngineOptions> options, ILogger<RemoteAttemptTelemetry> logger,
+    Tenancy.TenantLimitMetrics? limitMetrics = null)
 {
     private const int EventPage = 500;
     private const int MaxEventPages = 20;
@@ -89,6 +90,19 @@ internal sealed partial class RemoteAttemptTelemetry(
     }
 
     /// <summary>
+    /// A remote attempt whose write ended the operation by its tenant's <c>MaxEventsPerOperation</c> (the store answered
+    /// <see cref="EventWriteOutcome.EndedByEventLimit"/> to that one write, ADR 0037): counted finished <c>failed</c> with
+    /// <c>event_limit_exceeded</c> and as one refusal of the limit, and logged as a limit stop, as the engine does.
+    /// </summary>
+    public Task EventLimitEndedAsync(LeaseToken token, Operation op)
+    {
+        LogEventLimitStop(op.Id, op.Kind, op.Attempt);
+        metrics.Finished(op, OperationStatus.Failed, OperationErrors.EventLimitExceededCode, time.GetUtcNow());
+        limitMetrics?.Refused(Tenancy.TenantLimitMetrics.MaxEventsPerOperation);
+        return EndedAsync(token, op, OperationStatus.Failed.ToWire(), OperationErrors.EventLimitExceededCode);
+    }
+
+    /// <summary>
     /// At a heartbeat of a lease that still holds: once the attempt passed its warning time, counts, logs and appends
     /// (under the lease) the SSE <c>warning</c> event <c>deadline_approaching</c>, once per attempt on this node.
     /// </summary>
@@ -105,7 +119,8 @@ internal sealed partial class RemoteAttemptTelemetry(
         LogDeadlineApproaching(op.Id, op.Kind, (deadline - now).TotalSeconds);
         try
         {
-            await store.AppendWarningAsync(new WarningParams(token.Lease, RunningOperation.DeadlineApproachingData(op, deadline, options.Value.DeadlineWarningFraction)), CancellationToken.None).ConfigureAwait(false);
+            var written = await store.AppendWarningAsync(new WarningParams(token.Lease, RunningOperation.DeadlineApproachingData(op, deadline, options.Value.DeadlineWarningFraction)), CancellationToken.None).ConfigureAwait(false);
+            if (written.Outcome == EventWriteOutcome.EndedByEventLimit) await EventLimitEndedAsync(token, op).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -118,6 +133,9 @@ internal sealed partial class RemoteAttemptTelemetry(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: writing the deadline warning event failed")]
     private partial void LogWarningFailed(Exception ex, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} ({Kind}) attempt {Attempt} (remote) wrote past its tenant's MaxEventsPerOperation; it failed with event_limit_exceeded")]
+    private partial void LogEventLimitStop(string operationId, string kind, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId}: reading its events for the remote attempt's span failed")]
     private partial void LogEventsFailed(Exception ex, string operationId);

@@ -119,9 +119,9 @@ internal static partial class WorkerEndpoints
         if (!checkpointRequired && request.Has("checkpoint")) request.Errors["checkpoint"] = ["is not accepted here: use POST /v1/leases/checkpoint"];
         var lease = await LeaseAsync(context, request).ConfigureAwait(false);
         if (lease is null || await request.FailedAsync(context).ConfigureAwait(false)) return;
-        var ok = await Store(context).RecordAsync(new RecordParams(lease.Lease, progress, progress is null ? null : eta, checkpoint?.Clone()), CancellationToken.None).ConfigureAwait(false);
-        if (ok) NoContent(context);
-        else await LeaseLostAsync(context).ConfigureAwait(false);
+        var written = await Store(context).RecordAsync(new RecordParams(lease.Lease, progress, progress is null ? null : eta, checkpoint?.Clone()), CancellationToken.None).ConfigureAwait(false);
+        if (written) NoContent(context);
+        else await RefusedEventWriteAsync(context, lease, written, 0).ConfigureAwait(false);
     }
 
     private static ProgressInfo? ReadProgress(WorkerRequest request, bool required)
@@ -159,7 +159,8 @@ internal static partial class WorkerEndpoints
     /// <summary>
     /// <c>POST /v1/leases/output</c>: <c>{"lease", "chunks": [json, …]}</c>, at most <c>Longhaul:Http:MaxOutputChunks</c>
     /// chunks, each appended by the fenced output write in order. 409 <c>lease_lost</c> when the first is fenced off
-    /// (nothing written); a lease lost midway answers 409 too, naming how many were written.
+    /// (nothing written); a lease lost midway answers 409 too, naming how many were written (<c>event_limit_exceeded</c>
+    /// when the tenant's event limit stopped them).
     /// </summary>
     private static async Task OutputAsync(HttpContext context)
     {
@@ -174,10 +175,10 @@ internal static partial class WorkerEndpoints
         var written = 0;
         foreach (var chunk in request.Element("chunks")!.Value.EnumerateArray())
         {
-            if (!await store.AppendOutputAsync(new OutputParams(lease.Lease, chunk.Clone()), CancellationToken.None).ConfigureAwait(false))
+            var result = await store.AppendOutputAsync(new OutputParams(lease.Lease, chunk.Clone()), CancellationToken.None).ConfigureAwait(false);
+            if (!result)
             {
-                if (written == 0) await LeaseLostAsync(context).ConfigureAwait(false);
-                else await ProblemResults.WriteAsync(context, ProblemCodes.LeaseLost, $"The lease was lost after {written} of the chunks were written; the rest were not.").ConfigureAwait(false);
+                await RefusedEventWriteAsync(context, lease, result, written).ConfigureAwait(false);
                 return;
             }
             written++;

@@ -16,6 +16,7 @@ internal sealed class RunningOperation : IDisposable
     private readonly DateTimeOffset _attemptStartedAt;
     private readonly double _startFraction;
     private int _reason;
+    private bool _endedByEventLimit;
     private readonly Lock _timerGate = new();
     private ITimer? _deadline;
     private ITimer? _warning;
@@ -55,6 +56,12 @@ internal sealed class RunningOperation : IDisposable
 
     /// <summary>How the attempt ended (a final status, <c>retry</c>, <c>handed_back</c>); null until then.</summary>
     public string? Outcome { get; set; }
+
+    /// <summary>
+    /// True once a write of this attempt ended the operation by its event limit (the store said so for that write alone,
+    /// ADR 0037): the engine counts it finished <c>failed</c> with <c>event_limit_exceeded</c>, not as a lost lease.
+    /// </summary>
+    public bool EndedByEventLimit => Volatile.Read(ref _endedByEventLimit);
 
     /// <summary>The error code of the final state this attempt stored, if any.</summary>
     public string? ErrorCode { get; set; }
@@ -130,21 +137,28 @@ internal sealed class RunningOperation : IDisposable
     public async Task RecordAsync(ProgressInfo? progress, JsonElement? checkpoint, CancellationToken cancellationToken)
     {
         if (progress is not null) progress = Normalize(progress);
-        var ok = await _store.RecordAsync(new RecordParams(Lease, progress, Estimate(progress), checkpoint), cancellationToken).ConfigureAwait(false);
-        if (!ok) Fenced();
+        var written = await _store.RecordAsync(new RecordParams(Lease, progress, Estimate(progress), checkpoint), cancellationToken).ConfigureAwait(false);
+        if (!written) Fenced(written);
         LonghaulTracing.Event(checkpoint is null ? "progress" : "checkpoint");
         if (checkpoint is not null) Checkpoint = checkpoint;
     }
 
     public async Task WriteOutputAsync(JsonElement chunk, CancellationToken cancellationToken)
     {
-        if (!await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false)) Fenced();
+        var written = await _store.AppendOutputAsync(new OutputParams(Lease, chunk), cancellationToken).ConfigureAwait(false);
+        if (!written) Fenced(written);
         LonghaulTracing.Event("output");
     }
 
-    /// <summary>Appends the SSE <c>warning</c> event <c>deadline_approaching</c>; a stale lease writes nothing (the heartbeat stops the handler).</summary>
-    public Task WarnDeadlineApproachingAsync(DateTimeOffset deadline, double fraction)
-        => _store.AppendWarningAsync(new WarningParams(Lease, DeadlineApproachingData(Operation, deadline, fraction)), CancellationToken.None);
+    /// <summary>
+    /// Appends the SSE <c>warning</c> event <c>deadline_approaching</c>; a stale lease writes nothing (the heartbeat stops the
+    /// handler). A warning that the event log has no room for ends the operation as any other event would.
+    /// </summary>
+    public async Task WarnDeadlineApproachingAsync(DateTimeOffset deadline, double fraction)
+    {
+        var written = await _store.AppendWarningAsync(new WarningParams(Lease, DeadlineApproachingData(Operation, deadline, fraction)), CancellationToken.None).ConfigureAwait(false);
+        if (written.Outcome == EventWriteOutcome.EndedByEventLimit) EventLimitReached();
+    }
 
     /// <summary>The data of the SSE <c>warning</c> event <c>deadline_approaching</c>, for in-process and remote attempts alike.</summary>
     public static JsonElement DeadlineApproachingData(Operation operation, DateTimeOffset deadline, double fraction)
@@ -217,6 +231,20 @@ internal sealed class RunningOperation : IDisposable
     {
         Stop(OperationStopReason.LeaseLost);
         throw new LeaseLostException();
+    }
+
+    /// <summary>A refused event write: a lost lease, or (when this very write ended the operation) the event limit.</summary>
+    private void Fenced(EventWriteResult written)
+    {
+        if (written.Outcome != EventWriteOutcome.EndedByEventLimit) Fenced();
+        EventLimitReached();
+        throw new LeaseLostException("The operation wrote more events than its tenant's MaxEventsPerOperation allows; the store failed it with event_limit_exceeded.");
+    }
+
+    private void EventLimitReached()
+    {
+        Volatile.Write(ref _endedByEventLimit, true);
+        Stop(OperationStopReason.EventLimitExceeded);
     }
 
     private static ProgressInfo Normalize(ProgressInfo p)

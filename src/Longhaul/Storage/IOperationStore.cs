@@ -53,7 +53,8 @@ public partial interface IOperationStore
     /// Appends a <c>warning</c> event to a running operation's log under its lease (fenced like output: false, and
     /// nothing written, when the epoch is stale or the operation is not running) and publishes <c>OperationChanged</c>.
     /// </summary>
-    Task<bool> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken);
+    /// <returns>Written; refused (nothing changed); or ended by the event limit, as <see cref="RecordAsync"/>.</returns>
+    Task<EventWriteResult> AppendWarningAsync(WarningParams p, CancellationToken cancellationToken);
 
     /// <summary>
     /// Counts unfinished operations by kind and status (pending, running), with the earliest <c>run_after</c> of the
@@ -171,12 +172,15 @@ public partial interface IOperationStore
     /// Fenced: stores progress (with its estimated completion) and/or a checkpoint; a null one keeps its stored value.
     /// Progress also appends a <c>progress</c> event and publishes OperationChanged; a checkpoint alone appends nothing.
     /// </summary>
-    /// <returns>True when written; false when the lease epoch is stale or the operation is not running (nothing changed).</returns>
-    Task<bool> RecordAsync(RecordParams p, CancellationToken cancellationToken);
+    /// <returns>
+    /// Written; or refused when the lease epoch is stale or the operation is not running (nothing changed); or, for a write
+    /// with a progress event that the operation's event log has no room for, ended by the event limit (ADR 0037).
+    /// </returns>
+    Task<EventWriteResult> RecordAsync(RecordParams p, CancellationToken cancellationToken);
 
     /// <summary>Fenced: appends one <c>output</c> event holding the chunk's JSON as given, and publishes OperationChanged.</summary>
-    /// <returns>True when written; false when the lease epoch is stale or the operation is not running (nothing changed).</returns>
-    Task<bool> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken);
+    /// <returns>Written; refused (nothing changed); or ended by the event limit, as <see cref="RecordAsync"/>.</returns>
+    Task<EventWriteResult> AppendOutputAsync(OutputParams p, CancellationToken cancellationToken);
 
     /// <summary>
     /// Fenced: moves the operation to its final <see cref="CompleteParams.Status"/> with the result or error,

@@ -27,6 +27,9 @@ internal sealed class TenantLimitMetrics : IDisposable
     /// <summary>Failed authentication: a request refused 429 <c>auth_rate_limited</c>.</summary>
     public const string AuthFailures = "auth_failures";
 
+    /// <summary><c>max_events_per_operation</c>: an event write that ended its operation <c>event_limit_exceeded</c> (once per operation).</summary>
+    public const string MaxEventsPerOperation = "max_events_per_operation";
+
     private readonly Meter _meter;
     private readonly Counter<long> _refusals;
 

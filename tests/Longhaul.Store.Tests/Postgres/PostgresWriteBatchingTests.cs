@@ -48,7 +48,7 @@ public sealed class PostgresWriteBatchingTests : IAsyncDisposable
         var stale = ops.Select(op => Task.Run(() => _store.RecordAsync(new RecordParams(new LeaseRef(op.Id, op.LeaseEpoch - 1), new ProgressInfo { Percent = 99 }, null, null), Ct), Ct));
 
         Assert.All(await Task.WhenAll(fresh), Assert.True);
-        Assert.All(await Task.WhenAll(stale), Assert.False);
+        Assert.All(await Task.WhenAll(stale), r => Assert.Equal(EventWriteOutcome.Refused, r.Outcome));
         foreach (var op in ops)
         {
             var events = await _store.ReadEventsAsync(new ReadEventsParams(op.Id, 0, 100), Ct);
