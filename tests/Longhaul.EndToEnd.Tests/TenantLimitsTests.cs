@@ -119,8 +119,16 @@ public sealed class TenantLimitsTests : RemoteWorkerTest
         var (status, body) = await Api.PostAsync("/v1/leases/output", WorkerKey, new JsonObject { ["lease"] = lease, ["chunks"] = new JsonArray("a", "b", "c", "d") });
         var (ok, _) = await Api.PostAsync("/v1/leases/output", _globexWorkerKey, new JsonObject { ["lease"] = theirLease, ["chunks"] = new JsonArray("a", "b", "c", "d", "e", "f") });
 
+        // The worker is told why its work stopped (not lease_lost), and a retried call gets the same answer.
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("lease_lost", body!["code"]!.GetValue<string>());
+        Assert.Equal("event_limit_exceeded", body!["code"]!.GetValue<string>());
+        Assert.Contains("2 of the chunks were written", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (retried, again) = await Api.PostAsync("/v1/leases/output", WorkerKey, new JsonObject { ["lease"] = lease, ["chunks"] = new JsonArray("c") });
+        Assert.Equal(HttpStatusCode.Conflict, retried);
+        Assert.Equal("event_limit_exceeded", again!["code"]!.GetValue<string>());
+        var (progress, refused) = await Api.PostAsync("/v1/leases/progress", WorkerKey, new JsonObject { ["lease"] = lease, ["progress"] = new JsonObject { ["percent"] = 50 } });
+        Assert.Equal(HttpStatusCode.Conflict, progress);
+        Assert.Equal("event_limit_exceeded", refused!["code"]!.GetValue<string>());
         var failed = await Api.GetAsync(ClientKey, $"/v1/operations/{mine}");
         Assert.Equal("failed", failed["status"]!.GetValue<string>());
         Assert.Equal("event_limit_exceeded", failed["error"]!["code"]!.GetValue<string>());
@@ -131,6 +139,13 @@ public sealed class TenantLimitsTests : RemoteWorkerTest
         var (completed, _) = await Api.PostAsync("/v1/leases/complete", _globexWorkerKey, new JsonObject { ["lease"] = theirLease, ["result"] = 1 });
         Assert.Equal(HttpStatusCode.NoContent, completed);
         Assert.Equal("succeeded", (await Api.GetAsync(_globexKey, $"/v1/operations/{theirs}"))["status"]!.GetValue<string>());
+
+        // Counted once, by the call that ended it, as the in-process engine counts it; the retried calls count nothing.
+        using var scrape = await Server.Http.GetAsync("/metrics", Ct);
+        var metrics = PrometheusText.Parse(await scrape.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(1, metrics.Sum("longhaul_limits_refusals_total", ("limit", "max_events_per_operation")));
+        Assert.Equal(1, metrics.Sum("longhaul_operations_finished_total", ("kind", "noop"), ("status", "failed"), ("error_code", "event_limit_exceeded")));
+        Assert.Equal(1, metrics.Sum("longhaul_operations_finished_total", ("error_code", "event_limit_exceeded")));
     }
 
     [Fact]
