@@ -38,7 +38,7 @@ import time
 import traceback
 import urllib.parse
 
-__all__ = ["Worker", "Job", "PermanentError", "Stopped", "LeaseLost", "Cancelled", "ShuttingDown"]
+__all__ = ["Worker", "Job", "PermanentError", "Stopped", "LeaseLost", "EventLimitExceeded", "Cancelled", "ShuttingDown"]
 
 
 class Stopped(Exception):
@@ -47,6 +47,11 @@ class Stopped(Exception):
 
 class LeaseLost(Stopped):
     """The lease no longer holds (409 lease_lost): another worker owns the operation; nothing more is written."""
+
+
+class EventLimitExceeded(Stopped):
+    """A write passed the tenant's max_events_per_operation (409 event_limit_exceeded): the server failed the operation
+    with error.code event_limit_exceeded (not retried) and wrote nothing more; the handler wrote too many events."""
 
 
 class Cancelled(Stopped):
@@ -143,14 +148,16 @@ class Job:
             self.cancel_requested.set()
         self.lost = threading.Event()
         self.done = threading.Event()
+        self.lost_by = LeaseLost  # what lost is set for: LeaseLost, or EventLimitExceeded
         self._outputs = []
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()  # one batch in flight at a time, so chunks arrive in the order written
 
     def check(self):
-        """Raises Stopped (LeaseLost, Cancelled, ShuttingDown) when the handler must stop; call it between steps."""
+        """Raises Stopped (LeaseLost, EventLimitExceeded, Cancelled, ShuttingDown) when the handler must stop; call it
+        between steps."""
         if self.lost.is_set():
-            raise LeaseLost(self.id)
+            raise self.lost_by(self.id)
         if self.cancel_requested.is_set():
             raise Cancelled(self.id)
         if self._worker.hand_back_now.is_set():
@@ -207,7 +214,7 @@ class Job:
         headers.update({"Content-Type": "application/octet-stream", "Longhaul-Lease": self.token})
         for i in range(chunks):
             if self.lost.is_set():
-                raise LeaseLost(self.id)
+                raise self.lost_by(self.id)
             try:
                 self._worker.client.send("PUT", f"/leases/files/{name}/chunks/{i}", data[i * self.CHUNK_BYTES:(i + 1) * self.CHUNK_BYTES], headers)
             except ApiError as e:
@@ -220,7 +227,7 @@ class Job:
 
     def _write(self, path, body):
         if self.lost.is_set():
-            raise LeaseLost(self.id)
+            raise self.lost_by(self.id)
         body["lease"] = self.token
         try:
             return self._worker.client.post(path, body, self.traceparent)
@@ -229,6 +236,11 @@ class Job:
                 self._worker.log(f"lease_lost {path} {self.id}")
                 self.lost.set()
                 raise LeaseLost(self.id) from e
+            if e.code == "event_limit_exceeded":
+                self._worker.log(f"event_limit_exceeded {path} {self.id}")
+                self.lost_by = EventLimitExceeded
+                self.lost.set()
+                raise EventLimitExceeded(self.id) from e
             raise
 
 
@@ -380,6 +392,8 @@ class Worker:
     def _stopped(self, job, stopped):
         if isinstance(stopped, LeaseLost):
             self.log(f"lease lost {job.id}; stopped")
+        elif isinstance(stopped, EventLimitExceeded):
+            self.log(f"event limit exceeded {job.id}: the operation failed with event_limit_exceeded; stopped")
         elif isinstance(stopped, Cancelled):
             self._finish(job, "/leases/cancelled", {}, "cancelled")
         else:
@@ -392,7 +406,10 @@ class Worker:
             self.client.post(path, body, job.traceparent)
             self.log(f"{what} {job.id}")
         except (ApiError, Stopped) as e:
-            self.log(f"lease_lost {path} {job.id}" if isinstance(e, Stopped) or e.code == "lease_lost" else f"write failed {job.id}: {e}")
+            if isinstance(e, EventLimitExceeded) or getattr(e, "code", None) == "event_limit_exceeded":
+                self.log(f"event_limit_exceeded {path} {job.id}")
+            else:
+                self.log(f"lease_lost {path} {job.id}" if isinstance(e, Stopped) or e.code == "lease_lost" else f"write failed {job.id}: {e}")
 
     def _hand_back(self, token, op_id):
         try:
