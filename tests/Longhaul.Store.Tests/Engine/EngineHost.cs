@@ -32,6 +32,9 @@ public sealed class EngineHost : IAsyncDisposable
 
     public HandlerProbe Probe => _host.Services.GetRequiredService<HandlerProbe>();
 
+    /// <summary>The host's meter factory: its meters' <c>Scope</c>, to tell this host's measurements from other tests'.</summary>
+    public object MeterScope => _host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>
@@ -67,6 +70,7 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Services.AddOperationHandler<StopReasonHandler>();
         builder.Services.AddOperationHandler<LoggingHandler>();
         builder.Services.AddOperationHandler<ChattyHandler>();
+        builder.Services.AddOperationHandler<StubbornChattyHandler>();
         var host = builder.Build();
         var engineHost = new EngineHost(host, owned);
         try
