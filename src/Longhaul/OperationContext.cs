@@ -64,7 +64,11 @@ public sealed class OperationContext
     /// <summary>Deserializes <see cref="Checkpoint"/> with Longhaul's JSON settings; <c>default</c> when there is none.</summary>
     public T? GetCheckpoint<T>() => Checkpoint is { } c ? c.Deserialize<T>(LonghaulJsonDefaults.Options) : default;
 
-    /// <summary>Records progress (an event and the resource's <c>progress</c>); throws <see cref="LeaseLostException"/> when fenced off.</summary>
+    /// <summary>
+    /// Records progress (an event and the resource's <c>progress</c>); throws <see cref="LeaseLostException"/> when fenced
+    /// off, or when the event would pass the tenant's <c>MaxEventsPerOperation</c> (the operation then failed with
+    /// <c>event_limit_exceeded</c> and <see cref="StopReason"/> is <see cref="OperationStopReason.EventLimitExceeded"/>).
+    /// </summary>
     public Task ReportProgressAsync(ProgressInfo progress, CancellationToken cancellationToken = default)
         => _run.RecordAsync(progress, checkpoint: null, cancellationToken);
 
@@ -72,7 +76,10 @@ public sealed class OperationContext
     public Task SaveCheckpointAsync<T>(T checkpoint, ProgressInfo? progress = null, CancellationToken cancellationToken = default)
         => _run.RecordAsync(progress, JsonSerializer.SerializeToElement(checkpoint, LonghaulJsonDefaults.Options), cancellationToken);
 
-    /// <summary>Appends an <c>output</c> event (for example streamed tokens) to the operation's event log.</summary>
+    /// <summary>
+    /// Appends an <c>output</c> event (for example streamed tokens) to the operation's event log; throws
+    /// <see cref="LeaseLostException"/> as <see cref="ReportProgressAsync"/> does.
+    /// </summary>
     public Task WriteOutputAsync<T>(T chunk, CancellationToken cancellationToken = default)
         => _run.WriteOutputAsync(JsonSerializer.SerializeToElement(chunk, LonghaulJsonDefaults.Options), cancellationToken);
 

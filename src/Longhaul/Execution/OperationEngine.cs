@@ -166,11 +166,7 @@ internal sealed partial class OperationEngine : BackgroundService
     private async Task FailedAsync(RunningOperation run, Exception ex)
     {
         var op = run.Operation;
-        if (run.EndedByEventLimit)
-        {
-            EventLimitEnded(run);
-            return;
-        }
+        if (EndedByEventLimit(run)) return;
         switch (run.Reason)
         {
             case OperationStopReason.LeaseLost:
@@ -231,8 +227,7 @@ internal sealed partial class OperationEngine : BackgroundService
         var ok = await _store.CompleteAsync(new CompleteParams(run.Lease, status, result, error), CancellationToken.None).ConfigureAwait(false);
         if (!ok)
         {
-            if (run.EndedByEventLimit) EventLimitEnded(run);
-            else LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
+            if (!EndedByEventLimit(run)) LogLeaseLost(run.Operation.Id, run.Operation.LeaseEpoch);
             return;
         }
         LogFinished(run.Operation.Id, status.ToWire());
