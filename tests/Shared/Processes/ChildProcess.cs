@@ -12,7 +12,7 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Lock _gate = new();
-    private readonly List<string> _lines = [];
+    private readonly List<(bool Stderr, string Text)> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource Found)> _waiters = [];
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,12 +30,18 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         get
         {
-            lock (_gate) return string.Join('\n', _lines);
+            lock (_gate) return string.Join('\n', _lines.Select(l => l.Text));
         }
     }
 
-    /// <summary>Starts <paramref name="start"/> with its stdout and stderr captured (stdin is closed).</summary>
-    public static ChildProcess Start(ProcessStartInfo start)
+    /// <summary>The lines the process wrote to stdout so far.</summary>
+    public string Stdout => Lines(stderr: false);
+
+    /// <summary>The lines the process wrote to stderr so far.</summary>
+    public string Stderr => Lines(stderr: true);
+
+    /// <summary>Starts <paramref name="start"/> with its stdout and stderr captured; stdin gets <paramref name="input"/>, then is closed.</summary>
+    public static ChildProcess Start(ProcessStartInfo start, string? input = null)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
@@ -43,16 +49,17 @@ public sealed class ChildProcess : IAsyncDisposable
         start.RedirectStandardInput = true;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, child._stdoutClosed);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, child._stderrClosed);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data, stderr: false, child._stdoutClosed);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data, stderr: true, child._stderrClosed);
         process.Start();
-        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (input is not null) process.StandardInput.Write(input);
+        process.StandardInput.Close();
         return child;
     }
 
-    /// <summary>Runs <paramref name="start"/> to its end (at most <paramref name="timeout"/>): exit code and output.</summary>
+    /// <summary>Runs <paramref name="start"/> to its end (at most <paramref name="timeout"/>): exit code and output (stdout and stderr).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo start, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var child = Start(start);
@@ -68,7 +75,7 @@ public sealed class ChildProcess : IAsyncDisposable
         var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (_lines.Any(match)) return;
+            if (_lines.Any(l => match(l.Text))) return;
             _waiters.Add((match, found));
         }
         try
@@ -121,7 +128,12 @@ public sealed class ChildProcess : IAsyncDisposable
 
     private string Name => Path.GetFileName(_process.StartInfo.FileName);
 
-    private void OnLine(string? line, TaskCompletionSource closed)
+    private string Lines(bool stderr)
+    {
+        lock (_gate) return string.Join('\n', _lines.Where(l => l.Stderr == stderr).Select(l => l.Text));
+    }
+
+    private void OnLine(string? line, bool stderr, TaskCompletionSource closed)
     {
         if (line is null)
         {
@@ -130,7 +142,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         lock (_gate)
         {
-            _lines.Add(line);
+            _lines.Add((stderr, line));
             foreach (var (match, found) in _waiters)
             {
                 if (match(line)) found.TrySetResult();
