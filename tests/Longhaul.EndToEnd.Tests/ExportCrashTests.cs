@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
 using Longhaul.Tests.Export;
 
@@ -23,12 +20,7 @@ public sealed class ExportCrashTests : IAsyncDisposable
     {
         var (progress, killedAfter) = await KillMidExportAndFinishAsync("checkpoint", format, gzip);
 
-        // Attempt 2 went on from attempt 1's last stored checkpoint: progress goes back at most once (to that
-        // checkpoint's next segment), never to the first segment, and on past where attempt 1 was killed.
-        var back = Enumerable.Range(1, progress.Count - 1).Where(i => progress[i] < progress[i - 1]).ToList();
-        Assert.True(back.Count <= 1 && progress[^1] == Rows, string.Join(",", progress));
-        if (back.Count == 1) Assert.True(progress[back[0]] > progress[1], string.Join(",", progress));
-        Assert.Contains(progress, p => p > killedAfter);
+        AssertResumedFromCheckpoint(progress, killedAfter);
     }
 
     [Fact]
@@ -49,11 +41,7 @@ public sealed class ExportCrashTests : IAsyncDisposable
         await using var schema = PostgresTestSchema.CreateOrSkip();
         await ExportRows.CreatePostgresAsync(schema.ConnectionString, schema.Name, Rows, EndToEndEnvironment.Ct);
         var (progress, killedAfter) = await KillMidExportAndFinishAsync("checkpoint", "csv", gzip: false, ("postgres", schema.ConnectionString, $"{schema.Name}.items"));
-
-        var back = Enumerable.Range(1, progress.Count - 1).Where(i => progress[i] < progress[i - 1]).ToList();
-        Assert.True(back.Count <= 1 && progress[^1] == Rows, string.Join(",", progress));
-        if (back.Count == 1) Assert.True(progress[back[0]] > progress[1], string.Join(",", progress));
-        Assert.Contains(progress, p => p > killedAfter);
+        AssertResumedFromCheckpoint(progress, killedAfter);
     }
 
     private async Task<(List<long> Progress, long KilledAfter)> KillMidExportAndFinishAsync(string resume, string format, bool gzip,
@@ -62,23 +50,11 @@ public sealed class ExportCrashTests : IAsyncDisposable
         var ct = EndToEndEnvironment.Ct;
         var source = postgres is null ? ExportRows.CreateSqlite(Rows) : null;
         var (provider, connectionString, table) = postgres ?? ("sqlite", $"Data Source={source}", "items");
-        var environment = new Dictionary<string, string>
-        {
-            ["Longhaul__Export__Sources__main__Provider"] = provider,
-            ["Longhaul__Export__Sources__main__ConnectionString"] = connectionString,
-            [$"Longhaul__Export__Sources__main__Tables__{table}__Key__0"] = "id",
-            // A checkpoint about every 1 MiB: many to crash between.
-            ["Longhaul__Export__CheckpointBytes"] = "1048576",
-        };
+        // A checkpoint about every 1 MiB: many to crash between.
+        var environment = ExportCli.Source(provider, connectionString, table, ("Longhaul__Export__CheckpointBytes", "1048576"));
         var first = await _env.StartServerAsync(environment);
-        string id;
-        using (var response = await first.Http.PostAsync("/v1/operations",
-            new StringContent($$$"""{"kind":"export","input":{"source":"main","table":"{{{table}}}","format":"{{{format}}}","gzip":{{{(gzip ? "true" : "false")}}},"resume":"{{{resume}}}"}}""", Encoding.UTF8, "application/json"), ct))
-        {
-            var body = await response.Content.ReadAsStringAsync(ct);
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
-            id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
-        }
+        var id = await _env.StartOperationAsync(first,
+            $$$"""{"kind":"export","input":{"source":"main","table":"{{{table}}}","format":"{{{format}}}","gzip":{{{(gzip ? "true" : "false")}}},"resume":"{{{resume}}}"}}""");
 
         long killedAfter;
         double firstRows;
@@ -118,6 +94,18 @@ public sealed class ExportCrashTests : IAsyncDisposable
         File.Delete(path);
         if (source is not null) File.Delete(source);
         return (progress, killedAfter);
+    }
+
+    /// <summary>
+    /// Attempt 2 went on from attempt 1's last stored checkpoint: progress goes back at most once (to that checkpoint's
+    /// next segment), never to the first segment, and on past where attempt 1 was killed.
+    /// </summary>
+    private static void AssertResumedFromCheckpoint(List<long> progress, long killedAfter)
+    {
+        var back = Enumerable.Range(1, progress.Count - 1).Where(i => progress[i] < progress[i - 1]).ToList();
+        Assert.True(back.Count <= 1 && progress[^1] == Rows, string.Join(",", progress));
+        if (back.Count == 1) Assert.True(progress[back[0]] > progress[1], string.Join(",", progress));
+        Assert.Contains(progress, p => p > killedAfter);
     }
 
     /// <summary><c>longhaul_export_rows_total</c> on <paramref name="server"/>'s <c>/metrics</c>.</summary>

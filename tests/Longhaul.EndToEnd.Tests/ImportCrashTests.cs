@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Longhaul.EndToEnd.Tests.Harness;
 using Microsoft.Data.Sqlite;
@@ -78,13 +77,7 @@ public sealed class ImportCrashTests : IAsyncDisposable
         // Small chunks: many commits to crash between (and inside).
         var chunkRows = Math.Max(rows / 200, 100);
         var start = $$$"""{"kind":"import","options":{"max_attempts":100},"input":{"upload":"{{{upload}}}","target":"main","table":"items","chunk_rows":{{{chunkRows}}}}}""";
-        string id;
-        using (var response = await server.Http.PostAsync("/v1/operations", new StringContent(start, Encoding.UTF8, "application/json"), ct))
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            Assert.True(response.StatusCode == HttpStatusCode.Accepted, text);
-            id = JsonNode.Parse(text)!["id"]!.GetValue<string>();
-        }
+        var id = await _env.StartOperationAsync(server, start);
 
         var random = new Random(Setting("LONGHAUL_IMPORT_CHAOS_SEED", Environment.TickCount));
         var points = Enumerable.Range(0, kills).Select(_ => (long)(length * (0.05 + 0.9 * random.NextDouble()))).Order().ToList();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Longhaul.EndToEnd.Tests.Harness;
+using Longhaul.Testing;
 
 namespace Longhaul.EndToEnd.Tests;
 
@@ -18,7 +19,8 @@ public sealed class TusClientTests : IAsyncDisposable
     public async Task TusJsClient_SigkilledMidUploadAndResumedByANewProcess_StoredBytesEqualTheFile()
     {
         var ct = EndToEndEnvironment.Ct;
-        var folder = await NodeScripts.EnsureAsync("tus-js-client", ct);
+        await NodeModules.EnsureAsync("tus-js-client", ct);
+        var folder = NodeModules.Folder();
         var server = await _env.StartServerAsync();
         var file = Path.Combine(_env.Root, "upload.bin");
         var expected = WriteRandomFile(file, Size);

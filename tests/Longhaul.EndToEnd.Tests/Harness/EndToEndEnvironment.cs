@@ -100,6 +100,18 @@ internal sealed class EndToEndEnvironment : IAsyncDisposable
     public async Task<string> StartSleepAsync(LonghaulServerProcess server, object input, string? apiKey = null)
     {
         using var response = await PostOperationAsync(server, input, apiKey);
+        return await AcceptedIdAsync(response);
+    }
+
+    /// <summary><c>POST /v1/operations</c> of <paramref name="json"/> (the whole request body); asserts 202 and returns the operation id.</summary>
+    public async Task<string> StartOperationAsync(LonghaulServerProcess server, string json)
+    {
+        using var response = await server.Http.PostAsync("/v1/operations", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        return await AcceptedIdAsync(response);
+    }
+
+    private async Task<string> AcceptedIdAsync(HttpResponseMessage response)
+    {
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST /v1/operations answered {(int)response.StatusCode}: {body}\n{Logs}");
         return JsonNode.Parse(body)!["id"]!.GetValue<string>();

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Longhaul.Testing;
 
 namespace Longhaul.EndToEnd.Tests.Harness;
 
@@ -41,7 +41,7 @@ internal sealed class LonghaulServerProcess : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = fixedPort ?? FreePort();
+            var port = fixedPort ?? LoopbackPort.Free();
             var url = $"http://127.0.0.1:{port}";
             var process = LonghaulProcess.Start(["serve", "--urls", url, .. serveArgs], environment, workingDirectory);
             try
@@ -70,19 +70,5 @@ internal sealed class LonghaulServerProcess : IAsyncDisposable
     {
         Http.Dispose();
         await Process.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Longhaul.Testing;
 
 namespace Longhaul.EndToEnd.Tests.Harness;
 
@@ -12,11 +12,10 @@ namespace Longhaul.EndToEnd.Tests.Harness;
 /// </summary>
 internal sealed class NginxProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly string _root;
-    private readonly StringBuilder _output = new();
 
-    private NginxProcess(Process process, string root, Uri address)
+    private NginxProcess(ChildProcess process, string root, Uri address)
     {
         _process = process;
         _root = root;
@@ -25,13 +24,7 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output) return _output.ToString() + ReadErrorLog();
-        }
-    }
+    public string Output => _process.Output + "\n" + ReadErrorLog();
 
     public static string? Find() => new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
@@ -47,7 +40,7 @@ internal sealed class NginxProcess : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), "longhaul-nginx-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "logs"));
         Directory.CreateDirectory(Path.Combine(root, "temp"));
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var config = $$"""
             daemon off;
             worker_processes 1;
@@ -75,18 +68,9 @@ internal sealed class NginxProcess : IAsyncDisposable
             """;
         var configPath = Path.Combine(root, "nginx.conf");
         await File.WriteAllTextAsync(configPath, config, cancellationToken);
-        var start = new ProcessStartInfo(binary!, ["-p", root + "/", "-c", configPath, "-e", Path.Combine(root, "logs", "error.log")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start)!;
+        var process = ChildProcess.Start(new ProcessStartInfo(binary!, ["-p", root + "/", "-c", configPath, "-e", Path.Combine(root, "logs", "error.log")]));
         var nginx = new NginxProcess(process, root, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => nginx.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => nginx.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // nginx says nothing when it listens: the port is probed.
         var listening = await Eventually.ValueAsync(() => Task.FromResult(process.HasExited ? (bool?)null : CanConnect(port)),
             ok => ok is null or true, TimeSpan.FromSeconds(15));
         if (listening != true)
@@ -96,12 +80,6 @@ internal sealed class NginxProcess : IAsyncDisposable
             Assert.Fail($"nginx did not start listening on 127.0.0.1:{port}:\n{output}");
         }
         return nginx;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
     }
 
     private string ReadErrorLog()
@@ -114,13 +92,6 @@ internal sealed class NginxProcess : IAsyncDisposable
         {
             return "";
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool CanConnect(int port)
@@ -139,12 +110,7 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_root, recursive: true);

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Longhaul.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Longhaul.Tests.Import;
 
@@ -11,16 +10,9 @@ public sealed class ImportCancelTests
     private const int Rows = 300_000;
     private const int ChunkRows = 500;
 
-    private static byte[] File()
-    {
-        var text = new StringBuilder("id,name,qty\n");
-        for (var i = 1; i <= Rows; i++) text.Append(i).Append(",n").Append(i).Append(',').Append(i % 100).Append('\n');
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
     private static async Task<JsonElement> StartAndCancelMidwayAsync(ImportHost host, bool allOrNothing)
     {
-        var upload = await host.UploadAsync(File());
+        var upload = await host.UploadAsync(ImportHost.ItemsCsv(Rows));
         var op = await host.Host.Client.StartOperationOkAsync("import",
             new { upload, target = "main", table = "items", chunk_rows = ChunkRows, on_error = "skip", all_or_nothing = allOrNothing });
         // Polled: the first committed chunk is observable only on the resource.
@@ -47,7 +39,7 @@ public sealed class ImportCancelTests
         var count = await host.CountAsync();
         Assert.InRange(count, ChunkRows, Rows - 1);
         Assert.Equal(0, count % ChunkRows);
-        Assert.Equal(count, await ScalarAsync(host, $"SELECT rows_inserted FROM longhaul_imports WHERE operation_id = '{done.Id()}'"));
+        Assert.Equal(count, await host.ScalarAsync($"SELECT rows_inserted FROM longhaul_imports WHERE operation_id = '{done.Id()}'"));
     }
 
     [Fact]
@@ -59,7 +51,7 @@ public sealed class ImportCancelTests
 
         Assert.True(done.Status() == "cancelled", done.ToString());
         Assert.Equal(0, await host.CountAsync());
-        Assert.Equal(0, await ScalarAsync(host, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
     }
 
     [Fact]
@@ -71,7 +63,7 @@ public sealed class ImportCancelTests
 
         Assert.True(op.Status() == "succeeded", op.ToString());
         Assert.Equal(2, await host.CountAsync());
-        Assert.Equal(0, await ScalarAsync(host, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
     }
 
     [Fact]
@@ -86,15 +78,6 @@ public sealed class ImportCancelTests
 
         Assert.True(done.Status() == "failed", done.ToString());
         Assert.Equal(0, await host.CountAsync());
-        Assert.Equal(0, await ScalarAsync(host, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
-    }
-
-    private static async Task<long> ScalarAsync(ImportHost host, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={host.Database}");
-        await connection.OpenAsync(Http.Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync(Http.Ct))!;
+        Assert.Equal(0, await host.ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'longhaul_stage_%'"));
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Longhaul.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -56,13 +57,31 @@ internal sealed class ImportHost : IAsyncDisposable
         return await Host.Client.WaitDoneAsync(op.Id());
     }
 
-    public async Task<long> CountAsync(string table = "items")
+    public Task<long> CountAsync(string table = "items") => ScalarAsync($"SELECT COUNT(*) FROM {table}");
+
+    /// <summary>The one integer <paramref name="sql"/> selects from the target database.</summary>
+    public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={Database}");
         await connection.OpenAsync(Http.Ct);
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)(await count.ExecuteScalarAsync(Http.Ct))!;
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync(Http.Ct))!;
+    }
+
+    /// <summary>
+    /// A CSV file for <c>items</c>: the header <c>id,name,qty</c>, then row i as <c>i,ni,i%100</c> for i = 1..<paramref name="rows"/>;
+    /// with <paramref name="badLine"/>, that line (the header is line 1) holds <paramref name="bad"/> instead.
+    /// </summary>
+    public static byte[] ItemsCsv(int rows, int badLine = 0, string bad = "")
+    {
+        var text = new StringBuilder("id,name,qty\n");
+        for (var i = 1; i <= rows; i++)
+        {
+            if (i + 1 == badLine) text.Append(bad).Append('\n');
+            else text.Append(i).Append(",n").Append(i).Append(',').Append(i % 100).Append('\n');
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();

@@ -14,18 +14,6 @@ public sealed class ImportOverlappedCheckTests
     private const int Rows = 5_000;
     private const int ChunkRows = 100;
 
-    private static byte[] File(int badLine = 0, string bad = "")
-    {
-        var text = new StringBuilder("id,name,qty\n");
-        for (var i = 1; i <= Rows; i++)
-        {
-            // Line i + 1 holds row i.
-            if (i + 1 == badLine) text.Append(bad).Append('\n');
-            else text.Append(i).Append(",n").Append(i).Append(',').Append(i % 100).Append('\n');
-        }
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
     [Theory]
     [InlineData(Rows + 1, "9,b,ten", "invalid_row", false)]
     [InlineData(Rows - 10, "9,\"never closed,1", "unbalanced_quote", false)]
@@ -34,7 +22,7 @@ public sealed class ImportOverlappedCheckTests
     {
         await using var host = await ImportHost.StartAsync();
 
-        var op = await host.ImportAsync(File((int)line, bad), new() { ["chunk_rows"] = ChunkRows, ["all_or_nothing"] = allOrNothing });
+        var op = await host.ImportAsync(ImportHost.ItemsCsv(Rows, (int)line, bad), new() { ["chunk_rows"] = ChunkRows, ["all_or_nothing"] = allOrNothing });
 
         Assert.True(op.Status() == "failed", op.ToString());
         var error = op.GetProperty("error");
@@ -42,14 +30,14 @@ public sealed class ImportOverlappedCheckTests
         Assert.Equal(line, error.GetProperty("details").GetProperty("line").GetInt64());
         Assert.Equal(0, await host.CountAsync());
         // The held chunks were rolled back with the import's position: it never moved past the header.
-        Assert.Equal(Encoding.UTF8.GetByteCount("id,name,qty\n"), await StoredOffsetAsync(host));
+        Assert.Equal(Encoding.UTF8.GetByteCount("id,name,qty\n"), await host.ScalarAsync("SELECT byte_offset FROM longhaul_imports"));
     }
 
     [Fact]
     public async Task Fail_GoodFileOfManyChunks_LoadsEveryRowOnce()
     {
         await using var host = await ImportHost.StartAsync();
-        var file = File();
+        var file = ImportHost.ItemsCsv(Rows);
 
         var op = await host.ImportAsync(file, new() { ["chunk_rows"] = ChunkRows });
 
@@ -66,15 +54,6 @@ public sealed class ImportOverlappedCheckTests
         Assert.Equal(1, reader.GetInt64(1));
         Assert.Equal((long)Rows, reader.GetInt64(2));
         Assert.Equal((long)Rows * (Rows + 1) / 2, reader.GetInt64(3));
-        Assert.Equal(file.Length, await StoredOffsetAsync(host));
-    }
-
-    private static async Task<long> StoredOffsetAsync(ImportHost host)
-    {
-        await using var connection = new SqliteConnection($"Data Source={host.Database}");
-        await connection.OpenAsync(Http.Ct);
-        await using var select = connection.CreateCommand();
-        select.CommandText = "SELECT byte_offset FROM longhaul_imports";
-        return (long)(await select.ExecuteScalarAsync(Http.Ct))!;
+        Assert.Equal(file.Length, await host.ScalarAsync("SELECT byte_offset FROM longhaul_imports"));
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using System.Globalization;
+using Longhaul.Testing;
 using Longhaul.Tests.Infrastructure;
 
 namespace Longhaul.Tests.OpenApi;
@@ -13,11 +11,10 @@ namespace Longhaul.Tests.OpenApi;
 /// </summary>
 public sealed class PrismProxy : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _log = new();
+    private readonly ChildProcess _process;
     private readonly string _document;
 
-    private PrismProxy(Process process, string document, Uri address)
+    private PrismProxy(ChildProcess process, string document, Uri address)
     {
         _process = process;
         _document = document;
@@ -28,13 +25,7 @@ public sealed class PrismProxy : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>What Prism printed so far.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log) return _log.ToString();
-        }
-    }
+    public string Log => _process.Output;
 
     /// <summary>The document Prism validates against (the upstream's, fetched at start).</summary>
     public string DocumentPath => _document;
@@ -49,47 +40,27 @@ public sealed class PrismProxy : IAsyncDisposable
         using var anonymous = new HttpClient { BaseAddress = documentFrom ?? upstream };
         var document = Path.Combine(Path.GetTempPath(), $"longhaul-prism-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(document, await anonymous.GetStringAsync("/openapi/v1.json", Http.Ct), Http.Ct);
-        var cli = await NodeTools.ScriptAsync("@stoplight/prism-cli/dist/index.js");
-        var port = FreePort();
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = NodeTools.Folder() };
-        foreach (var arg in new[] { cli, "proxy", document, upstream.ToString().TrimEnd('/'), "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
-        if (errors) start.ArgumentList.Add("--errors");
-        start.Environment["NO_COLOR"] = "1";
-        var process = Process.Start(start)!;
-        var proxy = new PrismProxy(process, document, new Uri($"http://127.0.0.1:{port}"));
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(object sender, DataReceivedEventArgs e)
+        var cli = await NodeModules.EnsureAsync("@stoplight/prism-cli/dist/index.js", Http.Ct);
+        var port = LoopbackPort.Free();
+        List<string> args = [cli, "proxy", document, upstream.ToString().TrimEnd('/'), "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture)];
+        if (errors) args.Add("--errors");
+        var proxy = new PrismProxy(ChildProcess.Start(NodeModules.Node(args, NodeModules.Folder())), document, new Uri($"http://127.0.0.1:{port}"));
+        try
         {
-            if (e.Data is null) return;
-            lock (proxy._log) proxy._log.AppendLine(e.Data);
-            if (e.Data.Contains("Prism is listening", StringComparison.Ordinal)) listening.TrySetResult();
+            await proxy._process.WaitForLineAsync(l => l.Contains("Prism is listening", StringComparison.Ordinal), TimeSpan.FromMinutes(2), Http.Ct);
         }
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("prism exited:\n" + proxy.Log));
-        await listening.Task.WaitAsync(TimeSpan.FromMinutes(2), Http.Ct);
+        catch
+        {
+            await proxy.DisposeAsync();
+            throw;
+        }
         return proxy;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(CancellationToken.None);
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         File.Delete(_document);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Longhaul.Testing;
 
 namespace Longhaul.Tests.OpenApi;
 
@@ -93,7 +94,7 @@ public sealed class PrismRoute : IAsyncDisposable
                 {
                     _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
                     // Prism's whole log beside the screenshots (artifacts/), for a failure's details.
-                    var folder = Path.Combine(NodeTools.RepositoryRoot(), "artifacts", "prism");
+                    var folder = Path.Combine(NodeModules.RepositoryRoot(), "artifacts", "prism");
                     Directory.CreateDirectory(folder);
                     File.WriteAllText(Path.Combine(folder, "prism.log"), _proxy.Log);
                     File.WriteAllText(Path.Combine(folder, "summary.txt"), $"requests through Prism: {_totalProxied}, sent directly: {_totalDirect}\n");
