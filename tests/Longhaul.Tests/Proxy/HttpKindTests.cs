@@ -263,8 +263,9 @@ public sealed class HttpKindTests
         var op = await host.Client.StartOperationOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
         using (var watcher = await SseClient.OpenAsync(host.Client, $"/v1/operations/{op.Id()}/events"))
         {
-            // Reset only once both tokens went through, so the break is in the middle of the stream.
-            while (await watcher.ReadEventAsync() is { } e && !(e.Type == "output" && e.Data.TryGetProperty("text", out var t) && t.GetString() == "answer"))
+            // Reset only once both tokens went through, so the break is in the middle of the stream. A done event
+            // before that ends the wait too: the assertions below then say what happened instead of a read timeout.
+            while (await watcher.ReadEventAsync() is { } e && e.Type != "done" && !(e.Type == "output" && e.Data.TryGetProperty("text", out var t) && t.GetString() == "answer"))
             {
             }
         }
