@@ -261,7 +261,9 @@ public sealed class HttpKindTests
         await using var host = await TestHost.StartWithSettingsAsync(Upstream("anthropic", fake));
 
         var op = await host.Client.StartOperationOkAsync("http", new { upstream = "anthropic", method = "POST", path = "/v1/messages", body = new { stream = true } });
-        using (var watcher = await SseClient.OpenAsync(host.Client, $"/v1/operations/{op.Id()}/events"))
+        // From the log's start: without a position the stream begins with a snapshot and only later events, so tokens
+        // written before it connected (a slow test host) would never come and the upstream would wait forever.
+        using (var watcher = await SseClient.OpenAsync(host.Client, $"/v1/operations/{op.Id()}/events?after=0"))
         {
             // Reset only once both tokens went through, so the break is in the middle of the stream. A done event
             // before that ends the wait too: the assertions below then say what happened instead of a read timeout.
